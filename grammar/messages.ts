@@ -1,0 +1,41 @@
+/**
+ * Syntax error messages in the project's style: sentence case, the found text quoted, what was expected,
+ * and a suggestion when a name is a likely typo of a keyword.
+ * @module
+ */
+import type { IParserErrorMessageProvider, IToken, TokenType } from "chevrotain";
+import { keywords } from "./tokens.ts";
+import { didYouMean } from "../src/check/suggest.ts";
+
+function found(token: IToken): string {
+  return token.tokenType.name === "EOF" ? "the end of the file" : `"${token.image}"`;
+}
+
+function expectedList(types: TokenType[]): string {
+  const labels = [...new Set(types.map((type) => type.LABEL ?? type.name))];
+  if (labels.length <= 1) return labels[0] ?? "nothing";
+  return `one of ${labels.slice(0, -1).join(", ")} or ${labels.at(-1)}`;
+}
+
+/** The text after the message that suggests a keyword for a misspelt name. */
+export function keywordHint(token: IToken): string | null {
+  return token.tokenType.name === "Identifier" ? didYouMean(token.image, keywords) : null;
+}
+
+/** Plugs into the parser's `errorMessageProvider` option. */
+export const errorMessageProvider: IParserErrorMessageProvider = {
+  buildMismatchTokenMessage({ expected, actual }) {
+    return `Expected ${expected.LABEL ?? expected.name} but found ${found(actual)}`;
+  },
+  buildNotAllInputParsedMessage({ firstRedundant }) {
+    return `Unexpected ${found(firstRedundant)} after the last complete statement`;
+  },
+  buildNoViableAltMessage({ expectedPathsPerAlt, actual }) {
+    const firsts = expectedPathsPerAlt.flatMap((paths) => paths.map((path) => path[0])).filter(Boolean);
+    return `Expected ${expectedList(firsts)} but found ${found(actual[0])}`;
+  },
+  buildEarlyExitMessage({ expectedIterationPaths, actual }) {
+    const firsts = expectedIterationPaths.map((path) => path[0]).filter(Boolean);
+    return `Expected at least one ${expectedList(firsts)} but found ${found(actual[0])}`;
+  },
+};

@@ -1,0 +1,157 @@
+/**
+ * Every diagnostic the compiler reports, with its stable code. This table is the one place codes are
+ * documented; docs/errors.md is generated from it (`deno task fixtures`). Codes are never reused.
+ * @module
+ */
+
+/** One diagnostic kind. */
+export interface CodeInfo {
+  severity: "error" | "warning";
+  title: string;
+  /** What triggers it and how to fix it. */
+  description: string;
+}
+
+/** The table of diagnostic codes. */
+export const CODES = {
+  R0001: {
+    severity: "error",
+    title: "Syntax error",
+    description:
+      "The text does not follow the grammar (see grammar/README.md). The message names what was expected; a misspelt keyword gets a suggestion.",
+  },
+  R0002: {
+    severity: "error",
+    title: "Unknown character",
+    description: "A character that no token starts with, such as `@` or `;`.",
+  },
+  R0003: {
+    severity: "error",
+    title: "Unknown name",
+    description:
+      "A name that no `let`, source, recipe or function defines. The message suggests the closest known name.",
+  },
+  R0004: {
+    severity: "error",
+    title: "Duplicate definition",
+    description:
+      "A recipe, let, source, setting, phase option or checkpoint name given twice where only one is allowed.",
+  },
+  R0005: {
+    severity: "error",
+    title: "Missing statement",
+    description:
+      "A recipe needs `budget`, `batch`, `optimizer` (with `lr`) and `schedule`, unless it inherits them from a parent.",
+  },
+  R0006: {
+    severity: "error",
+    title: "Phases overrun the budget",
+    description:
+      "The phases add up to more than the budget, or an `until` point lies before the phase starts.",
+  },
+  R0007: {
+    severity: "error",
+    title: "Phases do not fill the budget",
+    description: "The phases end before the budget does. Give the last phase `rest`, or lengthen a phase.",
+  },
+  R0008: {
+    severity: "error",
+    title: "Empty or negative duration",
+    description: "A phase, cycle period or interval resolves to zero or fewer updates after rounding.",
+  },
+  R0009: {
+    severity: "error",
+    title: "Invalid value",
+    description:
+      "A learning rate, weight decay, weight, size or setting that is negative, NaN, infinite, or outside its range.",
+  },
+  R0010: {
+    severity: "error",
+    title: "Mixture without weight",
+    description: "A mixture whose weights are all zero, or a recipe with sources and no mixture.",
+  },
+  R0011: {
+    severity: "error",
+    title: "Unknown source",
+    description: "A mixture names a source that the data block (or the parent recipe) does not declare.",
+  },
+  R0012: {
+    severity: "error",
+    title: "Replay without a parent",
+    description: '`replay` needs a parent checkpoint: `recipe "b" from "a" at "final"`.',
+  },
+  R0013: { severity: "error", title: "Import cycle", description: "Files import each other in a cycle." },
+  R0014: {
+    severity: "error",
+    title: "Missing file",
+    description: "An imported or compiled file cannot be read.",
+  },
+  R0015: {
+    severity: "error",
+    title: "Too many sweep plans",
+    description: "The sweeps of a recipe multiply to more than 1,000 plans.",
+  },
+  R0016: {
+    severity: "error",
+    title: "Wrong unit",
+    description: "A quantity has no unit, or one that does not fit (a budget in %, a batch in steps).",
+  },
+  R0017: {
+    severity: "error",
+    title: "Unknown recipe or checkpoint",
+    description:
+      "A parent recipe that no loaded file defines, a parent checkpoint the parent's plan does not have, or a recipe file with several recipes and no choice.",
+  },
+  R0018: {
+    severity: "error",
+    title: "Invalid arithmetic",
+    description:
+      "Division by zero, the square root of a negative number, a function given the wrong number of arguments, or absolute and relative (`x`) values mixed.",
+  },
+  R0019: {
+    severity: "error",
+    title: "Misplaced rest",
+    description: "`rest` is used twice, or a phase after `rest` ends at an `until` point.",
+  },
+  R0020: {
+    severity: "error",
+    title: "Invalid shape",
+    description:
+      "A shape that cannot take these values: exponential through 0, step without milestones in order, a relative value where no base exists.",
+  },
+  R0021: {
+    severity: "error",
+    title: "Checkpoint outside the plan",
+    description: "A checkpoint lies before step 0 or after the last update.",
+  },
+  R0022: {
+    severity: "error",
+    title: "Model does not fit the recipe",
+    description:
+      "A model block that contradicts the batch context, heads that do not divide the width, or a model change when starting from a checkpoint.",
+  },
+  R0023: {
+    severity: "error",
+    title: "Invalid parent",
+    description: "A recipe that is its own ancestor, or a parent with sweeps.",
+  },
+  W0001: {
+    severity: "warning",
+    title: "LR jumps between phases",
+    description:
+      "A phase starts at a different LR than the previous one ends on, and is not a rewarm or a cycle restart. Drop `from` to continue smoothly, or use `rewarm`.",
+  },
+  W0002: {
+    severity: "warning",
+    title: "Long warmup",
+    description: "Warmup takes more than 25% of the budget.",
+  },
+  W0003: {
+    severity: "warning",
+    title: "Unused source",
+    description: "A declared source that no mixture uses.",
+  },
+} as const satisfies Record<string, CodeInfo>;
+
+/** A diagnostic code, e.g. "R0011". */
+export type Code = keyof typeof CODES;

@@ -1,0 +1,144 @@
+/**
+ * The compiler's entry point: a recipe file in, validated plans (one per sweep combination) and
+ * diagnostics out.
+ * @module
+ */
+import type { Plan } from "./schema.ts";
+import { type Diagnostic, diagnostic, fileDiagnostic, hasErrors } from "../check/diagnostic.ts";
+import { loadProgram, type ReadFile, readFromDisk } from "../check/load.ts";
+import { Scope } from "../check/scope.ts";
+import { didYouMean } from "../check/suggest.ts";
+import { effectiveRecipe } from "./effective.ts";
+import { collectSweeps } from "./sweeps.ts";
+import { lowerRecipe } from "./lower.ts";
+import type { SweepExpr } from "../syntax/ast.ts";
+
+/** The most plans one recipe's sweeps may produce. */
+export const MAX_SWEEP_PLANS = 1000;
+
+/** Options for `compileFile`. */
+export interface CompileOptions {
+  /** Which recipe of the file to compile; needed when the file defines several. */
+  recipe?: string;
+  /** Reads files (default: from disk); tests pass an in-memory reader. */
+  readFile?: ReadFile;
+}
+
+/** What the compiler produced: plans when `ok`, and every diagnostic (warnings too) in either case. */
+export interface CompileResult {
+  ok: boolean;
+  plans: Plan[];
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Compiles a recipe file (and its imports) to plans. A recipe with sweeps gives one plan per combination,
+ * named `<recipe>-<label>=<value>`.
+ *
+ * @example
+ * ```ts
+ * import { compileFile } from "../../mod.ts";
+ * const { ok, plans } = await compileFile("recipes/wsd.recipe");
+ * if (ok) console.log(plans[0].steps, plans[0].phases.map((p) => p.name));
+ * ```
+ */
+export async function compileFile(path: string, options: CompileOptions = {}): Promise<CompileResult> {
+  const program = await loadProgram(path, options.readFile ?? readFromDisk);
+  const diagnostics = [...program.diagnostics];
+  const done = (plans: Plan[]): CompileResult => {
+    const unique = dedupe(diagnostics);
+    return { ok: !hasErrors(unique), plans: hasErrors(unique) ? [] : plans, diagnostics: unique };
+  };
+  if (!program.entry || hasErrors(diagnostics)) return done([]);
+  const own = program.entry.ast.recipes.map((r) => r.name);
+  let name = options.recipe;
+  if (name === undefined) {
+    if (own.length !== 1) {
+      const message = own.length
+        ? `File defines ${own.length} recipes (${own.map((n) => `"${n}"`).join(", ")})`
+        : "File defines no recipe";
+      diagnostics.push(
+        fileDiagnostic(
+          "R0017",
+          program.entry.source.path,
+          message,
+          own.length ? "choose one with --recipe NAME" : 'add one: recipe "name" { ... }',
+        ),
+      );
+      return done([]);
+    }
+    name = own[0];
+  } else if (!program.recipes.has(name)) {
+    diagnostics.push(
+      fileDiagnostic(
+        "R0017",
+        program.entry.source.path,
+        `No recipe "${name}" in this file or its imports`,
+        didYouMean(name, program.recipes.keys()) ?? `the recipes are ${own.map((n) => `"${n}"`).join(", ")}`,
+      ),
+    );
+    return done([]);
+  }
+
+  const effective = effectiveRecipe(program, name, []);
+  const sweeps = effective ? collectSweeps(effective) : [];
+  const total = sweeps.reduce((n, s) => n * s.expr.choices.length, 1);
+  if (total > MAX_SWEEP_PLANS) {
+    const first = program.files.get(program.entry.source.path)!;
+    diagnostics.push(
+      diagnostic(
+        "R0015",
+        first.source,
+        sweeps[0].expr.span,
+        `The sweeps make ${total} plans, more than the limit of ${MAX_SWEEP_PLANS}`,
+        `sweep fewer values (${sweeps.map((s) => s.expr.choices.length).join(" x ")})`,
+      ),
+    );
+    return done([]);
+  }
+  const labels = uniqueLabels(sweeps.map((s) => s.label));
+  const plans: Plan[] = [];
+  for (let combination = 0; combination < total; combination++) {
+    const choices = new Map<SweepExpr, number>();
+    let rest = combination;
+    for (let i = sweeps.length - 1; i >= 0; i--) {
+      choices.set(sweeps[i].expr, rest % sweeps[i].expr.choices.length);
+      rest = Math.floor(rest / sweeps[i].expr.choices.length);
+    }
+    const sweep: Record<string, number> = {};
+    const parts: string[] = [];
+    sweeps.forEach((s, i) => {
+      const chosen = s.expr.choices[choices.get(s.expr)!];
+      const value = new Scope(effective!.lets, [], choices).evaluate(chosen, program.entry!.source);
+      sweep[labels[i]] = value?.value ?? NaN;
+      parts.push(`${labels[i]}=${value ? `${value.value}${value.relative ? "x" : ""}` : "?"}`);
+    });
+    const plan = await lowerRecipe(
+      program,
+      name,
+      diagnostics,
+      sweeps.length ? { choices, name: [name, ...parts].join("-"), sweep } : {},
+    );
+    if (plan) plans.push(plan);
+  }
+  return done(plans);
+}
+
+function uniqueLabels(labels: string[]): string[] {
+  const seen = new Map<string, number>();
+  return labels.map((label) => {
+    const count = (seen.get(label) ?? 0) + 1;
+    seen.set(label, count);
+    return count === 1 ? label : `${label}${count}`;
+  });
+}
+
+function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.code}|${d.file}|${d.line}|${d.column}|${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,135 @@
+/**
+ * The effective recipe: a recipe merged with its ancestors (`extends` and `from`). The nearest definition
+ * wins: budget, batch, mixture, schedule and recipe-level checkpoints are taken whole; optimizer and model
+ * settings, sources and lets are merged by name. Every item keeps the file it was written in.
+ * @module
+ */
+import type * as A from "../syntax/ast.ts";
+import type { SourceText } from "../check/source_text.ts";
+import type { LocatedRecipe, Program } from "../check/load.ts";
+import type { LocatedLet } from "../check/scope.ts";
+import { type Diagnostic, diagnostic } from "../check/diagnostic.ts";
+import { didYouMean } from "../check/suggest.ts";
+
+/** An AST node and the file it was written in. */
+export interface Located<T> {
+  node: T;
+  source: SourceText;
+}
+
+/** A recipe with everything it inherits resolved. */
+export interface EffectiveRecipe {
+  recipe: LocatedRecipe;
+  /** The `from ... at ...` parent (continual pretraining), if any. */
+  init: { parent: LocatedRecipe; ref: A.ParentRef } | null;
+  lets: Map<string, LocatedLet>;
+  budget: Located<A.Quantity> | null;
+  batch: Located<A.BatchStmt> | null;
+  optimizer: Map<string, Located<A.Setting>>;
+  model: Map<string, Located<A.Setting>>;
+  /** Sources by name, ancestors' first, with the name of the recipe that declared each. */
+  sources: Map<string, Located<A.SourceDecl> & { recipe: string }>;
+  mix: Located<A.MixStmt> | null;
+  schedule: Located<(A.PhaseDecl | A.CyclesDecl)[]> | null;
+  checkpoints: Located<A.CheckpointStmt>[];
+}
+
+/** Resolves the ancestry of `name`; reports unknown parents and cycles. */
+export function effectiveRecipe(
+  program: Program,
+  name: string,
+  diagnostics: Diagnostic[],
+): EffectiveRecipe | null {
+  const located = program.recipes.get(name)!;
+  const chain: LocatedRecipe[] = [located];
+  for (let current = located; current.recipe.parent;) {
+    const ref = current.recipe.parent;
+    const parent = program.recipes.get(ref.recipe);
+    if (!parent) {
+      diagnostics.push(
+        diagnostic(
+          "R0017",
+          current.file.source,
+          ref.span,
+          `Unknown parent recipe "${ref.recipe}"`,
+          didYouMean(ref.recipe, program.recipes.keys()) ?? "import the file that defines it",
+        ),
+      );
+      return null;
+    }
+    if (chain.includes(parent)) {
+      diagnostics.push(
+        diagnostic(
+          "R0023",
+          current.file.source,
+          ref.span,
+          `Recipe "${located.recipe.name}" is its own ancestor through "${ref.recipe}"`,
+          "break the cycle of extends/from",
+        ),
+      );
+      return null;
+    }
+    chain.push(parent);
+    current = parent;
+  }
+
+  const ref = located.recipe.parent;
+  const effective: EffectiveRecipe = {
+    recipe: located,
+    init: ref?.kind === "from" ? { parent: chain[1], ref } : null,
+    lets: new Map(),
+    budget: null,
+    batch: null,
+    optimizer: new Map(),
+    model: new Map(),
+    sources: new Map(),
+    mix: null,
+    schedule: null,
+    checkpoints: [],
+  };
+  // Root first, so that descendants override.
+  for (const { recipe, file } of chain.toReversed()) {
+    const source = file.source;
+    const at = <T>(node: T | null): Located<T> | null => (node ? { node, source } : null);
+    for (const decl of [...file.ast.lets, ...recipe.lets]) effective.lets.set(decl.name, { decl, source });
+    effective.budget = at(recipe.budget) ?? effective.budget;
+    effective.batch = at(recipe.batch) ?? effective.batch;
+    for (const setting of recipe.optimizer ?? []) {
+      effective.optimizer.set(setting.key, { node: setting, source });
+    }
+    for (const setting of recipe.model ?? []) effective.model.set(setting.key, { node: setting, source });
+    const own = new Set<string>();
+    for (const decl of recipe.sources) {
+      if (own.has(decl.name)) {
+        diagnostics.push(
+          diagnostic(
+            "R0004",
+            source,
+            decl.nameSpan,
+            `Source "${decl.name}" is declared twice`,
+            "rename one of them",
+          ),
+        );
+      }
+      own.add(decl.name);
+      effective.sources.set(decl.name, { node: decl, source, recipe: recipe.name });
+    }
+    recipe.mixes.slice(1).forEach((m) =>
+      diagnostics.push(
+        diagnostic(
+          "R0004",
+          source,
+          m.span,
+          "The data mixture is given twice",
+          "keep one mix statement in the data block",
+        ),
+      )
+    );
+    effective.mix = at(recipe.mixes[0] ?? null) ?? effective.mix;
+    effective.schedule = at(recipe.schedule) ?? effective.schedule;
+    if (recipe.checkpoints.length) {
+      effective.checkpoints = recipe.checkpoints.map((node) => ({ node, source }));
+    }
+  }
+  return effective;
+}

@@ -1,0 +1,764 @@
+/**
+ * Lowering: one effective recipe (and one sweep choice) to a validated Plan.
+ *
+ * Defaults a phase takes from its keyword (all overridable with a shape, `from`, `to` or `at`):
+ * - `warmup`: linear from 0 to the peak LR.
+ * - `rewarm`: linear from the LR before it (the parent checkpoint's LR when it comes first) to the peak.
+ * - `stable`: holds the LR before it (the peak when it comes first); `at X` sets the value.
+ * - `decay` / `cooldown`: linear from the LR before it to 0.
+ * - `phase "name"`: constant at the LR before it, unless a shape and values are given.
+ * `mix`, `weight_decay` and `batch` set inside a phase stay in effect for the following phases until set
+ * again; a shaped value carries its end value forward.
+ * @module
+ */
+import type * as A from "../syntax/ast.ts";
+import type { Checkpoint, Init, Origin, Phase, Plan, Shape, ShapeName, Source } from "./schema.ts";
+import { Plan as PlanSchema, PLAN_VERSION } from "./schema.ts";
+import { type Diagnostic, diagnostic } from "../check/diagnostic.ts";
+import type { Program } from "../check/load.ts";
+import { Scope } from "../check/scope.ts";
+import type { SourceText } from "../check/source_text.ts";
+import { didYouMean } from "../check/suggest.ts";
+import { effectiveRecipe, type Located } from "./effective.ts";
+import {
+  perUpdate,
+  type PhaseSlot,
+  placePhases,
+  type Rate,
+  roundHalfUp,
+  type TimelineItem,
+} from "./durations.ts";
+import { buildShape } from "./shapes.ts";
+import { collectSweeps } from "./sweeps.ts";
+import { ValueReader } from "./values.ts";
+import { shapeEndValue, shapeValue } from "../schedule/shape.ts";
+import { evaluate } from "../schedule/evaluate.ts";
+import { planHash } from "./hash.ts";
+
+/** Which plan of a recipe to lower. */
+export interface LowerOptions {
+  /** The chosen index of every sweep (default: the first choice). */
+  choices?: ReadonlyMap<A.SweepExpr, number>;
+  /** Overrides the plan's name (sweeps name each plan). */
+  name?: string;
+  /** The swept values that make this plan, recorded in it. */
+  sweep?: Record<string, number>;
+}
+
+const BATCH_SHAPES: readonly ShapeName[] = [
+  "constant",
+  "linear",
+  "cosine",
+  "1-sqrt",
+  "exponential",
+  "polynomial",
+  "rex",
+];
+
+function originOf(source: SourceText, span: A.Span): Origin {
+  const { line, column } = source.position(span.start);
+  return { file: source.path, line, column };
+}
+
+/** The mean of a shape over its phase (continuous, midpoint rule): the batch a duration converts with. */
+function meanValue(shape: Shape): number {
+  if (shape.shape === "constant") return shape.value;
+  const samples = 1024;
+  let sum = 0;
+  for (let i = 0; i < samples; i++) sum += shapeValue(shape, i + 0.5, samples, 0);
+  return sum / samples;
+}
+
+/**
+ * Lowers recipe `name` of a loaded program. Pushes diagnostics (errors and warnings) and returns the
+ * plan, or null when the recipe has errors.
+ */
+export async function lowerRecipe(
+  program: Program,
+  name: string,
+  diagnostics: Diagnostic[],
+  options: LowerOptions = {},
+): Promise<Plan | null> {
+  const eff = effectiveRecipe(program, name, diagnostics);
+  if (!eff) return null;
+  const firstError = diagnostics.filter((d) => d.severity === "error").length;
+  const errorsSince = () => diagnostics.filter((d) => d.severity === "error").length > firstError;
+  const read = new ValueReader(new Scope(eff.lets, diagnostics, options.choices), diagnostics);
+  const home = eff.recipe.file.source;
+  const recipe = eff.recipe.recipe;
+  const report = (
+    code: Diagnostic["code"],
+    at: Located<{ span: A.Span }>,
+    message: string,
+    hint: string | null = null,
+  ) => diagnostics.push(diagnostic(code, at.source, at.node.span, message, hint));
+  const missing = (what: string, hint: string) =>
+    report(
+      "R0005",
+      { node: { span: recipe.nameSpan }, source: home },
+      `Recipe "${recipe.name}" has no ${what}`,
+      hint,
+    );
+  const arg = (s: Located<A.Setting>, i = 0): Located<A.Expr> => ({ node: s.node.args[i], source: s.source });
+
+  // The parent checkpoint of a continual-pretraining recipe.
+  let parent: Plan | null = null;
+  let init: Init | null = null;
+  if (eff.init) {
+    const parentName = eff.init.parent.recipe.name;
+    const refAt = { node: eff.init.ref, source: home };
+    const parentEffective = effectiveRecipe(program, parentName, []);
+    if (parentEffective && collectSweeps(parentEffective).length) {
+      report(
+        "R0023",
+        refAt,
+        `Parent recipe "${parentName}" has sweeps, so it has no single checkpoint to start from`,
+        "start from a recipe without sweeps",
+      );
+      return null;
+    }
+    const parentDiagnostics: Diagnostic[] = [];
+    parent = await lowerRecipe(program, parentName, parentDiagnostics);
+    diagnostics.push(...parentDiagnostics.filter((d) => d.severity === "error"));
+    if (!parent) return null;
+    const checkpoint = parent.checkpoints.find((c) => c.name === eff.init!.ref.checkpoint);
+    if (!checkpoint) {
+      const names = parent.checkpoints.map((c) => c.name);
+      report(
+        "R0017",
+        refAt,
+        `Recipe "${parentName}" has no checkpoint "${eff.init.ref.checkpoint}"`,
+        didYouMean(eff.init.ref.checkpoint!, names) ??
+          `its checkpoints are ${names.map((n) => `"${n}"`).join(", ")}`,
+      );
+      return null;
+    }
+    init = {
+      recipe: parentName,
+      checkpoint: checkpoint.name,
+      step: checkpoint.step,
+      planHash: await planHash(parent),
+      lr: evaluate(parent, Math.max(0, checkpoint.step - 1)).lr,
+      origin: originOf(home, eff.init.ref.span),
+    };
+  }
+
+  // Optimizer.
+  if (!eff.optimizer.get("lr")) missing("optimizer lr", "add `optimizer adamw { lr 3e-4 }`");
+  const lrSetting = eff.optimizer.get("lr");
+  const peak = lrSetting
+    ? read.number(arg(lrSetting), "the peak LR (lr)", { min: 0, exclusive: true })
+    : null;
+  const optionalNumber = (
+    key: string,
+    what: string,
+    fallback: number,
+    rule: Parameters<ValueReader["number"]>[2],
+  ) => {
+    const s = eff.optimizer.get(key);
+    return s ? read.number(arg(s), what, rule) : fallback;
+  };
+  const betasSetting = eff.optimizer.get("betas");
+  const betas = betasSetting
+    ? [0, 1].map((i) => read.number(arg(betasSetting, i), `beta${i + 1}`, { min: 0, max: 0.9999999999 }))
+    : [0.9, 0.999];
+  const eps = optionalNumber("eps", "eps", 1e-8, { min: 0, exclusive: true });
+  const weightDecay = optionalNumber("weight_decay", "the weight decay", 0, { min: 0 });
+  const clipSetting = eff.optimizer.get("clip");
+  const clip = clipSetting && clipSetting.node.args.length
+    ? read.number(arg(clipSetting), "the clip threshold", { min: 0, exclusive: true })
+    : null;
+
+  // Batch and context.
+  const modelNumber = (key: string, fallback: number | null) => {
+    const s = eff.model.get(key);
+    return s ? read.number(arg(s), `the model's ${key}`, { min: 1, integer: true }) : fallback;
+  };
+  const modelContext = modelNumber("context", null);
+  let sequences: number | null = null;
+  let context: number | null = null;
+  if (!eff.batch) missing("batch", "add `batch 32 x 1024` (sequences x context)");
+  else {
+    const b = eff.batch;
+    const at = (node: A.Expr): Located<A.Expr> => ({ node, source: b.source });
+    context = b.node.context
+      ? read.number(at(b.node.context), "the context", { min: 1, integer: true })
+      : modelContext;
+    if (b.node.context && modelContext !== null && context !== null && context !== modelContext) {
+      report(
+        "R0022",
+        b,
+        `The batch context ${context} differs from the model's context ${modelContext}`,
+        "make them equal, or drop one",
+      );
+    }
+    const size = read.number(at(b.node.size), "the batch size", { min: 0, exclusive: true });
+    if (size !== null) {
+      if (b.node.unit === "tokens") {
+        if (context !== null) {
+          sequences = size / context;
+          if (!Number.isInteger(sequences)) {
+            report(
+              "R0016",
+              b,
+              `A batch of ${size} tokens is not a whole number of ${context}-token sequences`,
+              `use ${Math.max(1, Math.round(sequences)) * context} tokens`,
+            );
+            sequences = null;
+          }
+        }
+      } else if (b.node.unit !== null) {
+        report(
+          "R0016",
+          b,
+          `The batch cannot be in "${b.node.unit}"`,
+          "write `batch 32 x 1024` (sequences x context) or `batch 32768 tokens`",
+        );
+      } else if (!Number.isInteger(size)) {
+        report("R0009", b, `The batch size is "${size}" but must be a whole number of sequences`);
+      } else sequences = size;
+      if (context === null && b.node.unit !== "steps") {
+        report(
+          "R0016",
+          b,
+          "The batch has no context length",
+          "write `batch 32 x 1024` or set `context` in the model block",
+        );
+      }
+    }
+  }
+
+  // Model.
+  let model: Plan["model"] = parent?.model ?? null;
+  if (eff.model.size) {
+    const layers = modelNumber("layers", 4);
+    const width = modelNumber("width", 256);
+    const heads = modelNumber("heads", 4);
+    const vocab = modelNumber("vocab", 256);
+    if (layers !== null && width !== null && heads !== null && vocab !== null && context !== null) {
+      model = { kind: "gpt", layers, width, heads, context: modelContext ?? context, vocab };
+      if (width % heads !== 0) {
+        report(
+          "R0022",
+          eff.model.get("heads") ?? eff.model.get("width")!,
+          `The model's ${heads} heads do not divide its width ${width}`,
+          "pick heads that divide the width",
+        );
+      }
+      if (parent?.model && JSON.stringify(parent.model) !== JSON.stringify(model)) {
+        report(
+          "R0022",
+          { node: eff.init!.ref, source: home },
+          `A recipe that starts from a checkpoint keeps its parent's model (${JSON.stringify(parent.model)})`,
+          "drop the model block or match the parent's",
+        );
+      }
+    }
+  }
+
+  // Budget.
+  if (!eff.budget) missing("budget", "add `budget 1B tokens` (or steps, or samples)");
+  const budget = eff.budget ? read.measure(eff.budget, "the budget", ["steps", "tokens", "samples"]) : null;
+
+  // Sources and mixtures.
+  const sources: Source[] = [];
+  for (const s of eff.sources.values()) {
+    const size = s.node.size
+      ? read.measure({ node: s.node.size, source: s.source }, "the size", ["tokens"])
+      : null;
+    sources.push({
+      name: s.node.name,
+      kind: s.node.kind,
+      uri: s.node.uri,
+      ...(size ? { tokens: size.value } : {}),
+      recipe: s.recipe,
+      origin: originOf(s.source, s.node.nameSpan),
+    });
+  }
+  const replayMix = parent && init
+    ? parent.phases[evaluate(parent, Math.max(0, init.step - 1)).phase].mix
+    : null;
+  const resolveMix = (stmt: Located<A.MixStmt>): Record<string, number> | null => {
+    const weights = new Map<string, number>();
+    const add = (source: string, w: number) => weights.set(source, (weights.get(source) ?? 0) + w);
+    if (stmt.node.temperature) {
+      const tau = read.number({ node: stmt.node.temperature, source: stmt.source }, "the temperature", {
+        min: 0,
+        exclusive: true,
+      });
+      if (tau === null) return null;
+      for (const s of sources) {
+        if (s.tokens === undefined) {
+          report(
+            "R0009",
+            stmt,
+            `Temperature sampling needs the size of every source, and "${s.name}" has none`,
+            `declare it with a size: ${s.name} = ${s.kind} "${s.uri}" size 1B tokens`,
+          );
+          return null;
+        }
+        add(s.name, Math.pow(s.tokens, 1 / tau));
+      }
+    }
+    for (const entry of stmt.node.entries) {
+      const w = read.number({ node: entry.weight, source: stmt.source }, `the weight of "${entry.name}"`, {
+        min: 0,
+      });
+      if (w === null) return null;
+      if (entry.replay) {
+        if (!replayMix) {
+          report(
+            "R0012",
+            { node: { span: entry.nameSpan }, source: stmt.source },
+            "`replay` needs a parent checkpoint to replay",
+            'start the recipe from one: recipe "b" from "a" at "final"',
+          );
+          return null;
+        }
+        for (const [source, share] of Object.entries(replayMix)) add(source, w * share);
+      } else if (!eff.sources.has(entry.name)) {
+        report(
+          "R0011",
+          { node: { span: entry.nameSpan }, source: stmt.source },
+          `Unknown source "${entry.name}"`,
+          didYouMean(entry.name, eff.sources.keys()) ?? 'declare it in the data block: name = corpus "..."',
+        );
+        return null;
+      } else add(entry.name, w);
+    }
+    const total = [...weights.values()].reduce((a, b) => a + b, 0);
+    if (!(total > 0)) {
+      report(
+        "R0010",
+        stmt,
+        "The mixture has no positive weight",
+        "give at least one source a weight above 0",
+      );
+      return null;
+    }
+    const mix: Record<string, number> = {};
+    for (const s of sources) if ((weights.get(s.name) ?? 0) > 0) mix[s.name] = weights.get(s.name)! / total;
+    return mix;
+  };
+  let baseMix: Record<string, number> | null = {};
+  if (eff.mix) baseMix = resolveMix(eff.mix);
+  else if (sources.length === 1) baseMix = { [sources[0].name]: 1 };
+  else if (sources.length > 1) {
+    report(
+      "R0010",
+      { node: { span: recipe.nameSpan }, source: home },
+      `Recipe "${recipe.name}" declares ${sources.length} sources but no mixture`,
+      `add \`mix ${sources.map((s) => `${s.name} 1`).join(", ")}\` to the data block`,
+    );
+    baseMix = null;
+  }
+
+  if (!eff.schedule) missing("schedule", "add `schedule { warmup 1% \n stable rest }`");
+  if (
+    errorsSince() || !eff.schedule || peak === null || sequences === null || context === null ||
+    budget === null || baseMix === null
+  ) return null;
+  if (
+    betas.some((b) => b === null) || eps === null || weightDecay === null ||
+    (clipSetting?.node.args.length && clip === null)
+  ) return null;
+  const ctx = context;
+
+  // A shaped per-phase setting (`weight_decay`, `batch`): a constant, or a shape from the carried value.
+  const settingShape = (
+    setting: Located<A.ShapedSetting>,
+    carried: Shape,
+    base: number,
+    n: number,
+    rate: Rate,
+    what: string,
+  ): Shape | null => {
+    const rule = { base, min: setting.node.key === "batch" ? 1 : 0 };
+    const valueAt = (expr: A.Expr, label: string) =>
+      read.number({ node: expr, source: setting.source }, `${what} (${label})`, rule);
+    if (setting.node.value) {
+      const value = valueAt(setting.node.value, setting.node.key);
+      return value === null ? null : { shape: "constant", value };
+    }
+    const spec = setting.node.shape!;
+    const option = (key: string) => setting.node.options.find((o) => o.key === key);
+    if (option("at")) {
+      report(
+        "R0020",
+        { node: option("at")!, source: setting.source },
+        `\`at\` does not apply to ${what}`,
+        "use `from` and `to`",
+      );
+      return null;
+    }
+    if (setting.node.key === "batch" && !BATCH_SHAPES.includes(spec.name)) {
+      report(
+        "R0020",
+        { node: spec, source: setting.source },
+        `The batch size cannot follow a "${spec.name}" shape`,
+        `use one of ${BATCH_SHAPES.join(", ")}`,
+      );
+      return null;
+    }
+    const from = option("from") ? valueAt(option("from")!.expr, "from") : shapeEndValue(carried, 1);
+    const to = option("to") ? valueAt(option("to")!.expr, "to") : from;
+    if (from === null || to === null) return null;
+    return buildShape({
+      name: spec.name,
+      spec: { node: spec, source: setting.source },
+      at: setting,
+      from,
+      to,
+      n,
+      rate,
+      defaultTimescale: null,
+      what,
+    }, read);
+  };
+
+  // Pass A: per phase template, the mixture and batch in effect (carried forward), hence its rate.
+  type Template = { mix: Record<string, number>; batch: Shape; slot: PhaseSlot };
+  const templates = new Map<A.PhaseDecl, Template>();
+  let carriedMix = baseMix;
+  let carriedBatch: Shape = { shape: "constant", value: sequences };
+  const prepare = (phase: Located<A.PhaseDecl>): PhaseSlot => {
+    const mix = phase.node.mixes[0]
+      ? resolveMix({ node: phase.node.mixes[0], source: phase.source }) ?? carriedMix
+      : carriedMix;
+    const batchSetting = phase.node.settings.find((s) => s.key === "batch");
+    const batch = batchSetting
+      ? settingShape({ node: batchSetting, source: phase.source }, carriedBatch, sequences!, 1, {
+        batch: sequences!,
+        context: ctx,
+      }, "the batch size") ?? carriedBatch
+      : carriedBatch;
+    carriedMix = mix;
+    carriedBatch = { shape: "constant", value: shapeEndValue(batch, 1) };
+    const slot: PhaseSlot = { phase, rate: { batch: meanValue(batch), context: ctx } };
+    templates.set(phase.node, { mix, batch, slot });
+    return slot;
+  };
+  const schedule = eff.schedule;
+  const items: TimelineItem[] = [];
+  for (const item of schedule.node) {
+    if (item.kind === "phase") {
+      items.push({ kind: "phase", slot: prepare({ node: item, source: schedule.source }) });
+      continue;
+    }
+    const at = (node: A.Expr): Located<A.Expr> => ({ node, source: schedule.source });
+    const count = read.number(at(item.count), "the number of cycles", { min: 1, integer: true });
+    const mult = item.mult
+      ? read.number(at(item.mult), "the period multiplier", { min: 0, exclusive: true })
+      : 1;
+    if (!item.phases.length) {
+      report("R0008", { node: item, source: schedule.source }, "A `cycles` block needs at least one phase");
+    }
+    if (count === null || mult === null || !item.phases.length) continue;
+    items.push({
+      kind: "cycles",
+      decl: { node: item, source: schedule.source },
+      count,
+      mult,
+      slots: item.phases.map((p) => prepare({ node: p, source: schedule.source })),
+    });
+  }
+  if (!items.length) {
+    report(
+      "R0008",
+      { node: { span: recipe.nameSpan }, source: home },
+      "The schedule has no phases",
+      "add at least one phase, e.g. `stable rest`",
+    );
+    return null;
+  }
+  if (errorsSince()) return null;
+  const timeline = placePhases(
+    { unit: budget.unit as "steps", value: budget.value, span: eff.budget! },
+    items,
+    (q) => read.measure(q, "the duration", ["steps", "tokens", "samples", "%"]),
+    diagnostics,
+  );
+  if (!timeline) return null;
+  const T = timeline.steps;
+
+  // Pass B: shapes, names and checkpoints of every placed phase.
+  const phases: Phase[] = [];
+  const checkpoints: (Checkpoint & { at: Located<{ span: A.Span }> })[] = [];
+  const names = new Set<string>();
+  let previousEnd = peak;
+  let carriedDecay: Shape = { shape: "constant", value: weightDecay };
+  for (const [index, placed] of timeline.phases.entries()) {
+    const decl = placed.slot.phase.node;
+    const source = placed.slot.phase.source;
+    const template = templates.get(decl)!;
+    const n = placed.end - placed.start;
+    const rate = placed.slot.rate;
+    const keywordAt = { node: { span: decl.keywordSpan }, source };
+    const option = (key: string) => decl.options.find((o) => o.key === key);
+    const lrOption = (key: string) => {
+      const o = option(key);
+      return o ? read.number({ node: o.expr, source }, `the LR (${key})`, { base: peak, min: 0 }) : undefined;
+    };
+    const restart = placed.cycle !== null &&
+      (index === 0 || timeline.phases[index - 1].cycle !== placed.cycle);
+    const first = index === 0;
+    const defaults: Record<A.PhaseKeyword, { shape: ShapeName; from: number; to: number | null }> = {
+      warmup: { shape: "linear", from: 0, to: peak },
+      rewarm: { shape: "linear", from: first ? init?.lr ?? 0 : previousEnd, to: peak },
+      stable: { shape: "constant", from: previousEnd, to: null },
+      decay: { shape: "linear", from: previousEnd, to: 0 },
+      cooldown: { shape: "linear", from: previousEnd, to: 0 },
+      phase: { shape: "constant", from: previousEnd, to: null },
+    };
+    const d = defaults[decl.keyword];
+    const shapeName = decl.shape?.name ?? d.shape;
+    if (decl.keyword === "stable" && shapeName !== "constant") {
+      report(
+        "R0020",
+        { node: decl.shape!, source },
+        "A stable phase holds one LR",
+        `use \`decay\` or \`phase "name"\` for a ${shapeName} shape`,
+      );
+      continue;
+    }
+    if (shapeName === "constant" && option("to")) {
+      report(
+        "R0020",
+        { node: option("to")!, source },
+        "A constant phase has no `to`",
+        "use `at` (or `from`) for its value, or give it a shape",
+      );
+      continue;
+    }
+    if (shapeName !== "constant" && option("at")) {
+      report(
+        "R0020",
+        { node: option("at")!, source },
+        "`at` sets the value of a constant phase",
+        "use `from` and `to` with a shape",
+      );
+      continue;
+    }
+    const from = lrOption("from") ?? lrOption("at") ?? d.from;
+    const to = lrOption("to") ?? d.to ?? from;
+    if (from === null || to === null) continue;
+    const lr = buildShape({
+      name: shapeName,
+      spec: decl.shape ? { node: decl.shape, source } : null,
+      at: keywordAt,
+      from,
+      to,
+      n,
+      rate,
+      defaultTimescale: index > 0 ? timeline.phases[index - 1].end - timeline.phases[index - 1].start : null,
+      what: "the LR",
+    }, read);
+    if (!lr) continue;
+    const startValue = shapeValue(lr, 0, n, 0);
+    if (
+      !first && !restart && decl.keyword !== "rewarm" &&
+      Math.abs(startValue - previousEnd) > 1e-9 * Math.max(startValue, previousEnd)
+    ) {
+      const at = option("from") ?? option("at");
+      report(
+        "W0001",
+        at ? { node: at, source } : keywordAt,
+        `The LR jumps from ${fmt(previousEnd)} to ${fmt(startValue)} at update ${placed.start}`,
+        "drop `from` to continue where the previous phase ends, or use `rewarm`",
+      );
+    }
+    previousEnd = shapeEndValue(lr, n);
+
+    const decaySetting = decl.settings.find((s) => s.key === "weight_decay");
+    const weightDecayShape: Shape | null = decaySetting
+      ? settingShape({ node: decaySetting, source }, carriedDecay, weightDecay, n, rate, "the weight decay")
+      : carriedDecay;
+    if (!weightDecayShape) continue;
+    carriedDecay = { shape: "constant", value: shapeEndValue(weightDecayShape, n) };
+
+    const base = decl.name ?? decl.keyword;
+    let phaseName = placed.cycle === null ? base : `cycle${placed.cycle + 1}.${base}`;
+    for (let k = 2; names.has(phaseName); k++) {
+      phaseName = `${placed.cycle === null ? base : `cycle${placed.cycle + 1}.${base}`}-${k}`;
+    }
+    names.add(phaseName);
+    phases.push({
+      name: phaseName,
+      kind: decl.keyword === "cooldown" ? "decay" : decl.keyword,
+      start: placed.start,
+      end: placed.end,
+      offset: decl.inclusive ? 1 : 0,
+      lr,
+      weightDecay: weightDecayShape,
+      batch: template.batch,
+      mix: template.mix,
+      ...(placed.cycle === null ? {} : { cycle: placed.cycle }),
+      origin: originOf(source, decl.keywordSpan),
+    });
+
+    for (const stmt of decl.checkpoints) {
+      const at = { node: stmt, source };
+      const named = (
+        fallback: string,
+      ) => (stmt.name ? (placed.cycle === null ? stmt.name : `${stmt.name}-${placed.cycle + 1}`) : fallback);
+      if (stmt.at === "start" || stmt.at === "end") {
+        checkpoints.push({
+          name: named(`${phaseName}-${stmt.at}`),
+          step: stmt.at === "start" ? placed.start : placed.end,
+          origin: originOf(source, stmt.span),
+          at,
+        });
+        continue;
+      }
+      const q = stmt.at ?? stmt.every!;
+      const m = read.measure({ node: q, source }, "the checkpoint position", [
+        "%",
+        "steps",
+        "tokens",
+        "samples",
+      ]);
+      if (!m) continue;
+      const local = roundHalfUp(m.unit === "%" ? (m.value / 100) * n : m.value / perUpdate(m.unit, rate));
+      if (stmt.at) {
+        checkpoints.push({
+          name: named(`${phaseName}-${placed.start + local}`),
+          step: placed.start + local,
+          origin: originOf(source, stmt.span),
+          at,
+        });
+      } else {
+        for (let k = placed.start + Math.max(1, local); k < placed.end; k += Math.max(1, local)) {
+          checkpoints.push({
+            name: stmt.name ? `${named(stmt.name)}-${k}` : `step-${k}`,
+            step: k,
+            origin: originOf(source, stmt.span),
+            at,
+          });
+        }
+      }
+    }
+  }
+  if (errorsSince()) return null;
+
+  // Recipe-level checkpoints and the final one.
+  for (const { node: stmt, source } of eff.checkpoints) {
+    const at = { node: stmt, source };
+    if (stmt.at === "start" || stmt.at === "end") {
+      checkpoints.push({
+        name: stmt.name ?? stmt.at,
+        step: stmt.at === "start" ? 0 : T,
+        origin: originOf(source, stmt.span),
+        at,
+      });
+      continue;
+    }
+    const q = stmt.at ?? stmt.every!;
+    const m = read.measure({ node: q, source }, "the checkpoint position", [
+      "%",
+      "steps",
+      "tokens",
+      "samples",
+    ]);
+    if (!m) continue;
+    if (stmt.at) {
+      const step = timeline.positionToStep(m);
+      checkpoints.push({ name: stmt.name ?? `step-${step}`, step, origin: originOf(source, stmt.span), at });
+    } else {
+      for (let j = 1;; j++) {
+        const step = timeline.positionToStep({ value: m.value * j, unit: m.unit });
+        if (step >= T) break;
+        checkpoints.push({
+          name: stmt.name ? `${stmt.name}-${step}` : `step-${step}`,
+          step,
+          origin: originOf(source, stmt.span),
+          at,
+        });
+      }
+    }
+  }
+  if (!checkpoints.some((c) => c.name === "final")) {
+    checkpoints.push({
+      name: "final",
+      step: T,
+      origin: originOf(home, recipe.nameSpan),
+      at: { node: { span: recipe.nameSpan }, source: home },
+    });
+  }
+  const byName = new Map<string, Checkpoint>();
+  for (const { at, ...checkpoint } of checkpoints) {
+    if (checkpoint.step < 0 || checkpoint.step > T) {
+      report(
+        "R0021",
+        at,
+        `Checkpoint "${checkpoint.name}" falls at step ${checkpoint.step}, outside the plan's 0..${T}`,
+      );
+      continue;
+    }
+    const other = byName.get(checkpoint.name);
+    if (other && other.step !== checkpoint.step) {
+      report(
+        "R0004",
+        at,
+        `Checkpoint name "${checkpoint.name}" is used twice (steps ${other.step} and ${checkpoint.step})`,
+        "give each checkpoint its own name",
+      );
+      continue;
+    }
+    byName.set(checkpoint.name, checkpoint);
+  }
+  if (errorsSince()) return null;
+
+  // Warnings.
+  const warmupSteps = phases.filter((p) => p.kind === "warmup").reduce((sum, p) => sum + p.end - p.start, 0);
+  if (warmupSteps > 0.25 * T) {
+    const warmup = timeline.phases.find((p) => p.slot.phase.node.keyword === "warmup")!;
+    report(
+      "W0002",
+      { node: { span: warmup.slot.phase.node.keywordSpan }, source: warmup.slot.phase.source },
+      `Warmup takes ${warmupSteps} of ${T} updates (${fmt((100 * warmupSteps) / T)}%)`,
+      "warmup rarely needs more than a few percent of the budget",
+    );
+  }
+  const used = new Set(phases.flatMap((p) => Object.keys(p.mix)));
+  for (const s of recipe.sources) {
+    if (!used.has(s.name)) {
+      report(
+        "W0003",
+        { node: { span: s.nameSpan }, source: home },
+        `Source "${s.name}" is declared but no mixture uses it`,
+        "add it to a mix or remove it",
+      );
+    }
+  }
+
+  const plan = {
+    version: PLAN_VERSION,
+    name: options.name ?? recipe.name,
+    steps: T,
+    context: ctx,
+    budget: { unit: budget.unit as "steps", value: budget.value },
+    optimizer: { kind: "adamw", lr: peak, betas: betas as [number, number], eps, weightDecay, clip },
+    model,
+    sources: sources.filter((s) => used.has(s.name)),
+    phases,
+    checkpoints: [...byName.values()].sort((a, b) => a.step - b.step || a.name.localeCompare(b.name)),
+    init,
+    ...(options.sweep ? { sweep: options.sweep } : {}),
+    file: home.path,
+  };
+  const parsed = PlanSchema.safeParse(plan);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    report(
+      "R0009",
+      { node: { span: recipe.nameSpan }, source: home },
+      `The plan is invalid at ${issue.path.join(".")}: ${issue.message}`,
+    );
+    return null;
+  }
+  return parsed.data;
+}
+
+function fmt(x: number): string {
+  return String(Number(x.toPrecision(6)));
+}

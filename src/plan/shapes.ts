@@ -1,0 +1,112 @@
+/**
+ * Building a Plan shape from what a phase says: the shape's name, its end values and its parameters.
+ * @module
+ */
+import type * as A from "../syntax/ast.ts";
+import type { Shape, ShapeName } from "./schema.ts";
+import { diagnostic } from "../check/diagnostic.ts";
+import { perUpdate, type Rate, roundHalfUp } from "./durations.ts";
+import type { Located } from "./effective.ts";
+import type { ValueReader } from "./values.ts";
+
+/** What a shape is built from. */
+export interface ShapeRequest {
+  name: ShapeName;
+  /** The shape as written (for its parameters and error locations); null when the default was used. */
+  spec: Located<A.ShapeSpec> | null;
+  /** Where to point when there is no spec. */
+  at: Located<{ span: A.Span }>;
+  from: number;
+  to: number;
+  /** The phase's updates and rate, for parameters written as durations. */
+  n: number;
+  rate: Rate;
+  /** The default inverse-sqrt timescale (the previous phase's length), if any. */
+  defaultTimescale: number | null;
+  /** "the LR", "the weight decay", "the batch size": for messages. */
+  what: string;
+}
+
+/** Builds the shape, or returns null after a diagnostic. */
+export function buildShape(request: ShapeRequest, reader: ValueReader): Shape | null {
+  const { name, from, to, spec, n } = request;
+  const fail = (message: string, hint: string | null = null) => {
+    const at = spec ?? request.at;
+    reader.diagnostics.push(diagnostic("R0020", at.source, at.node.span, message, hint));
+    return null;
+  };
+  const param = (expr: A.Expr) => ({ node: expr, source: (spec ?? request.at).source });
+  switch (name) {
+    case "constant":
+      return { shape: "constant", value: from };
+    case "linear":
+    case "cosine":
+    case "1-sqrt":
+    case "rex":
+      return { shape: name, from, to };
+    case "exponential":
+      if (from <= 0 || to <= 0) {
+        return fail(
+          `An exponential shape cannot reach 0 (${request.what} goes from ${from} to ${to})`,
+          "end on a small positive value such as `to 0.01x`, or use another shape",
+        );
+      }
+      return { shape: "exponential", from, to };
+    case "polynomial": {
+      const power = spec?.node.power
+        ? reader.number(param(spec.node.power), "the power", { min: 0, exclusive: true })
+        : 1;
+      return power === null ? null : { shape: "polynomial", from, to, power };
+    }
+    case "inverse-sqrt": {
+      let timescale = request.defaultTimescale;
+      if (spec?.node.timescale) {
+        const m = reader.measure({ node: spec.node.timescale, source: spec.source }, "the timescale", [
+          "steps",
+          "tokens",
+          "samples",
+        ]);
+        if (!m) return null;
+        timescale = m.value / perUpdate(m.unit as "steps", request.rate);
+      }
+      if (timescale === null) {
+        return fail(
+          "An inverse-sqrt shape needs a timescale",
+          "write `inverse-sqrt timescale 1000 steps`, or put a warmup before it",
+        );
+      }
+      return { shape: "inverse-sqrt", from, timescale };
+    }
+    case "step": {
+      const factor = reader.number(param(spec!.node.factor!), "the step factor", { min: 0, exclusive: true });
+      if (factor === null) return null;
+      const boundaries: number[] = [];
+      for (const milestone of spec!.node.milestones!) {
+        const m = reader.measure({ node: milestone, source: spec!.source }, "a milestone", [
+          "%",
+          "steps",
+          "tokens",
+          "samples",
+        ]);
+        if (!m) return null;
+        const local = roundHalfUp(
+          m.unit === "%" ? (m.value / 100) * n : m.value / perUpdate(m.unit, request.rate),
+        );
+        if (local <= (boundaries.at(-1) ?? 0) || local >= n) {
+          return fail(
+            `Milestone ${m.value}${
+              m.unit === "%" ? "%" : ` ${m.unit}`
+            } falls at update ${local} of a ${n}-update phase`,
+            "milestones must increase and lie inside the phase",
+          );
+        }
+        boundaries.push(local);
+      }
+      return {
+        shape: "step",
+        values: [from, ...boundaries.map((_, j) => from * factor ** (j + 1))],
+        boundaries,
+      };
+    }
+  }
+}
