@@ -1,0 +1,374 @@
+/**
+ * The GPT-2-shaped model trained on WebGPU: pre-LayerNorm blocks, learned positions, GELU (tanh
+ * approximation), tied input/output embeddings, biases everywhere; weights in Hugging Face GPT-2 naming
+ * and layout (Conv1D: y = x W + b), so they export to GPT2LMHeadModel.
+ *
+ * A step (forward, backward, global gradient-norm clipping, AdamW) is recorded into one command
+ * submission; the loss is read back only when asked. Every reduction runs in a fixed order without float
+ * atomics, so the same seed and batches give bit-identical weights. Optimizer: torch.optim.AdamW
+ * semantics; weight decay applies to the 2-D weights only (wte, wpe and the c_attn / c_proj / c_fc
+ * weights), not to biases or LayerNorm parameters, as in GPT-2 / nanoGPT. Optimizer state tensors are
+ * named `<weight>.exp_avg` and `<weight>.exp_avg_sq`, as torch calls them.
+ * @module
+ */
+import type { Model } from "../plan/schema.ts";
+import type { Engine, HostTensor, TokenBatch, UpdateSettings } from "./engine.ts";
+import { readBuffer, storageBuffer, uploadBuffer, writeArray } from "./gpu/buffers.ts";
+import { describeAdapter, type GpuDevice, requestGpu } from "./gpu/device.ts";
+import { activationSizes, batchData, buildStepGraph, type StepGraph } from "./gpu/graph.ts";
+import { chooseMatmul, Kernels, type MatmulVariant } from "./gpu/kernels.ts";
+import * as ops from "./gpu/ops.ts";
+import { initParams, parameterCount, type ParamLayout, paramLayout } from "./gpu/params.ts";
+
+/** Options of `createEngine`. */
+export interface EngineOptions {
+  /** Seed of the weight initialisation. */
+  seed: number;
+  /** A device to use instead of requesting the default adapter's. */
+  device?: GPUDevice;
+  /** Overrides the matmul variant chosen for the adapter (tests run both). */
+  matmul?: MatmulVariant;
+}
+
+/**
+ * Builds a GPT-2-shaped model with GPT-2 initialisation from `options.seed` on a WebGPU device.
+ * Rejects, before any training, models that do not fit the adapter's buffer limits.
+ *
+ * @example
+ * ```ts
+ * const engine = await createEngine(
+ *   { kind: "gpt", layers: 2, width: 64, heads: 2, context: 64, vocab: 256 },
+ *   { seed: 1 },
+ * );
+ * const tokens = new Uint32Array(4 * 65).map((_, i) => i % 256);
+ * const settings = { lr: 1e-3, weightDecay: 0.1, beta1: 0.9, beta2: 0.95, eps: 1e-8, clip: 1 };
+ * const result = await engine.step({ batch: 4, context: 64, tokens }, settings, true);
+ * console.log(result?.loss);
+ * engine.destroy();
+ * ```
+ */
+export async function createEngine(config: Model, options: EngineOptions): Promise<Engine> {
+  return await GptEngine.create(config, options);
+}
+
+/** Checks that a model's sizes suit the kernels; throws a sentence naming the value otherwise. */
+export function validateModel(config: Model): void {
+  if (config.width % config.heads !== 0) {
+    throw new Error(`Model width '${config.width}' is not a multiple of its heads '${config.heads}'`);
+  }
+  if ((config.width / config.heads) % 4 !== 0) {
+    throw new Error(
+      `Model head size '${config.width / config.heads}' (width / heads) is not a multiple of 4, ` +
+        "which the WebGPU kernels need",
+    );
+  }
+}
+
+const MIB = 1024 * 1024;
+const mib = (bytes: number) => `${(bytes / MIB).toFixed(1)} MiB`;
+
+/** Throws when a buffer of `bytes` would exceed the device's binding or buffer size limits. */
+function checkLimits(device: GPUDevice, what: string, bytes: number): void {
+  for (const limit of ["maxStorageBufferBindingSize", "maxBufferSize"] as const) {
+    if (bytes > device.limits[limit]) {
+      throw new Error(
+        `${what} needs a buffer of '${mib(bytes)}', more than this adapter's ${limit} ` +
+          `('${mib(device.limits[limit])}'): use a smaller model or batch`,
+      );
+    }
+  }
+}
+
+/** How many submitted steps may be queued before `step` waits for the oldest to finish. */
+const MAX_IN_FLIGHT = 2;
+
+/** The WebGPU engine; `createEngine` returns one. Tests also use `readGradients`. */
+export class GptEngine implements Engine {
+  readonly adapter: string;
+  readonly layout: ParamLayout;
+  #kernels: Kernels;
+  #params: GPUBuffer;
+  #grads: GPUBuffer;
+  #m: GPUBuffer;
+  #v: GPUBuffer;
+  #partials: GPUBuffer;
+  /** The mean loss (when read) and the global gradient norm of the last step. */
+  #loss: GPUBuffer;
+  #norm: GPUBuffer;
+  #settings: GPUBuffer;
+  #update: ops.Dispatch[];
+  #graph: StepGraph | null = null;
+  #updates = 0;
+  #inFlight: Promise<unknown>[] = [];
+  #ownsDevice: boolean;
+
+  private constructor(
+    readonly config: Model,
+    gpu: GpuDevice,
+    kernels: Kernels,
+    ownsDevice: boolean,
+    seed: number,
+  ) {
+    const device = gpu.device;
+    this.adapter = gpu.description;
+    this.#kernels = kernels;
+    this.#ownsDevice = ownsDevice;
+    this.layout = paramLayout(config);
+    const bytes = this.layout.total * 4;
+    this.#params = uploadBuffer(device, initParams(this.layout, seed), "parameters");
+    this.#grads = storageBuffer(device, bytes, "gradients");
+    this.#m = storageBuffer(device, bytes, "adam m");
+    this.#v = storageBuffer(device, bytes, "adam v");
+    this.#partials = storageBuffer(device, ops.NORM_PARTS * 4, "norm partials");
+    this.#loss = storageBuffer(device, 4, "loss");
+    this.#norm = storageBuffer(device, 4, "gradient norm");
+    this.#settings = device.createBuffer({
+      label: "adamw settings",
+      size: ops.ADAMW_SETTINGS_FIELDS * 4,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    });
+    const count = this.layout.total;
+    this.#update = [
+      ...ops.gradNorm(kernels, { grads: this.#grads, partials: this.#partials, norm: this.#norm, count }),
+      ops.adamw(kernels, {
+        settings: this.#settings,
+        params: this.#params,
+        grads: this.#grads,
+        m: this.#m,
+        v: this.#v,
+        norm: this.#norm,
+        count,
+      }),
+    ];
+  }
+
+  /** Creates an engine (see `createEngine`). */
+  static async create(config: Model, options: EngineOptions): Promise<GptEngine> {
+    validateModel(config);
+    const gpu: GpuDevice = options.device
+      ? {
+        device: options.device,
+        description: describeAdapter(options.device.adapterInfo),
+        isFallback: /llvmpipe|swiftshader/i.test(options.device.adapterInfo?.description ?? ""),
+      }
+      : await requestGpu();
+    try {
+      const layout = paramLayout(config);
+      checkLimits(
+        gpu.device,
+        `Model with '${parameterCount(config)}' parameters (${config.layers} layers, width ${config.width})`,
+        layout.total * 4,
+      );
+      const kernels = await Kernels.load(gpu.device, options.matmul ?? chooseMatmul(gpu.isFallback));
+      return new GptEngine(config, gpu, kernels, !options.device, options.seed);
+    } catch (error) {
+      if (!options.device) gpu.device.destroy();
+      throw error;
+    }
+  }
+
+  /** The matmul variant in use. */
+  get matmul(): MatmulVariant {
+    return this.#kernels.matmul;
+  }
+
+  #device(): GPUDevice {
+    return this.#kernels.device;
+  }
+
+  #graphFor(batch: TokenBatch): StepGraph {
+    const { context, vocab } = this.config;
+    if (!Number.isInteger(batch.batch) || batch.batch < 1) {
+      throw new Error(`Batch size '${batch.batch}' is not a positive integer`);
+    }
+    if (!Number.isInteger(batch.context) || batch.context < 1 || batch.context > context) {
+      throw new Error(
+        `Batch context '${batch.context}' is not between 1 and the model's context '${context}'`,
+      );
+    }
+    const expected = batch.batch * (batch.context + 1);
+    if (batch.tokens.length !== expected) {
+      throw new Error(
+        `Batch holds '${batch.tokens.length}' tokens, expected '${expected}' (${batch.batch} x (${batch.context} + 1))`,
+      );
+    }
+    for (const token of batch.tokens) {
+      if (token >= vocab) {
+        throw new Error(`Token id '${token}' is outside the model's vocabulary of '${vocab}'`);
+      }
+    }
+    if (this.#graph?.batch !== batch.batch || this.#graph.seq !== batch.context) {
+      const sizes = activationSizes(this.config, this.layout.vocabRows, batch.batch, batch.context);
+      for (const [what, bytes] of Object.entries(sizes)) {
+        checkLimits(this.#device(), `A batch of ${batch.batch} x ${batch.context} tokens (${what})`, bytes);
+      }
+      this.#graph?.destroy();
+      this.#graph = buildStepGraph(
+        this.#kernels,
+        this.config,
+        this.layout,
+        this.#params,
+        this.#grads,
+        this.#loss,
+        batch.batch,
+        batch.context,
+      );
+    }
+    const graph = this.#graph;
+    const data = batchData(graph, batch.tokens, this.layout.vocabRows);
+    writeArray(this.#device(), graph.batchBuffer, 0, data);
+    return graph;
+  }
+
+  async #throttle(): Promise<void> {
+    this.#inFlight.push(this.#device().queue.onSubmittedWorkDone());
+    while (this.#inFlight.length > MAX_IN_FLIGHT) await this.#inFlight.shift();
+  }
+
+  /** Submits dispatches (after clearing `clear`), reading back [loss, gradient norm] when `read`. */
+  async #submit(
+    dispatches: ops.Dispatch[],
+    clear: GPUBuffer | null,
+    read: boolean,
+  ): Promise<Float32Array | null> {
+    const device = this.#device();
+    const encoder = device.createCommandEncoder();
+    if (clear) encoder.clearBuffer(clear);
+    const pass = encoder.beginComputePass();
+    ops.encodeDispatches(pass, dispatches);
+    pass.end();
+    let staging: GPUBuffer | null = null;
+    if (read) {
+      staging = device.createBuffer({ size: 8, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+      encoder.copyBufferToBuffer(this.#loss, 0, staging, 0, 4);
+      encoder.copyBufferToBuffer(this.#norm, 0, staging, 4, 4);
+    }
+    device.queue.submit([encoder.finish()]);
+    if (!staging) {
+      await this.#throttle();
+      return null;
+    }
+    await staging.mapAsync(GPUMapMode.READ);
+    const values = new Float32Array(staging.getMappedRange().slice(0));
+    staging.destroy();
+    this.#inFlight = [];
+    return values;
+  }
+
+  async step(
+    batch: TokenBatch,
+    settings: UpdateSettings,
+    readLoss: boolean,
+  ): Promise<{ loss: number; gradNorm: number } | null> {
+    const graph = this.#graphFor(batch);
+    this.#updates += 1;
+    const data = ops.adamwSettings({
+      ...settings,
+      step: this.#updates,
+      count: this.layout.total,
+      decayEnd: this.layout.decayEnd,
+    });
+    this.#device().queue.writeBuffer(this.#settings, 0, data);
+    const dispatches = [
+      ...graph.forward,
+      ...(readLoss ? [graph.loss] : []),
+      ...graph.backward,
+      ...this.#update,
+    ];
+    const values = await this.#submit(dispatches, graph.residualGrad, readLoss);
+    return values && { loss: values[0], gradNorm: values[1] };
+  }
+
+  async evaluate(batch: TokenBatch): Promise<number> {
+    const graph = this.#graphFor(batch);
+    const values = await this.#submit([...graph.forward, graph.loss], null, true);
+    return (values as Float32Array)[0];
+  }
+
+  /** Reads the slots of a flat buffer as host tensors named `name + suffix`. */
+  async #readSlots(buffer: GPUBuffer, suffix = ""): Promise<HostTensor[]> {
+    const all = new Float32Array(await readBuffer(this.#device(), buffer));
+    return this.layout.slots.map((slot) => {
+      const n = slot.shape.reduce((a, b) => a * b, 1);
+      return {
+        name: slot.name + suffix,
+        shape: [...slot.shape],
+        data: all.slice(slot.offset, slot.offset + n),
+      };
+    });
+  }
+
+  /** Writes host tensors named `name + suffix` into their slots of a flat buffer. */
+  #writeSlots(buffer: GPUBuffer, tensors: HostTensor[], suffix = ""): void {
+    const slots = new Map(this.layout.slots.map((s) => [s.name + suffix, s]));
+    for (const tensor of tensors) {
+      const slot = slots.get(tensor.name);
+      if (!slot) throw new Error(`Tensor '${tensor.name}' is not part of this model`);
+      if (tensor.shape.join(",") !== slot.shape.join(",")) {
+        throw new Error(
+          `Tensor '${tensor.name}' has shape '[${tensor.shape}]', the model expects '[${slot.shape}]'`,
+        );
+      }
+      const n = slot.shape.reduce((a, b) => a * b, 1);
+      if (tensor.data.length !== n) {
+        throw new Error(
+          `Tensor '${tensor.name}' holds '${tensor.data.length}' values, its shape needs '${n}'`,
+        );
+      }
+      writeArray(this.#device(), buffer, slot.offset * 4, tensor.data);
+    }
+  }
+
+  readWeights(): Promise<HostTensor[]> {
+    return this.#readSlots(this.#params);
+  }
+
+  writeWeights(tensors: HostTensor[]): Promise<void> {
+    this.#writeSlots(this.#params, tensors);
+    return Promise.resolve();
+  }
+
+  /** The gradients of the last step, before clipping, in the weights' naming (for tests). */
+  readGradients(): Promise<HostTensor[]> {
+    return this.#readSlots(this.#grads);
+  }
+
+  async readOptimizerState(): Promise<{ step: number; tensors: HostTensor[] }> {
+    return {
+      step: this.#updates,
+      tensors: [
+        ...await this.#readSlots(this.#m, ".exp_avg"),
+        ...await this.#readSlots(this.#v, ".exp_avg_sq"),
+      ],
+    };
+  }
+
+  writeOptimizerState(state: { step: number; tensors: HostTensor[] }): Promise<void> {
+    if (!Number.isInteger(state.step) || state.step < 0) {
+      throw new Error(`Optimizer step '${state.step}' is not a non-negative integer`);
+    }
+    this.#writeSlots(this.#m, state.tensors.filter((t) => t.name.endsWith(".exp_avg")), ".exp_avg");
+    this.#writeSlots(this.#v, state.tensors.filter((t) => t.name.endsWith(".exp_avg_sq")), ".exp_avg_sq");
+    this.#updates = state.step;
+    return Promise.resolve();
+  }
+
+  destroy(): void {
+    this.#graph?.destroy();
+    for (
+      const b of [
+        this.#params,
+        this.#grads,
+        this.#m,
+        this.#v,
+        this.#partials,
+        this.#loss,
+        this.#norm,
+        this.#settings,
+      ]
+    ) {
+      b.destroy();
+    }
+    if (this.#ownsDevice) this.#device().destroy();
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * Acquiring a WebGPU device for the trainer, with the adapter's largest buffer limits, and describing it.
+ * @module
+ */
+
+/** A device with what the trainer needs to know about its adapter. */
+export interface GpuDevice {
+  device: GPUDevice;
+  /** Adapter description, e.g. "llvmpipe (LLVM 15.0.6, 256 bits)". */
+  description: string;
+  /** True on a software (CPU) adapter such as Mesa's llvmpipe. */
+  isFallback: boolean;
+}
+
+/**
+ * Requests the default adapter and a device with its maximum storage-buffer limits.
+ * Throws a clear error when WebGPU or an adapter is missing.
+ *
+ * @example
+ * ```ts
+ * const { device, description } = await requestGpu();
+ * console.log(description);
+ * device.destroy();
+ * ```
+ */
+export async function requestGpu(): Promise<GpuDevice> {
+  if (typeof navigator === "undefined" || !("gpu" in navigator)) {
+    throw new Error("WebGPU is not available in this runtime: the trainer needs navigator.gpu (Deno >= 2)");
+  }
+  const adapter = await navigator.gpu.requestAdapter({ powerPreference: "high-performance" });
+  if (!adapter) {
+    throw new Error(
+      "No WebGPU adapter was found: install a GPU driver, or Mesa's Vulkan llvmpipe driver " +
+        "(Debian: 'mesa-vulkan-drivers') to train on the CPU",
+    );
+  }
+  const device = await adapter.requestDevice({
+    requiredLimits: {
+      maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
+      maxBufferSize: adapter.limits.maxBufferSize,
+      maxComputeWorkgroupStorageSize: adapter.limits.maxComputeWorkgroupStorageSize,
+    },
+  });
+  return { device, description: describeAdapter(adapter.info), isFallback: isFallbackAdapter(adapter) };
+}
+
+/** A one-line description of an adapter: its description, else vendor and architecture. */
+export function describeAdapter(info: GPUAdapterInfo): string {
+  return info.description || [info.vendor, info.architecture, info.device].filter(Boolean).join(" ") ||
+    "unknown adapter";
+}
+
+function isFallbackAdapter(adapter: GPUAdapter): boolean {
+  const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
+  const legacy = adapter as GPUAdapter & { isFallbackAdapter?: boolean };
+  return Boolean(info.isFallbackAdapter ?? legacy.isFallbackAdapter) || /llvmpipe|swiftshader/i.test(
+    info.description ?? "",
+  );
+}

@@ -1,0 +1,354 @@
+/**
+ * One builder per kernel entry point: each binds buffers and sizes to a pipeline and returns a
+ * `Dispatch` that can be recorded into any compute pass. Sizes are fixed when the dispatch is built.
+ * @module
+ */
+import { type Binding, uniformBuffer } from "./buffers.ts";
+import type { KernelFile, Kernels } from "./kernels.ts";
+
+/** One recorded kernel launch. */
+export interface Dispatch {
+  pipeline: GPUComputePipeline;
+  bindGroup: GPUBindGroup;
+  workgroups: [number, number];
+}
+
+/** Records dispatches, in order, into a compute pass. */
+export function encodeDispatches(pass: GPUComputePassEncoder, dispatches: readonly Dispatch[]): void {
+  for (const { pipeline, bindGroup, workgroups } of dispatches) {
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, bindGroup);
+    pass.dispatchWorkgroups(workgroups[0], workgroups[1]);
+  }
+}
+
+/** Submits dispatches as one command buffer. */
+export function submitDispatches(device: GPUDevice, dispatches: readonly Dispatch[]): void {
+  const encoder = device.createCommandEncoder();
+  const pass = encoder.beginComputePass();
+  encodeDispatches(pass, dispatches);
+  pass.end();
+  device.queue.submit([encoder.finish()]);
+}
+
+const MAX_GROUPS = 65535;
+
+/** Workgroups covering `invocations` at `perGroup` each, folded into y beyond the 65535 limit of x. */
+function grid(invocations: number, perGroup = 64): [number, number] {
+  const groups = Math.max(1, Math.ceil(invocations / perGroup));
+  const x = Math.min(groups, MAX_GROUPS);
+  return [x, Math.ceil(groups / x)];
+}
+
+function dispatch(
+  kernels: Kernels,
+  file: KernelFile,
+  entry: string,
+  bindings: Record<number, Binding>,
+  workgroups: [number, number],
+  constants?: Record<string, number>,
+): Dispatch {
+  const pipeline = kernels.pipeline(file, entry, constants);
+  const entries = Object.entries(bindings).map(([binding, resource]) => ({
+    binding: Number(binding),
+    resource: resource instanceof GPUBuffer ? { buffer: resource } : resource,
+  }));
+  const bindGroup = kernels.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
+  return { pipeline, bindGroup, workgroups };
+}
+
+/** Which operands are stored transposed: nn (x W), nt (x W^T) or tn (x^T W). */
+export type MatmulKind = "nn" | "nt" | "tn";
+
+/**
+ * out[m, n] = A'[m, k] B'[k, n] (+ bias[n]); A is stored [m, k] (or [k, m] for "tn"), B [k, n] (or [n, k]
+ * for "nt"). m, n and k are multiples of 4. Uses the kernels' matmul variant.
+ */
+export function matmul(
+  kernels: Kernels,
+  kind: MatmulKind,
+  o: { a: Binding; b: Binding; bias?: Binding; out: Binding; m: number; n: number; k: number },
+): Dispatch {
+  const dims = uniformBuffer(kernels.device, [o.m, o.n, o.k, o.bias ? 1 : 0]);
+  const bindings = { 0: dims, 1: o.a, 2: o.b, 3: o.bias ?? kernels.placeholder, 4: o.out };
+  if (kernels.matmul === "block") {
+    return dispatch(kernels, "matmul_block", kind, bindings, [Math.ceil(o.n / 32), Math.ceil(o.m / 32)]);
+  }
+  return dispatch(kernels, "matmul_tiled", "main", bindings, [Math.ceil(o.n / 64), Math.ceil(o.m / 64)], {
+    TRANS_A: kind === "tn" ? 1 : 0,
+    TRANS_B: kind === "nt" ? 1 : 0,
+  });
+}
+
+/** db[n] = sum over rows of dy[row, n]; cols is a multiple of 4. */
+export function biasBackward(
+  kernels: Kernels,
+  o: { dy: Binding; db: Binding; rows: number; cols: number },
+): Dispatch {
+  const dims = uniformBuffer(kernels.device, [o.rows, o.cols, 0, 0]);
+  return dispatch(kernels, "bias", "backward", { 0: dims, 1: o.dy, 2: o.db }, grid(o.cols / 4));
+}
+
+/** y = LayerNorm(x) * weight + bias per row; stats receives [mean, rstd] per row. */
+export function layerNormForward(
+  kernels: Kernels,
+  o: { x: Binding; weight: Binding; bias: Binding; y: Binding; stats: Binding; rows: number; width: number },
+): Dispatch {
+  const dims = uniformBuffer(kernels.device, [o.rows, o.width, 0, 0]);
+  const bindings = { 0: dims, 1: o.x, 2: o.weight, 3: o.bias, 4: o.y, 5: o.stats };
+  return dispatch(kernels, "layernorm", "forward", bindings, grid(o.rows));
+}
+
+/** dx += dLayerNorm/dx given dy (accumulates into the residual stream's gradient). */
+export function layerNormBackwardInput(
+  kernels: Kernels,
+  o: { x: Binding; weight: Binding; stats: Binding; dy: Binding; dx: Binding; rows: number; width: number },
+): Dispatch {
+  const dims = uniformBuffer(kernels.device, [o.rows, o.width, 0, 0]);
+  const bindings = { 0: dims, 1: o.x, 2: o.weight, 5: o.stats, 6: o.dy, 7: o.dx };
+  return dispatch(kernels, "layernorm", "backward_input", bindings, grid(o.rows));
+}
+
+/** dweight and dbias of a LayerNorm (overwritten). */
+export function layerNormBackwardParams(
+  kernels: Kernels,
+  o: {
+    x: Binding;
+    stats: Binding;
+    dy: Binding;
+    dweight: Binding;
+    dbias: Binding;
+    rows: number;
+    width: number;
+  },
+): Dispatch {
+  const dims = uniformBuffer(kernels.device, [o.rows, o.width, 0, 0]);
+  const bindings = { 0: dims, 1: o.x, 5: o.stats, 6: o.dy, 8: o.dweight, 9: o.dbias };
+  return dispatch(kernels, "layernorm", "backward_params", bindings, grid(o.width));
+}
+
+/** y = gelu(x) over `count` elements (a multiple of 4). */
+export function geluForward(kernels: Kernels, o: { x: Binding; y: Binding; count: number }): Dispatch {
+  const dims = uniformBuffer(kernels.device, [o.count / 4, 0, 0, 0]);
+  return dispatch(kernels, "gelu", "forward", { 0: dims, 1: o.x, 2: o.y }, grid(o.count / 4));
+}
+
+/** grad = grad * gelu'(x), in place, over `count` elements (a multiple of 4). */
+export function geluBackward(kernels: Kernels, o: { x: Binding; grad: Binding; count: number }): Dispatch {
+  const dims = uniformBuffer(kernels.device, [o.count / 4, 0, 0, 0]);
+  return dispatch(kernels, "gelu", "backward", { 0: dims, 1: o.x, 3: o.grad }, grid(o.count / 4));
+}
+
+/** y = a + b over `count` elements (a multiple of 4). */
+export function residualAdd(
+  kernels: Kernels,
+  o: { a: Binding; b: Binding; y: Binding; count: number },
+): Dispatch {
+  const dims = uniformBuffer(kernels.device, [o.count / 4, 0, 0, 0]);
+  return dispatch(kernels, "residual", "add", { 0: dims, 1: o.a, 2: o.b, 3: o.y }, grid(o.count / 4));
+}
+
+/** Sizes of an attention call: `width` = heads * head_dim, head_dim a multiple of 4. */
+export interface AttentionSizes {
+  batch: number;
+  seq: number;
+  heads: number;
+  width: number;
+}
+
+function attentionDims(kernels: Kernels, s: AttentionSizes): GPUBuffer {
+  const headDim = s.width / s.heads;
+  return uniformBuffer(kernels.device, [
+    s.batch,
+    s.seq,
+    s.heads,
+    headDim,
+    s.width,
+    1 / Math.sqrt(headDim),
+    0,
+    0,
+  ], [
+    5,
+  ]);
+}
+
+/** Causal attention: y [rows, width] from qkv [rows, 3 width]; probs [batch, heads, seq, seq] kept. */
+export function attentionForward(
+  kernels: Kernels,
+  o: AttentionSizes & { qkv: Binding; probs: Binding; y: Binding },
+): Dispatch {
+  const bindings = { 0: attentionDims(kernels, o), 1: o.qkv, 2: o.probs, 3: o.y };
+  return dispatch(kernels, "attention", "forward", bindings, grid(o.batch * o.heads * o.seq));
+}
+
+/** The two attention backward passes: score gradients and dq, then dk and dv; writes all of dqkv. */
+export function attentionBackward(
+  kernels: Kernels,
+  o: AttentionSizes & { qkv: Binding; probs: Binding; dy: Binding; dscores: Binding; dqkv: Binding },
+): Dispatch[] {
+  const bindings = { 0: attentionDims(kernels, o), 1: o.qkv, 2: o.probs, 4: o.dy, 5: o.dscores, 6: o.dqkv };
+  const groups = grid(o.batch * o.heads * o.seq);
+  return [
+    dispatch(kernels, "attention", "backward_query", bindings, groups),
+    dispatch(kernels, "attention", "backward_key", bindings, groups),
+  ];
+}
+
+/** Sizes of the loss: `rows` real rows of `paddedRows`, `vocab` real columns of `paddedVocab`. */
+export interface LossSizes {
+  rows: number;
+  paddedRows: number;
+  vocab: number;
+  paddedVocab: number;
+}
+
+/** Per-row cross-entropy into losses; logits are overwritten with d(mean loss)/d(logits). */
+export function crossEntropy(
+  kernels: Kernels,
+  o: LossSizes & { logits: Binding; targets: Binding; losses: Binding },
+): Dispatch {
+  const dims = uniformBuffer(kernels.device, [o.rows, o.paddedRows, o.vocab, o.paddedVocab]);
+  const bindings = { 0: dims, 1: o.logits, 2: o.targets, 3: o.losses };
+  return dispatch(kernels, "crossentropy", "forward_backward", bindings, grid(o.paddedRows));
+}
+
+/** result[0] = mean of losses over the real rows. */
+export function lossMean(kernels: Kernels, o: LossSizes & { losses: Binding; result: Binding }): Dispatch {
+  const dims = uniformBuffer(kernels.device, [o.rows, o.paddedRows, o.vocab, o.paddedVocab]);
+  return dispatch(kernels, "crossentropy", "loss_mean", { 0: dims, 3: o.losses, 4: o.result }, [1, 1]);
+}
+
+/** Sizes of the embeddings: `vocabRows` rows of wte (padded vocab), `context` rows of wpe. */
+export interface EmbeddingSizes {
+  rows: number;
+  paddedRows: number;
+  seq: number;
+  width: number;
+  vocabRows: number;
+  context: number;
+}
+
+function embeddingDims(kernels: Kernels, s: EmbeddingSizes): GPUBuffer {
+  return uniformBuffer(kernels.device, [s.rows, s.paddedRows, s.seq, s.width, s.vocabRows, s.context, 0, 0]);
+}
+
+/** x[row] = wte[tokens[row]] + wpe[row % seq]; padding rows are zero. */
+export function embeddingForward(
+  kernels: Kernels,
+  o: EmbeddingSizes & { tokens: Binding; wte: Binding; wpe: Binding; x: Binding },
+): Dispatch {
+  const bindings = { 0: embeddingDims(kernels, o), 1: o.tokens, 2: o.wte, 3: o.wpe, 4: o.x };
+  return dispatch(kernels, "embedding", "forward", bindings, grid(o.paddedRows * o.width / 4));
+}
+
+/**
+ * dwte += per-token sums of dx (buckets: offsets [vocabRows + 1], then rows sorted by token, see
+ * `tokenBuckets`), and dwpe = per-position sums of dx.
+ */
+export function embeddingBackward(
+  kernels: Kernels,
+  o: EmbeddingSizes & { dx: Binding; buckets: Binding; dwte: Binding; dwpe: Binding },
+): Dispatch[] {
+  const dims = embeddingDims(kernels, o);
+  return [
+    dispatch(
+      kernels,
+      "embedding",
+      "backward_tokens",
+      { 0: dims, 5: o.dx, 6: o.buckets, 7: o.dwte },
+      grid(
+        o.vocabRows * o.width / 4,
+      ),
+    ),
+    dispatch(
+      kernels,
+      "embedding",
+      "backward_positions",
+      { 0: dims, 5: o.dx, 8: o.dwpe },
+      grid(
+        o.context * o.width / 4,
+      ),
+    ),
+  ];
+}
+
+/**
+ * The rows of each token, for `embeddingBackward`: offsets [vocabRows + 1], then the row indices sorted
+ * by token (ascending within a token, so sums run in a fixed order).
+ */
+export function tokenBuckets(inputs: Uint32Array, rows: number, vocabRows: number): Uint32Array {
+  const out = new Uint32Array(vocabRows + 1 + rows);
+  for (let r = 0; r < rows; r++) out[inputs[r] + 1]++;
+  for (let v = 0; v < vocabRows; v++) out[v + 1] += out[v];
+  const next = out.slice(0, vocabRows);
+  for (let r = 0; r < rows; r++) out[vocabRows + 1 + next[inputs[r]]++] = r;
+  return out;
+}
+
+/** Workgroups the gradient norm's first pass uses. */
+export const NORM_PARTS = 256;
+
+/** norm[0] = L2 norm of `count` floats (a multiple of 4) of grads, in two deterministic passes. */
+export function gradNorm(
+  kernels: Kernels,
+  o: { grads: Binding; partials: Binding; norm: Binding; count: number },
+): Dispatch[] {
+  const count4 = o.count / 4;
+  const chunk4 = Math.ceil(count4 / NORM_PARTS);
+  const dims = uniformBuffer(kernels.device, [count4, chunk4, NORM_PARTS, 0]);
+  return [
+    dispatch(kernels, "gradnorm", "partial", { 0: dims, 1: o.grads, 2: o.partials }, [NORM_PARTS, 1]),
+    dispatch(kernels, "gradnorm", "total", { 0: dims, 2: o.partials, 3: o.norm }, [1, 1]),
+  ];
+}
+
+/** Number of 32-bit fields in the AdamW settings uniform (see `adamwSettings`). */
+export const ADAMW_SETTINGS_FIELDS = 12;
+
+/** The AdamW settings uniform's contents for one update. */
+export function adamwSettings(
+  o: {
+    lr: number;
+    weightDecay: number;
+    beta1: number;
+    beta2: number;
+    eps: number;
+    clip: number | null;
+    step: number;
+    count: number;
+    decayEnd: number;
+  },
+): ArrayBuffer {
+  const data = new ArrayBuffer(4 * ADAMW_SETTINGS_FIELDS);
+  const floats = new Float32Array(data);
+  const ints = new Uint32Array(data);
+  floats.set([
+    o.lr,
+    o.weightDecay,
+    o.beta1,
+    o.beta2,
+    o.eps,
+    o.clip ?? 0,
+    1 - o.beta1 ** o.step,
+    Math.sqrt(1 - o.beta2 ** o.step),
+  ]);
+  ints.set([o.count / 4, o.decayEnd / 4, o.clip === null ? 0 : 1], 8);
+  return data;
+}
+
+/** One AdamW update of `count` floats (a multiple of 4); `settings` holds `adamwSettings`. */
+export function adamw(
+  kernels: Kernels,
+  o: {
+    settings: GPUBuffer;
+    params: Binding;
+    grads: Binding;
+    m: Binding;
+    v: Binding;
+    norm: Binding;
+    count: number;
+  },
+): Dispatch {
+  const bindings = { 0: o.settings, 1: o.params, 2: o.grads, 3: o.m, 4: o.v, 5: o.norm };
+  return dispatch(kernels, "adamw", "update", bindings, grid(o.count / 4));
+}
