@@ -135,6 +135,12 @@ export const CODES = {
     title: "Invalid parent",
     description: "A recipe that is its own ancestor, or a parent with sweeps.",
   },
+  R0024: {
+    severity: "error",
+    title: "Target cannot express the recipe",
+    description:
+      "An emitter refused: the target trainer has no way to do exactly what the plan says (a shape, a phase sequence, a mixture change). The message names the feature and the targets that can; `pytorch` and `csv` always can, and `--approximate` allows a documented approximation where the target has one.",
+  },
   W0001: {
     severity: "warning",
     title: "LR jumps between phases",

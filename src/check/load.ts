@@ -100,7 +100,9 @@ export async function loadProgram(entryPath: string, readFile: ReadFile = readFr
             "R0014",
             file.source,
             entry.span,
-            `Imported file "${entry.path}" does not exist (looked for "${target}")`,
+            `Imported file "${entry.path}" does not exist${
+              entry.path === target ? "" : ` (looked for "${target}")`
+            }`,
             "check the path; imports are relative to the importing file",
           );
         }

@@ -3,26 +3,28 @@
  * @module
  */
 
-/** Levenshtein distance between two strings. */
+/** Edit distance between two strings, counting a swap of two neighbouring letters as one edit. */
 export function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const d = Array.from(
+    { length: a.length + 1 },
+    (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= a.length; i++) {
-    const current = [i];
     for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(
-        previous[j] + 1,
-        current[j - 1] + 1,
-        previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      }
     }
-    previous = current;
   }
-  return previous[b.length];
+  return d[a.length][b.length];
 }
 
 /**
  * The candidate closest to `word`, if it is close enough to be a likely typo (distance at most a third of
- * the word's length, and at least 1 allowed).
+ * the word's length, and at least 1 allowed). Ties go to the candidate of the same length (a swap or a
+ * wrong letter is likelier than a missing one).
  *
  * @example
  * ```ts
@@ -35,7 +37,9 @@ export function closest(word: string, candidates: Iterable<string>): string | nu
   let bestDistance = Math.max(1, Math.floor(word.length / 3));
   for (const candidate of candidates) {
     const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
-    if (distance <= bestDistance && (best === null || distance < bestDistance)) {
+    const better = best === null || distance < bestDistance ||
+      (distance === bestDistance && candidate.length === word.length && best.length !== word.length);
+    if (distance <= bestDistance && better) {
       best = candidate;
       bestDistance = distance;
     }

@@ -11,6 +11,7 @@
  * @module
  */
 import type * as A from "../syntax/ast.ts";
+import { formatNumber } from "../check/format_number.ts";
 import type { Diagnostic } from "../check/diagnostic.ts";
 import { diagnostic } from "../check/diagnostic.ts";
 import type { Located } from "./effective.ts";
@@ -175,8 +176,8 @@ export function placePhases(
     report(
       "R0006",
       itemDuration(item)!,
-      `The other phases already take ${fmt(fixed)} of the ${
-        fmt(B)
+      `The other phases already take ${formatNumber(fixed)} of the ${
+        formatNumber(B)
       } ${unitText} budget, leaving nothing for \`rest\``,
       "shorten the other phases or raise the budget",
     );
@@ -186,7 +187,7 @@ export function placePhases(
     report(
       "R0006",
       lastSpan,
-      `The phases take ${fmt(total)} ${unitText}, more than the budget of ${fmt(B)}`,
+      `The phases take ${formatNumber(total)} ${unitText}, more than the budget of ${formatNumber(B)}`,
       "shorten a phase, or end the last one with `rest`",
     );
     return null;
@@ -195,9 +196,9 @@ export function placePhases(
     report(
       "R0007",
       lastSpan,
-      `The phases take ${fmt(total)} ${unitText} and leave ${fmt(B - total)} of the budget of ${
-        fmt(B)
-      } unused`,
+      `The phases take ${formatNumber(total)} ${unitText} and leave ${
+        formatNumber(B - total)
+      } of the budget of ${formatNumber(B)} unused`,
       "end the last phase with `rest`",
     );
     return null;
@@ -238,7 +239,9 @@ export function placePhases(
         report(
           used > period ? "R0006" : "R0007",
           item.decl,
-          `The phases of cycle ${cycle + 1} take ${fmt(used)} ${unitText} but its period is ${fmt(period)}`,
+          `The phases of cycle ${cycle + 1} take ${formatNumber(used)} ${unitText} but its period is ${
+            formatNumber(period)
+          }`,
           "give one phase of the cycle `rest`",
         );
       }
@@ -263,7 +266,7 @@ export function placePhases(
       report(
         "R0008",
         slot.phase,
-        `Phase resolves to ${end - previous} updates (${fmt(steps)} before rounding)`,
+        `Phase resolves to ${end - previous} updates (${formatNumber(steps)} before rounding)`,
         "make it longer; every phase needs at least one update",
       );
     }
@@ -288,8 +291,4 @@ export function placePhases(
       return 0;
     },
   };
-}
-
-function fmt(x: number): string {
-  return Number.isInteger(x) ? String(x) : String(Number(x.toPrecision(6)));
 }

@@ -12,6 +12,7 @@
  * @module
  */
 import type * as A from "../syntax/ast.ts";
+import { formatNumber } from "../check/format_number.ts";
 import type { Checkpoint, Init, Origin, Phase, Plan, Shape, ShapeName, Source } from "./schema.ts";
 import { Plan as PlanSchema, PLAN_VERSION } from "./schema.ts";
 import { type Diagnostic, diagnostic } from "../check/diagnostic.ts";
@@ -353,7 +354,7 @@ export async function lowerRecipe(
     baseMix = null;
   }
 
-  if (!eff.schedule) missing("schedule", "add `schedule { warmup 1% \n stable rest }`");
+  if (!eff.schedule) missing("schedule", "add `schedule { warmup 1%  stable rest }`");
   if (
     errorsSince() || !eff.schedule || peak === null || sequences === null || context === null ||
     budget === null || baseMix === null
@@ -563,7 +564,9 @@ export async function lowerRecipe(
       report(
         "W0001",
         at ? { node: at, source } : keywordAt,
-        `The LR jumps from ${fmt(previousEnd)} to ${fmt(startValue)} at update ${placed.start}`,
+        `The LR jumps from ${formatNumber(previousEnd)} to ${
+          formatNumber(startValue)
+        } at update ${placed.start}`,
         "drop `from` to continue where the previous phase ends, or use `rewarm`",
       );
     }
@@ -715,7 +718,7 @@ export async function lowerRecipe(
     report(
       "W0002",
       { node: { span: warmup.slot.phase.node.keywordSpan }, source: warmup.slot.phase.source },
-      `Warmup takes ${warmupSteps} of ${T} updates (${fmt((100 * warmupSteps) / T)}%)`,
+      `Warmup takes ${warmupSteps} of ${T} updates (${formatNumber((100 * warmupSteps) / T)}%)`,
       "warmup rarely needs more than a few percent of the budget",
     );
   }
@@ -757,8 +760,4 @@ export async function lowerRecipe(
     return null;
   }
   return parsed.data;
-}
-
-function fmt(x: number): string {
-  return String(Number(x.toPrecision(6)));
 }

@@ -26,7 +26,11 @@ export function collectSweeps(effective: EffectiveRecipe): SweepSite[] {
       seen.add(node as unknown as SweepExpr);
       found.push({ expr: node as unknown as SweepExpr, label });
     }
-    const own = typeof node.key === "string" ? node.key : label;
+    const own = typeof node.key === "string"
+      ? node.key
+      : node.kind === "phase"
+      ? String(node.name ?? node.keyword)
+      : label;
     for (const [key, child] of Object.entries(node)) if (key !== "source") visit(child, own);
   };
   for (const [name, binding] of effective.lets) visit(binding.decl.value, name);

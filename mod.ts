@@ -1,0 +1,59 @@
+/**
+ * Recipe: a language and compiler for training recipes of language models.
+ *
+ * A `.recipe` file says the budget, batch, optimizer, the LR schedule as phases, the data mixture per
+ * phase and the checkpoints. The compiler checks it and lowers it to a Plan: a validated JSON document that
+ * fixes, for every optimizer update, the LR, weight decay, batch size and mixture. Consumers read only the
+ * Plan: the schedule evaluator, the emitters for external trainers, the WebGPU trainer and the plots.
+ *
+ * @example
+ * ```ts
+ * import { compileFile, evaluate, explainPlan, formatDiagnostics } from "./mod.ts";
+ *
+ * const result = await compileFile("recipes/wsd.recipe");
+ * if (!result.ok) throw new Error(formatDiagnostics(result.diagnostics));
+ * const plan = result.plans[0];
+ * console.log(explainPlan(plan));
+ * console.log(evaluate(plan, 100).lr); // the LR update 100 uses
+ * ```
+ * @module
+ */
+export { parse, type ParseResult } from "./src/syntax/parse.ts";
+export type { FileAst } from "./src/syntax/ast.ts";
+export { compileFile, type CompileOptions, type CompileResult, MAX_SWEEP_PLANS } from "./src/plan/compile.ts";
+export { type Diagnostic, formatDiagnostics, hasErrors } from "./src/check/diagnostic.ts";
+export { type Code, CODES } from "./src/check/codes.ts";
+export {
+  type Checkpoint,
+  type Init,
+  type Model,
+  type Phase,
+  Plan,
+  PLAN_VERSION,
+  type Shape,
+  type Source,
+} from "./src/plan/schema.ts";
+export { planJsonSchema } from "./src/plan/json_schema.ts";
+export { planHash } from "./src/plan/hash.ts";
+export { evaluate, type StepSettings } from "./src/schedule/evaluate.ts";
+export { type ScheduleTable, scheduleTable } from "./src/schedule/table.ts";
+export { shapeValue } from "./src/schedule/shape.ts";
+export { explainPlan } from "./src/schedule/explain.ts";
+export { plotPlan } from "./src/plot/plan_chart.ts";
+
+import { compileFile } from "./src/plan/compile.ts";
+import type { Diagnostic } from "./src/check/diagnostic.ts";
+
+/**
+ * Checks a recipe file: its diagnostics, errors and warnings, without the plans.
+ *
+ * @example
+ * ```ts
+ * import { check } from "./mod.ts";
+ * const diagnostics = await check("recipes/wsd.recipe");
+ * diagnostics.filter((d) => d.severity === "error").length; // 0
+ * ```
+ */
+export async function check(path: string, options: { recipe?: string } = {}): Promise<Diagnostic[]> {
+  return (await compileFile(path, options)).diagnostics;
+}

@@ -1,0 +1,128 @@
+/**
+ * `recipe compile FILE`: the plan as JSON, or a target trainer's config.
+ * @module
+ */
+import { dirname, join } from "node:path";
+import { type Command, EXIT, UsageError } from "./command.ts";
+import { parseCommandArgs, recipeArgument } from "./args.ts";
+import { compileForCommand } from "./compile_recipe.ts";
+import { planJson } from "../plan/plan_json.ts";
+import { emitPlan, TARGETS } from "../emit/mod.ts";
+import { type Emitted, UnsupportedFeatureError } from "../emit/target.ts";
+import { diagnostic, formatDiagnostics } from "../check/diagnostic.ts";
+import { SourceText } from "../check/source_text.ts";
+
+async function refusal(error: UnsupportedFeatureError): Promise<string> {
+  if (!error.origin) return `error[R0024]: ${error.message}\n`;
+  const text = await Deno.readTextFile(error.origin.file).catch(() => "");
+  const source = new SourceText(error.origin.file, text);
+  const lines = text.split("\n").slice(0, error.origin.line - 1);
+  const offset = lines.reduce((n, l) => n + l.length + 1, 0) + error.origin.column - 1;
+  const targets = error.alternatives.join(", ");
+  return formatDiagnostics([
+    diagnostic(
+      "R0024",
+      source,
+      { start: offset, end: offset + 1 },
+      `Target "${error.target}" cannot express ${error.feature}`,
+      `targets that can: ${targets}`,
+    ),
+  ]);
+}
+
+async function writeFiles(dir: string, files: { name: string; content: string }[]): Promise<void> {
+  await Deno.mkdir(dir, { recursive: true });
+  for (const file of files) {
+    await Deno.writeTextFile(join(dir, file.name), file.content);
+    console.error(`wrote ${join(dir, file.name)}`);
+  }
+}
+
+/** `compile`: plan JSON or target configs on stdout or into files. */
+export const command: Command = {
+  name: "compile",
+  summary: "Compile a recipe to plan JSON, or to a trainer's config with --target",
+  help: `Usage: deno task compile FILE [--target NAME | --all] [-o PATH] [--approximate] [--recipe NAME]
+
+Prints the plan as JSON on stdout (a JSON array when the recipe has sweeps).
+With --target, prints that trainer's config instead. Targets:
+${TARGETS.map((t) => `  ${t.name.padEnd(12)} ${t.description}`).join("\n")}
+
+Options:
+  -o, --out PATH   write to PATH instead of stdout; a directory when the recipe has
+                   sweeps, with --all, or when the target writes several files
+  --target NAME    emit the config of one target trainer
+  --all            emit every target that can express the recipe (needs -o DIR)
+  --approximate    allow a target's documented approximation, and print its
+                   largest deviation from the plan's LR
+  --recipe NAME    which recipe of the file (when it defines several)
+  -h, --help       show this help
+
+A target that cannot express the recipe exactly refuses with an error naming the
+feature and the targets that can (pytorch and csv always can); exit code 1.`,
+  async run(args) {
+    const { values, positionals } = parseCommandArgs(args, {
+      out: { type: "string", short: "o" },
+      target: { type: "string" },
+      all: { type: "boolean" },
+      approximate: { type: "boolean" },
+      recipe: { type: "string" },
+    });
+    const file = recipeArgument(positionals);
+    if (values.all && values.target) throw new UsageError("Use either --target or --all, not both");
+    if (values.all && !values.out) {
+      throw new UsageError("--all writes one file per target: give a directory with -o DIR");
+    }
+    if (values.target && !TARGETS.some((t) => t.name === values.target)) {
+      throw new UsageError(
+        `Unknown target "${values.target}"; the targets are ${TARGETS.map((t) => t.name).join(", ")}`,
+      );
+    }
+    const plans = await compileForCommand(file, { recipe: values.recipe });
+    if (!plans) return EXIT.errors;
+
+    if (!values.target && !values.all) {
+      if (!values.out) await Deno.stdout.write(new TextEncoder().encode(planJson(plans)));
+      else if (plans.length === 1 && !values.out.endsWith("/")) {
+        await Deno.mkdir(dirname(values.out), { recursive: true });
+        await Deno.writeTextFile(values.out, planJson(plans));
+      } else {await writeFiles(
+          values.out,
+          plans.map((p) => ({ name: `${p.name}.json`, content: planJson([p]) })),
+        );}
+      return EXIT.ok;
+    }
+
+    const targets = values.all ? TARGETS.map((t) => t.name) : [values.target!];
+    let failed = false;
+    for (const plan of plans) {
+      for (const target of targets) {
+        let emitted: Emitted;
+        try {
+          emitted = emitPlan(plan, target, { approximate: values.approximate });
+        } catch (error) {
+          if (!(error instanceof UnsupportedFeatureError)) throw error;
+          console.error(await refusal(error));
+          if (!values.all) failed = true;
+          continue;
+        }
+        for (const note of emitted.notes) console.error(`note: ${note}`);
+        if (values.approximate && emitted.maxDeviation > 0) {
+          console.error(
+            `note: "${target}" approximates the plan: largest relative LR deviation ${
+              emitted.maxDeviation.toExponential(3)
+            }`,
+          );
+        }
+        if (values.out) await writeFiles(values.out, emitted.files);
+        else {
+          await Deno.stdout.write(new TextEncoder().encode(emitted.files[0].content));
+          for (const extra of emitted.files.slice(1)) {
+            console.error(`note: "${extra.name}" is written only with -o DIR`);
+          }
+        }
+      }
+    }
+    return failed ? EXIT.errors : EXIT.ok;
+  },
+};

@@ -1,0 +1,82 @@
+/**
+ * `explain`: the resolved phases of a plan as a text table.
+ * @module
+ */
+import type { Plan, Shape } from "../plan/schema.ts";
+import { scheduleTable } from "./table.ts";
+import { formatCount, formatNumber as num } from "../check/format_number.ts";
+
+/** A shape in words: `constant 0.003`, `cosine 0.003 -> 0`, `step 0.1 -> 0.001 at 30, 60`. */
+export function describeShape(shape: Shape): string {
+  switch (shape.shape) {
+    case "constant":
+      return num(shape.value);
+    case "inverse-sqrt":
+      return `inverse-sqrt ${num(shape.from)} (timescale ${num(shape.timescale)})`;
+    case "step":
+      return `step ${shape.values.map(num).join(" -> ")} at ${shape.boundaries.join(", ")}`;
+    case "polynomial":
+      return `polynomial^${num(shape.power)} ${num(shape.from)} -> ${num(shape.to)}`;
+    default:
+      return `${shape.shape} ${num(shape.from)} -> ${num(shape.to)}`;
+  }
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c])).join("  ").trimEnd()).join("\n");
+}
+
+/**
+ * The plan's phases with their resolved updates, tokens, LR, weight decay, batch and mixture, then its
+ * checkpoints.
+ *
+ * @example
+ * ```ts
+ * import { compileFile, explainPlan } from "../../mod.ts";
+ * const { plans } = await compileFile("recipes/wsd.recipe");
+ * console.log(explainPlan(plans[0]));
+ * ```
+ */
+export function explainPlan(plan: Plan): string {
+  const columns = scheduleTable(plan);
+  const tokensIn = (start: number, end: number) => {
+    let sum = 0;
+    for (let k = start; k < end; k++) sum += columns.batch[k];
+    return sum * plan.context;
+  };
+  const total = tokensIn(0, plan.steps);
+  const budget = `${formatCount(plan.budget.value)} ${plan.budget.unit}`;
+  const lines = [
+    `${plan.name}: ${formatCount(plan.steps)} updates, ${
+      formatCount(total)
+    } tokens (budget ${budget}), context ${plan.context}`,
+  ];
+  if (plan.init) {
+    lines.push(
+      `starts from "${plan.init.recipe}" at "${plan.init.checkpoint}" (step ${plan.init.step}, LR ${
+        num(plan.init.lr)
+      })`,
+    );
+  }
+  if (plan.sweep) {
+    lines.push(`sweep: ${Object.entries(plan.sweep).map(([k, v]) => `${k}=${num(v)}`).join(", ")}`);
+  }
+  lines.push("");
+  const rows = [["phase", "updates", "n", "tokens", "lr", "weight decay", "batch", "mix"]];
+  for (const p of plan.phases) {
+    rows.push([
+      p.name,
+      `${p.start}..${p.end}`,
+      String(p.end - p.start),
+      formatCount(tokensIn(p.start, p.end)),
+      describeShape(p.lr) + (p.offset ? " (inclusive)" : ""),
+      describeShape(p.weightDecay),
+      describeShape(p.batch),
+      Object.entries(p.mix).map(([s, w]) => `${s} ${num(w)}`).join(", ") || "-",
+    ]);
+  }
+  lines.push(table(rows), "");
+  lines.push(`checkpoints: ${plan.checkpoints.map((c) => `${c.name} @${c.step}`).join(", ")}`);
+  return lines.join("\n") + "\n";
+}
