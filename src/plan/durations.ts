@@ -60,10 +60,13 @@ export interface Timeline {
   positionToStep(position: Measured): number;
 }
 
-/** Rounds half up, after snapping values within 1e-9 of an integer (so 2.4999999999 from float noise is 2.5). */
+/**
+ * Rounds half up, after snapping values within 1e-9 of a half or an integer to it (so 2.4999999999 from
+ * float noise counts as 2.5 and rounds to 3).
+ */
 export function roundHalfUp(x: number): number {
-  const nearest = Math.round(x);
-  return Math.abs(x - nearest) < 1e-9 ? nearest : Math.floor(x + 0.5);
+  const halves = Math.round(2 * x);
+  return Math.floor((Math.abs(2 * x - halves) < 2e-9 ? halves / 2 : x) + 0.5);
 }
 
 /** How much of `unit` one update of a phase with this rate consumes. */

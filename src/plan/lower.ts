@@ -7,6 +7,7 @@
  * - `stable`: holds the LR before it (the peak when it comes first); `at X` sets the value.
  * - `decay` / `cooldown`: linear from the LR before it to 0.
  * - `phase "name"`: constant at the LR before it, unless a shape and values are given.
+ * Each repetition of a `cycles` block starts from the LR the first repetition started from (a restart).
  * `mix`, `weight_decay` and `batch` set inside a phase stay in effect for the following phases until set
  * again; a shaped value carries its end value forward.
  * @module
@@ -487,6 +488,7 @@ export async function lowerRecipe(
   const checkpoints: (Checkpoint & { at: Located<{ span: A.Span }> })[] = [];
   const names = new Set<string>();
   let previousEnd = peak;
+  let cycleEntry = peak;
   let carriedDecay: Shape = { shape: "constant", value: weightDecay };
   for (const [index, placed] of timeline.phases.entries()) {
     const decl = placed.slot.phase.node;
@@ -502,6 +504,8 @@ export async function lowerRecipe(
     };
     const restart = placed.cycle !== null &&
       (index === 0 || timeline.phases[index - 1].cycle !== placed.cycle);
+    if (restart && placed.cycle === 0) cycleEntry = previousEnd;
+    else if (restart) previousEnd = cycleEntry;
     const first = index === 0;
     const defaults: Record<A.PhaseKeyword, { shape: ShapeName; from: number; to: number | null }> = {
       warmup: { shape: "linear", from: 0, to: peak },
