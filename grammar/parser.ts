@@ -9,10 +9,15 @@ import { errorMessageProvider } from "./messages.ts";
 
 /** The parser class; use the shared `parser` instance rather than constructing another. */
 export class RecipeParser extends CstParser {
-  constructor() {
+  /**
+   * `validate` runs chevrotain's grammar checks (ambiguities, left recursion) while building the parser;
+   * they are slow, so the shared instance skips them and a test runs them.
+   */
+  constructor(options: { validate?: boolean } = {}) {
     super(t.allTokens, {
+      skipValidations: !options.validate,
       recoveryEnabled: true,
-      maxLookahead: 3,
+      maxLookahead: 1,
       nodeLocationTracking: "onlyOffset",
       errorMessageProvider,
     });

@@ -9,7 +9,6 @@ import { compileForCommand } from "./compile_recipe.ts";
 /** `check`: exit 0 when clean (warnings allowed), 1 with errors, 2 on usage errors. */
 export const command: Command = {
   name: "check",
-  summary: "Check a recipe and report problems",
   help: `Usage: deno task check FILE [--json] [--recipe NAME]
 
 Checks a recipe and everything it imports, and prints its diagnostics on stderr

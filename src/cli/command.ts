@@ -8,8 +8,6 @@
 /** One subcommand of `recipe`. */
 export interface Command {
   name: string;
-  /** One line for the command list. */
-  summary: string;
   /** The full `--help` text. */
   help: string;
   /** Runs with the arguments after the subcommand's name; resolves with the exit code. */

@@ -41,7 +41,6 @@ async function writeFiles(dir: string, files: { name: string; content: string }[
 /** `compile`: plan JSON or target configs on stdout or into files. */
 export const command: Command = {
   name: "compile",
-  summary: "Compile a recipe to plan JSON, or to a trainer's config with --target",
   help: `Usage: deno task compile FILE [--target NAME | --all] [-o PATH] [--approximate] [--recipe NAME]
 
 Prints the plan as JSON on stdout (a JSON array when the recipe has sweeps).

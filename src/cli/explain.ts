@@ -10,7 +10,6 @@ import { explainPlan } from "../schedule/explain.ts";
 /** `explain`: one table per plan on stdout. */
 export const command: Command = {
   name: "explain",
-  summary: "Show the resolved phases: steps, tokens, LR, weight decay, batch, mixture",
   help: `Usage: deno task explain FILE [--recipe NAME]
 
 Prints, for each plan of the recipe, a table of its phases with their resolved

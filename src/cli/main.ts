@@ -4,14 +4,34 @@
  */
 import { type Command, EXIT, UsageError } from "./command.ts";
 import { didYouMean } from "../check/suggest.ts";
-import { command as check } from "./check.ts";
-import { command as explain } from "./explain.ts";
-import { command as compile } from "./compile.ts";
-import { command as plot } from "./plot.ts";
-import { command as schema } from "./schema.ts";
+
+/** A subcommand, loaded only when it runs (so `check` never loads the emitters or the trainer). */
+export interface CommandEntry {
+  name: string;
+  summary: string;
+  load: () => Promise<{ command: Command }>;
+}
 
 /** Every subcommand, in the order `--help` lists them. */
-export const COMMANDS: Command[] = [check, explain, compile, plot, schema];
+export const COMMANDS: CommandEntry[] = [
+  { name: "check", summary: "Check a recipe and report problems", load: () => import("./check.ts") },
+  {
+    name: "explain",
+    summary: "Show the resolved phases: steps, tokens, LR, weight decay, batch, mixture",
+    load: () => import("./explain.ts"),
+  },
+  {
+    name: "compile",
+    summary: "Compile a recipe to plan JSON, or to a trainer's config with --target",
+    load: () => import("./compile.ts"),
+  },
+  {
+    name: "plot",
+    summary: "Chart the LR, weight decay, batch and mixture over updates (SVG)",
+    load: () => import("./plot.ts"),
+  },
+  { name: "schema", summary: "Print the JSON Schema of the plan", load: () => import("./schema.ts") },
+];
 
 const USAGE = `Usage: deno task <command> [options]   (or: deno task recipe <command> ...)
 
@@ -39,12 +59,13 @@ export async function main(args: string[]): Promise<number> {
     console.log(USAGE);
     return name ? EXIT.ok : EXIT.usage;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     const hint = didYouMean(name, COMMANDS.map((c) => c.name));
     console.error(`error: Unknown command "${name}"${hint ? `; ${hint}` : ""}\n\n${USAGE}`);
     return EXIT.usage;
   }
+  const { command } = await entry.load();
   if (rest.includes("--help") || rest.includes("-h")) {
     console.log(command.help);
     return EXIT.ok;

@@ -11,7 +11,6 @@ import { plotPlan } from "../plot/plan_chart.ts";
 /** `plot`: SVG to a file (one per plan with sweeps), or to stdout. */
 export const command: Command = {
   name: "plot",
-  summary: "Chart the LR, weight decay, batch and mixture over updates (SVG)",
   help: `Usage: deno task plot FILE [-o OUT.svg] [--recipe NAME]
 
 Writes an SVG chart of the plan: learning rate, weight decay, batch size and the

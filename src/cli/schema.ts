@@ -9,7 +9,6 @@ import { planJsonSchema } from "../plan/json_schema.ts";
 /** `schema`: prints the JSON Schema generated from the zod schema. */
 export const command: Command = {
   name: "schema",
-  summary: "Print the JSON Schema of the plan",
   help: `Usage: deno task schema
 
 Prints the JSON Schema (draft 2020-12) of the plan format, generated from the

@@ -2,8 +2,8 @@
  * The whole schedule as typed arrays, one entry per update.
  * @module
  */
-import type { Plan } from "../plan/schema.ts";
-import { shapeValue } from "./shape.ts";
+import type { Phase, Plan, Shape } from "../plan/schema.ts";
+import { shapeFunction } from "./shape.ts";
 import { batchAt } from "./evaluate.ts";
 
 /** Per-update columns; entry k is what update k uses. Mixtures are per phase: `plan.phases[phase[k]].mix`. */
@@ -13,6 +13,17 @@ export interface ScheduleTable {
   weightDecay: Float64Array;
   batch: Int32Array;
   phase: Uint32Array;
+}
+
+/** Writes a phase's shape into `column`; a constant is a fill, the rest go through `shapeValue`. */
+function fillShape(column: Float64Array, phase: Phase, shape: Shape): void {
+  if (shape.shape === "constant") {
+    column.fill(shape.value, phase.start, phase.end);
+    return;
+  }
+  const n = phase.end - phase.start;
+  const f = shapeFunction(shape, n, phase.offset);
+  for (let i = 0; i < n; i++) column[phase.start + i] = f(i);
 }
 
 /**
@@ -34,14 +45,11 @@ export function scheduleTable(plan: Plan): ScheduleTable {
     phase: new Uint32Array(T),
   };
   plan.phases.forEach((phase, index) => {
-    const n = phase.end - phase.start;
     table.phase.fill(index, phase.start, phase.end);
-    for (let i = 0; i < n; i++) {
-      const k = phase.start + i;
-      table.lr[k] = shapeValue(phase.lr, i, n, phase.offset);
-      table.weightDecay[k] = shapeValue(phase.weightDecay, i, n, phase.offset);
-      table.batch[k] = batchAt(phase, i);
-    }
+    fillShape(table.lr, phase, phase.lr);
+    fillShape(table.weightDecay, phase, phase.weightDecay);
+    if (phase.batch.shape === "constant") table.batch.fill(batchAt(phase, 0), phase.start, phase.end);
+    else for (let i = 0; i < phase.end - phase.start; i++) table.batch[phase.start + i] = batchAt(phase, i);
   });
   return table;
 }
