@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { RecipeParser } from "../grammar/parser.ts";
 import { lexer } from "../grammar/tokens.ts";
+import { diagramsHtml, withEbnf } from "../grammar/docs.ts";
+import { join } from "node:path";
+import { ROOT } from "./fixtures.ts";
 
 Deno.test("the grammar passes chevrotain's validations (LL(1), no ambiguity, no left recursion)", () => {
   assert.doesNotThrow(() => new RecipeParser({ validate: true }));
@@ -21,4 +24,13 @@ Deno.test("keywords do not swallow longer names, and suffixes must touch the dig
     "InverseSqrt",
     "Times",
   ]);
+});
+
+Deno.test("grammar/README.md and grammar/diagrams.html match the parser, and the page needs no network", async () => {
+  const readme = await Deno.readTextFile(join(ROOT, "grammar/README.md"));
+  assert.equal(withEbnf(readme), readme, "run `deno task fixtures`");
+  const html = await Deno.readTextFile(join(ROOT, "grammar/diagrams.html"));
+  assert.equal(diagramsHtml(), html, "run `deno task fixtures`");
+  assert.doesNotMatch(html, /(src|href)="(https?:)?\/\//, "the page must work offline");
+  assert.match(html, /<section id="phaseDecl">/);
 });

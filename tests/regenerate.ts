@@ -1,6 +1,6 @@
 /**
- * `deno task fixtures`: rewrites every golden fixture, the diagnostics of every error fixture, and
- * docs/errors.md. Read the diff before committing it.
+ * `deno task fixtures`: rewrites every golden fixture, the diagnostics of every error fixture,
+ * docs/errors.md, grammar/diagrams.html and the EBNF in grammar/README.md. Read the diff before committing.
  * @module
  */
 import { basename, join } from "node:path";
@@ -14,6 +14,7 @@ import {
   ROOT,
 } from "./fixtures.ts";
 import { formatTxtar } from "./txtar.ts";
+import { diagramsHtml, withEbnf } from "../grammar/docs.ts";
 
 await Deno.mkdir(GOLDEN_DIR, { recursive: true });
 for (const recipe of exampleRecipes()) {
@@ -27,3 +28,7 @@ for (const { path, archive } of errorFixtures()) {
 }
 await Deno.writeTextFile(join(ROOT, "docs/errors.md"), errorsDoc());
 console.log("wrote docs/errors.md");
+await Deno.writeTextFile(join(ROOT, "grammar/diagrams.html"), diagramsHtml());
+const readme = join(ROOT, "grammar/README.md");
+await Deno.writeTextFile(readme, withEbnf(await Deno.readTextFile(readme)));
+console.log("wrote grammar/diagrams.html, grammar/README.md");
