@@ -1,0 +1,76 @@
+import assert from "node:assert/strict";
+import { ROOT } from "./fixtures.ts";
+
+/** Runs the CLI in a fresh process, from the repository root, as `deno task` would. */
+async function cli(...args: string[]) {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", "--allow-write", "--allow-env", "src/cli/main.ts", ...args],
+    cwd: ROOT,
+    env: { NO_COLOR: "1" },
+  }).output();
+  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+}
+
+Deno.test("check: exit 0 when clean, 1 with errors (on stderr, with a code frame), 2 on bad usage", async () => {
+  const ok = await cli("check", "recipes/wsd.recipe");
+  assert.equal(ok.code, 0);
+  assert.match(ok.stdout, /recipes\/wsd\.recipe: ok/);
+
+  const bad = await cli("check", "tests/testdata/cli/typo.recipe");
+  assert.equal(bad.code, 1);
+  assert.equal(bad.stdout, "");
+  assert.match(
+    bad.stderr,
+    /error\[R0011\]: Unknown source "newz"\n {2}--> tests\/testdata\/cli\/typo\.recipe:7:9/,
+  );
+  assert.match(bad.stderr, /\^\^\^\^ did you mean "news"\?/);
+
+  assert.equal((await cli("check")).code, 2);
+  assert.equal((await cli("check", "a.recipe", "--nope")).code, 2);
+  assert.equal((await cli("chek", "recipes/wsd.recipe")).code, 2);
+  const missing = await cli("check", "no/such.recipe");
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /error\[R0014\]: File "no\/such\.recipe" does not exist/);
+});
+
+Deno.test("check --json prints machine-readable diagnostics on stdout", async () => {
+  const { code, stdout } = await cli("check", "tests/testdata/cli/typo.recipe", "--json");
+  assert.equal(code, 1);
+  const [first] = JSON.parse(stdout);
+  assert.deepEqual([first.code, first.severity, first.line, first.column, first.hint], [
+    "R0011",
+    "error",
+    7,
+    9,
+    'did you mean "news"?',
+  ]);
+});
+
+Deno.test("explain, plot and schema print their results on stdout", async () => {
+  const explain = await cli("explain", "recipes/wsd.recipe");
+  assert.equal(explain.code, 0);
+  assert.match(explain.stdout, /^decay\s+1953\.\.2441\s+488/m);
+  const plot = await cli("plot", "recipes/wsd.recipe");
+  assert.match(plot.stdout, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  const schema = JSON.parse((await cli("schema")).stdout);
+  assert.equal(schema.title, "Recipe plan, version 1");
+  assert.equal(schema.additionalProperties, false);
+});
+
+Deno.test("plot -o writes one SVG per plan of a sweep", async () => {
+  const dir = await Deno.makeTempDir();
+  const { code } = await cli("plot", "recipes/sweep.recipe", "-o", dir);
+  assert.equal(code, 0);
+  assert.equal([...Deno.readDirSync(dir)].filter((e) => e.name.endsWith(".svg")).length, 6);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("every command has --help", async () => {
+  for (const name of ["check", "explain", "plot", "schema"]) {
+    const { code, stdout } = await cli(name, "--help");
+    assert.equal(code, 0, name);
+    assert.match(stdout, new RegExp(`^Usage: deno task ${name}`), name);
+  }
+  assert.match((await cli("--help")).stdout, /Commands:/);
+});
