@@ -13,7 +13,7 @@
  * @module
  */
 import type * as A from "../syntax/ast.ts";
-import { formatNumber } from "../check/format_number.ts";
+import { formatCount, formatNumber } from "../check/format_number.ts";
 import type { Checkpoint, Init, Origin, Phase, Plan, Shape, ShapeName, Source } from "./schema.ts";
 import { Plan as PlanSchema, PLAN_VERSION } from "./schema.ts";
 import { type Diagnostic, diagnostic } from "../check/diagnostic.ts";
@@ -46,6 +46,11 @@ export interface LowerOptions {
   /** The swept values that make this plan, recorded in it. */
   sweep?: Record<string, number>;
 }
+
+/** The most updates a plan can have (the schedule table indexes them with 32-bit integers). */
+export const MAX_STEPS = 2 ** 31 - 1;
+/** The most checkpoints one `checkpoint every` may make. */
+export const MAX_CHECKPOINTS = 10_000;
 
 const BATCH_SHAPES: readonly ShapeName[] = [
   "constant",
@@ -482,6 +487,15 @@ export async function lowerRecipe(
   );
   if (!timeline) return null;
   const T = timeline.steps;
+  if (T > MAX_STEPS) {
+    report(
+      "R0009",
+      eff.budget!,
+      `The plan has ${formatCount(T)} updates; a plan can have at most ${formatCount(MAX_STEPS)}`,
+      "check the budget and its unit",
+    );
+    return null;
+  }
 
   // Pass B: shapes, names and checkpoints of every placed phase.
   const phases: Phase[] = [];
@@ -634,6 +648,17 @@ export async function lowerRecipe(
           at,
         });
       } else {
+        if ((placed.end - placed.start) / Math.max(1, local) > MAX_CHECKPOINTS) {
+          report(
+            "R0009",
+            at,
+            `This makes ${
+              formatCount((placed.end - placed.start) / Math.max(1, local))
+            } checkpoints; the limit is ${formatCount(MAX_CHECKPOINTS)}`,
+            "checkpoint less often",
+          );
+          continue;
+        }
         for (let k = placed.start + Math.max(1, local); k < placed.end; k += Math.max(1, local)) {
           checkpoints.push({
             name: stmt.name ? `${named(stmt.name)}-${k}` : `step-${k}`,
@@ -674,6 +699,15 @@ export async function lowerRecipe(
       for (let j = 1;; j++) {
         const step = timeline.positionToStep({ value: m.value * j, unit: m.unit });
         if (step >= T) break;
+        if (j > MAX_CHECKPOINTS) {
+          report(
+            "R0009",
+            at,
+            `This makes more than ${formatCount(MAX_CHECKPOINTS)} checkpoints`,
+            "checkpoint less often",
+          );
+          break;
+        }
         checkpoints.push({
           name: stmt.name ? `${stmt.name}-${step}` : `step-${step}`,
           step,

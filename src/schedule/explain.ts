@@ -2,8 +2,8 @@
  * `explain`: the resolved phases of a plan as a text table.
  * @module
  */
-import type { Plan, Shape } from "../plan/schema.ts";
-import { scheduleTable } from "./table.ts";
+import type { Phase, Plan, Shape } from "../plan/schema.ts";
+import { batchAt } from "./evaluate.ts";
 import { formatCount, formatNumber as num } from "../check/format_number.ts";
 
 /** A shape in words: `constant 0.003`, `cosine 0.003 -> 0`, `step 0.1 -> 0.001 at 30, 60`. */
@@ -20,6 +20,15 @@ export function describeShape(shape: Shape): string {
     default:
       return `${shape.shape} ${num(shape.from)} -> ${num(shape.to)}`;
   }
+}
+
+/** Tokens a phase trains on: the sum of its updates' batches times the context. */
+export function phaseTokens(plan: Plan, phase: Phase): number {
+  const n = phase.end - phase.start;
+  if (phase.batch.shape === "constant") return n * batchAt(phase, 0) * plan.context;
+  let sequences = 0;
+  for (let i = 0; i < n; i++) sequences += batchAt(phase, i);
+  return sequences * plan.context;
 }
 
 function table(rows: string[][]): string {
@@ -39,13 +48,8 @@ function table(rows: string[][]): string {
  * ```
  */
 export function explainPlan(plan: Plan): string {
-  const columns = scheduleTable(plan);
-  const tokensIn = (start: number, end: number) => {
-    let sum = 0;
-    for (let k = start; k < end; k++) sum += columns.batch[k];
-    return sum * plan.context;
-  };
-  const total = tokensIn(0, plan.steps);
+  const tokens = plan.phases.map((p) => phaseTokens(plan, p));
+  const total = tokens.reduce((a, b) => a + b, 0);
   const budget = `${formatCount(plan.budget.value)} ${plan.budget.unit}`;
   const lines = [
     `${plan.name}: ${formatCount(plan.steps)} updates, ${
@@ -64,12 +68,12 @@ export function explainPlan(plan: Plan): string {
   }
   lines.push("");
   const rows = [["phase", "updates", "n", "tokens", "lr", "weight decay", "batch", "mix"]];
-  for (const p of plan.phases) {
+  for (const [index, p] of plan.phases.entries()) {
     rows.push([
       p.name,
       `${p.start}..${p.end}`,
       String(p.end - p.start),
-      formatCount(tokensIn(p.start, p.end)),
+      formatCount(tokens[index]),
       describeShape(p.lr) + (p.offset ? " (inclusive)" : ""),
       describeShape(p.weightDecay),
       describeShape(p.batch),
