@@ -31,6 +31,7 @@ import {
   type TimelineItem,
 } from "./durations.ts";
 import { buildShape } from "./shapes.ts";
+import { type CheckpointFrame, type PendingCheckpoint, resolveCheckpoint } from "./checkpoints.ts";
 import { collectSweeps } from "./sweeps.ts";
 import { ValueReader } from "./values.ts";
 import { shapeEndValue, shapeValue } from "../schedule/shape.ts";
@@ -49,8 +50,6 @@ export interface LowerOptions {
 
 /** The most updates a plan can have (the schedule table indexes them with 32-bit integers). */
 export const MAX_STEPS = 2 ** 31 - 1;
-/** The most checkpoints one `checkpoint every` may make. */
-export const MAX_CHECKPOINTS = 10_000;
 
 const BATCH_SHAPES: readonly ShapeName[] = [
   "constant",
@@ -499,7 +498,7 @@ export async function lowerRecipe(
 
   // Pass B: shapes, names and checkpoints of every placed phase.
   const phases: Phase[] = [];
-  const checkpoints: (Checkpoint & { at: Located<{ span: A.Span }> })[] = [];
+  const checkpoints: PendingCheckpoint[] = [];
   const names = new Set<string>();
   let previousEnd = peak;
   let cycleEntry = peak;
@@ -617,106 +616,29 @@ export async function lowerRecipe(
       origin: originOf(source, decl.keywordSpan),
     });
 
+    const phaseFrame: CheckpointFrame = {
+      start: placed.start,
+      end: placed.end,
+      toStep: (m) =>
+        placed.start + roundHalfUp(m.unit === "%" ? (m.value / 100) * n : m.value / perUpdate(m.unit, rate)),
+      prefix: phaseName,
+      suffix: placed.cycle === null ? "" : `-${placed.cycle + 1}`,
+    };
     for (const stmt of decl.checkpoints) {
-      const at = { node: stmt, source };
-      const named = (
-        fallback: string,
-      ) => (stmt.name ? (placed.cycle === null ? stmt.name : `${stmt.name}-${placed.cycle + 1}`) : fallback);
-      if (stmt.at === "start" || stmt.at === "end") {
-        checkpoints.push({
-          name: named(`${phaseName}-${stmt.at}`),
-          step: stmt.at === "start" ? placed.start : placed.end,
-          origin: originOf(source, stmt.span),
-          at,
-        });
-        continue;
-      }
-      const q = stmt.at ?? stmt.every!;
-      const m = read.measure({ node: q, source }, "the checkpoint position", [
-        "%",
-        "steps",
-        "tokens",
-        "samples",
-      ]);
-      if (!m) continue;
-      const local = roundHalfUp(m.unit === "%" ? (m.value / 100) * n : m.value / perUpdate(m.unit, rate));
-      if (stmt.at) {
-        checkpoints.push({
-          name: named(`${phaseName}-${placed.start + local}`),
-          step: placed.start + local,
-          origin: originOf(source, stmt.span),
-          at,
-        });
-      } else {
-        if ((placed.end - placed.start) / Math.max(1, local) > MAX_CHECKPOINTS) {
-          report(
-            "R0009",
-            at,
-            `This makes ${
-              formatCount((placed.end - placed.start) / Math.max(1, local))
-            } checkpoints; the limit is ${formatCount(MAX_CHECKPOINTS)}`,
-            "checkpoint less often",
-          );
-          continue;
-        }
-        for (let k = placed.start + Math.max(1, local); k < placed.end; k += Math.max(1, local)) {
-          checkpoints.push({
-            name: stmt.name ? `${named(stmt.name)}-${k}` : `step-${k}`,
-            step: k,
-            origin: originOf(source, stmt.span),
-            at,
-          });
-        }
-      }
+      checkpoints.push(...resolveCheckpoint({ node: stmt, source }, phaseFrame, read, originOf));
     }
   }
   if (errorsSince()) return null;
 
   // Recipe-level checkpoints and the final one.
-  for (const { node: stmt, source } of eff.checkpoints) {
-    const at = { node: stmt, source };
-    if (stmt.at === "start" || stmt.at === "end") {
-      checkpoints.push({
-        name: stmt.name ?? stmt.at,
-        step: stmt.at === "start" ? 0 : T,
-        origin: originOf(source, stmt.span),
-        at,
-      });
-      continue;
-    }
-    const q = stmt.at ?? stmt.every!;
-    const m = read.measure({ node: q, source }, "the checkpoint position", [
-      "%",
-      "steps",
-      "tokens",
-      "samples",
-    ]);
-    if (!m) continue;
-    if (stmt.at) {
-      const step = timeline.positionToStep(m);
-      checkpoints.push({ name: stmt.name ?? `step-${step}`, step, origin: originOf(source, stmt.span), at });
-    } else {
-      for (let j = 1;; j++) {
-        const step = timeline.positionToStep({ value: m.value * j, unit: m.unit });
-        if (step >= T) break;
-        if (j > MAX_CHECKPOINTS) {
-          report(
-            "R0009",
-            at,
-            `This makes more than ${formatCount(MAX_CHECKPOINTS)} checkpoints`,
-            "checkpoint less often",
-          );
-          break;
-        }
-        checkpoints.push({
-          name: stmt.name ? `${stmt.name}-${step}` : `step-${step}`,
-          step,
-          origin: originOf(source, stmt.span),
-          at,
-        });
-      }
-    }
-  }
+  const planFrame: CheckpointFrame = {
+    start: 0,
+    end: T,
+    toStep: timeline.positionToStep,
+    prefix: null,
+    suffix: "",
+  };
+  for (const stmt of eff.checkpoints) checkpoints.push(...resolveCheckpoint(stmt, planFrame, read, originOf));
   if (!checkpoints.some((c) => c.name === "final")) {
     checkpoints.push({
       name: "final",

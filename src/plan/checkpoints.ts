@@ -1,0 +1,80 @@
+/**
+ * Resolving `checkpoint` statements to named update indices, for a phase or for the whole recipe.
+ * @module
+ */
+import type * as A from "../syntax/ast.ts";
+import type { Checkpoint } from "./schema.ts";
+import type { Measured } from "./durations.ts";
+import type { Located } from "./effective.ts";
+import type { ValueReader } from "./values.ts";
+import { diagnostic } from "../check/diagnostic.ts";
+import { formatCount } from "../check/format_number.ts";
+import type { SourceText } from "../check/source_text.ts";
+
+/** The most checkpoints one `checkpoint every` may make. */
+export const MAX_CHECKPOINTS = 10_000;
+
+/** A checkpoint with the statement that made it, for error locations. */
+export type PendingCheckpoint = Checkpoint & { at: Located<{ span: A.Span }> };
+
+/** What a checkpoint statement's positions refer to: a phase, or the whole plan. */
+export interface CheckpointFrame {
+  start: number;
+  end: number;
+  /** An absolute update index for a position written in the statement (a % is of the frame). */
+  toStep(position: Measured): number;
+  /** Default names for `at start` / `at end`: `<prefix>-start`, or plain `start` without a prefix. */
+  prefix: string | null;
+  /** Appended to given names (a phase inside `cycles` checkpoints once per repetition). */
+  suffix: string;
+}
+
+/** The checkpoints one statement makes, or none after a diagnostic. */
+export function resolveCheckpoint(
+  stmt: Located<A.CheckpointStmt>,
+  frame: CheckpointFrame,
+  read: ValueReader,
+  originOf: (source: SourceText, span: A.Span) => Checkpoint["origin"],
+): PendingCheckpoint[] {
+  const { node, source } = stmt;
+  const make = (name: string, step: number): PendingCheckpoint => ({
+    name,
+    step,
+    origin: originOf(source, node.span),
+    at: stmt,
+  });
+  const given = node.name === null ? null : node.name + frame.suffix;
+  if (node.at === "start" || node.at === "end") {
+    const name = given ?? (frame.prefix ? `${frame.prefix}-${node.at}` : node.at);
+    return [make(name, node.at === "start" ? frame.start : frame.end)];
+  }
+  const m = read.measure({ node: node.at ?? node.every!, source }, "the checkpoint position", [
+    "%",
+    "steps",
+    "tokens",
+    "samples",
+  ]);
+  if (!m) return [];
+  if (node.at) {
+    const step = frame.toStep(m);
+    return [make(given ?? `step-${step}`, step)];
+  }
+  const made: PendingCheckpoint[] = [];
+  for (let j = 1;; j++) {
+    const step = frame.toStep({ value: m.value * j, unit: m.unit });
+    if (step >= frame.end) return made;
+    if (j > MAX_CHECKPOINTS) {
+      read.diagnostics.push(
+        diagnostic(
+          "R0009",
+          source,
+          node.span,
+          `This makes more than ${formatCount(MAX_CHECKPOINTS)} checkpoints`,
+          "checkpoint less often",
+        ),
+      );
+      return [];
+    }
+    if (step > frame.start) made.push(make(given ? `${given}-${step}` : `step-${step}`, step));
+  }
+}
