@@ -1,20 +1,23 @@
 // Shared-memory tiled matrix product: a workgroup of 16x16 invocations computes a 64x64 output tile,
-// staging 64x16 tiles of A and B in workgroup memory; each invocation accumulates a 4x4 block. The faster
-// variant on real GPUs.
+// staging 64x4 slices of A and B in workgroup memory (one element per invocation); each invocation
+// accumulates a 4x4 block. The faster variant on real GPUs.
 //
-// C[M, N] = A'[M, K] B'[K, N] (+ bias[N] when has_bias != 0), row-major; the layouts are chosen by the
-// TRANS_A / TRANS_B override constants: A stored [M, K] or, transposed, [K, M]; B stored [K, N] or,
-// transposed, [N, K]. Any M, N, K (edges are zero-padded in the tiles).
+// C[M, N] = A'[M, K] B'[K, N] (+ bias[N] when has_bias != 0), row-major, any M, N, K (tile edges are
+// zero-padded). The operands' layouts are strides in the uniform: A'[m, k] = a[m * a_row + k * a_k],
+// B'[k, n] = b[k * b_k + n * b_col], which covers nn, nt and tn of matmul_block.wgsl in one entry point.
+// (One entry point, a shallow slice and no branches in the loads: llvmpipe, where the tests run, takes
+// 20 s to compile a loop around barriers that holds more.)
 // Dispatch: x over ceil(N / 64), y over ceil(M / 64).
-
-override TRANS_A: bool = false;
-override TRANS_B: bool = false;
 
 struct Dims {
   m: u32,
   n: u32,
   k: u32,
   has_bias: u32,
+  a_row: u32,
+  a_k: u32,
+  b_k: u32,
+  b_col: u32,
 }
 
 @group(0) @binding(0) var<uniform> dims: Dims;
@@ -24,89 +27,67 @@ struct Dims {
 @group(0) @binding(4) var<storage, read_write> c: array<f32>;
 
 const TILE: u32 = 64u;
-const DEPTH: u32 = 16u;
+const DEPTH: u32 = 4u;
 
-// Tiles stored depth-major: tile_a[kk * TILE + row], tile_b[kk * TILE + col].
-var<workgroup> tile_a: array<f32, 1024>;
-var<workgroup> tile_b: array<f32, 1024>;
-
-fn load_a(row: u32, k: u32) -> f32 {
-  if (row >= dims.m || k >= dims.k) {
-    return 0.0;
-  }
-  if (TRANS_A) {
-    return a[k * dims.m + row];
-  }
-  return a[row * dims.k + k];
-}
-
-fn load_b(k: u32, col: u32) -> f32 {
-  if (k >= dims.k || col >= dims.n) {
-    return 0.0;
-  }
-  if (TRANS_B) {
-    return b[col * dims.k + k];
-  }
-  return b[k * dims.n + col];
-}
+// Slices stored depth-major: tile_a[kk * TILE + row], tile_b[kk * TILE + col].
+var<workgroup> tile_a: array<f32, 256>;
+var<workgroup> tile_b: array<f32, 256>;
 
 @compute @workgroup_size(16, 16)
 fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
   let row0 = wid.y * TILE;
   let col0 = wid.x * TILE;
   let tid = lid.y * 16u + lid.x;
-  var acc: array<f32, 16>;
-  for (var i = 0u; i < 16u; i++) {
-    acc[i] = 0.0;
-  }
+  let last_a = dims.m * dims.k - 1u;
+  let last_b = dims.k * dims.n - 1u;
+  var acc0 = vec4<f32>(0.0);
+  var acc1 = vec4<f32>(0.0);
+  var acc2 = vec4<f32>(0.0);
+  var acc3 = vec4<f32>(0.0);
   for (var k0 = 0u; k0 < dims.k; k0 += DEPTH) {
-    for (var i = 0u; i < 4u; i++) {
-      let e = tid + i * 256u;
-      // Consecutive invocations read consecutive addresses of the stored layout.
-      if (TRANS_A) {
-        tile_a[(e / TILE) * TILE + e % TILE] = load_a(row0 + e % TILE, k0 + e / TILE);
-      } else {
-        tile_a[(e % DEPTH) * TILE + e / DEPTH] = load_a(row0 + e / DEPTH, k0 + e % DEPTH);
-      }
-      if (TRANS_B) {
-        tile_b[(e % DEPTH) * TILE + e / DEPTH] = load_b(k0 + e % DEPTH, col0 + e / DEPTH);
-      } else {
-        tile_b[(e / TILE) * TILE + e % TILE] = load_b(k0 + e / TILE, col0 + e % TILE);
-      }
-    }
+    let ar = tid / DEPTH;
+    let ak = tid % DEPTH;
+    let a_row = row0 + ar;
+    let a_k = k0 + ak;
+    let a_value = a[min(a_row * dims.a_row + a_k * dims.a_k, last_a)];
+    tile_a[ak * TILE + ar] = select(0.0, a_value, a_row < dims.m && a_k < dims.k);
+    let bk = tid / TILE;
+    let bc = tid % TILE;
+    let b_col = col0 + bc;
+    let b_k = k0 + bk;
+    let b_value = b[min(b_k * dims.b_k + b_col * dims.b_col, last_b)];
+    tile_b[bk * TILE + bc] = select(0.0, b_value, b_col < dims.n && b_k < dims.k);
     workgroupBarrier();
     for (var kk = 0u; kk < DEPTH; kk++) {
-      let av = vec4<f32>(
-        tile_a[kk * TILE + lid.y * 4u],
-        tile_a[kk * TILE + lid.y * 4u + 1u],
-        tile_a[kk * TILE + lid.y * 4u + 2u],
-        tile_a[kk * TILE + lid.y * 4u + 3u],
-      );
-      let bv = vec4<f32>(
-        tile_b[kk * TILE + lid.x * 4u],
-        tile_b[kk * TILE + lid.x * 4u + 1u],
-        tile_b[kk * TILE + lid.x * 4u + 2u],
-        tile_b[kk * TILE + lid.x * 4u + 3u],
-      );
-      for (var i = 0u; i < 4u; i++) {
-        for (var j = 0u; j < 4u; j++) {
-          acc[i * 4u + j] += av[i] * bv[j];
-        }
-      }
+      let ra = kk * TILE + lid.y * 4u;
+      let rb = kk * TILE + lid.x * 4u;
+      let bv = vec4<f32>(tile_b[rb], tile_b[rb + 1u], tile_b[rb + 2u], tile_b[rb + 3u]);
+      acc0 += tile_a[ra] * bv;
+      acc1 += tile_a[ra + 1u] * bv;
+      acc2 += tile_a[ra + 2u] * bv;
+      acc3 += tile_a[ra + 3u] * bv;
     }
     workgroupBarrier();
   }
-  for (var i = 0u; i < 4u; i++) {
-    let row = row0 + lid.y * 4u + i;
-    for (var j = 0u; j < 4u; j++) {
-      let col = col0 + lid.x * 4u + j;
-      if (row < dims.m && col < dims.n) {
-        var value = acc[i * 4u + j];
-        if (dims.has_bias != 0u) {
-          value += bias[col];
-        }
-        c[row * dims.n + col] = value;
+  let row = row0 + lid.y * 4u;
+  let col = col0 + lid.x * 4u;
+  store(row, col, acc0);
+  store(row + 1u, col, acc1);
+  store(row + 2u, col, acc2);
+  store(row + 3u, col, acc3);
+}
+
+fn store(row: u32, col: u32, acc: vec4<f32>) {
+  if (row >= dims.m) {
+    return;
+  }
+  for (var j = 0u; j < 4u; j++) {
+    if (col + j < dims.n) {
+      var value = acc[j];
+      if (dims.has_bias != 0u) {
+        value += bias[col + j];
       }
+      c[row * dims.n + col + j] = value;
     }
   }
 }

@@ -40,7 +40,11 @@ export interface Engine {
    * Records forward, backward, clip and AdamW for one batch into one submission. Resolves with the mean
    * loss and the pre-clip gradient norm only when `readLoss` is true (readback is slow), else with null.
    */
-  step(batch: TokenBatch, settings: UpdateSettings, readLoss: boolean): Promise<{ loss: number; gradNorm: number } | null>;
+  step(
+    batch: TokenBatch,
+    settings: UpdateSettings,
+    readLoss: boolean,
+  ): Promise<{ loss: number; gradNorm: number } | null>;
   /** Mean cross-entropy of a batch, forward only. */
   evaluate(batch: TokenBatch): Promise<number>;
   /** Weights in GPT-2 naming (wte, wpe, h.0.ln_1.weight, ...). */

@@ -44,7 +44,7 @@ export async function loadKernelSources(): Promise<Map<KernelFile, string>> {
   return sources;
 }
 
-/** Compute pipelines built from the kernel sources, one per (file, entry point, constants). */
+/** Compute pipelines built from the kernel sources, one per (file, entry point). */
 export class Kernels {
   #modules = new Map<KernelFile, GPUShaderModule>();
   #pipelines = new Map<string, GPUComputePipeline>();
@@ -65,9 +65,9 @@ export class Kernels {
     return new Kernels(device, await loadKernelSources(), matmul);
   }
 
-  /** The pipeline for an entry point of a kernel file, with override constants. */
-  pipeline(file: KernelFile, entryPoint: string, constants: Record<string, number> = {}): GPUComputePipeline {
-    const key = `${file}:${entryPoint}:${JSON.stringify(constants)}`;
+  /** The pipeline for an entry point of a kernel file. */
+  pipeline(file: KernelFile, entryPoint: string): GPUComputePipeline {
+    const key = `${file}:${entryPoint}`;
     let pipeline = this.#pipelines.get(key);
     if (!pipeline) {
       let module = this.#modules.get(file);
@@ -80,7 +80,7 @@ export class Kernels {
       pipeline = this.device.createComputePipeline({
         label: `${file}.${entryPoint}`,
         layout: "auto",
-        compute: { module, entryPoint, constants },
+        compute: { module, entryPoint },
       });
       this.#pipelines.set(key, pipeline);
     }

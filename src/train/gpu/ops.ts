@@ -46,9 +46,8 @@ function dispatch(
   entry: string,
   bindings: Record<number, Binding>,
   workgroups: [number, number],
-  constants?: Record<string, number>,
 ): Dispatch {
-  const pipeline = kernels.pipeline(file, entry, constants);
+  const pipeline = kernels.pipeline(file, entry);
   const entries = Object.entries(bindings).map(([binding, resource]) => ({
     binding: Number(binding),
     resource: resource instanceof GPUBuffer ? { buffer: resource } : resource,
@@ -62,22 +61,26 @@ export type MatmulKind = "nn" | "nt" | "tn";
 
 /**
  * out[m, n] = A'[m, k] B'[k, n] (+ bias[n]); A is stored [m, k] (or [k, m] for "tn"), B [k, n] (or [n, k]
- * for "nt"). m, n and k are multiples of 4. Uses the kernels' matmul variant.
+ * for "nt"). m, n and k are multiples of 4 (the block variant needs it). Uses the kernels' variant.
  */
 export function matmul(
   kernels: Kernels,
   kind: MatmulKind,
   o: { a: Binding; b: Binding; bias?: Binding; out: Binding; m: number; n: number; k: number },
 ): Dispatch {
-  const dims = uniformBuffer(kernels.device, [o.m, o.n, o.k, o.bias ? 1 : 0]);
-  const bindings = { 0: dims, 1: o.a, 2: o.b, 3: o.bias ?? kernels.placeholder, 4: o.out };
+  const bindings = { 1: o.a, 2: o.b, 3: o.bias ?? kernels.placeholder, 4: o.out };
+  const hasBias = o.bias ? 1 : 0;
   if (kernels.matmul === "block") {
-    return dispatch(kernels, "matmul_block", kind, bindings, [Math.ceil(o.n / 32), Math.ceil(o.m / 32)]);
+    const dims = uniformBuffer(kernels.device, [o.m, o.n, o.k, hasBias]);
+    const groups: [number, number] = [Math.ceil(o.n / 32), Math.ceil(o.m / 32)];
+    return dispatch(kernels, "matmul_block", kind, { 0: dims, ...bindings }, groups);
   }
-  return dispatch(kernels, "matmul_tiled", "main", bindings, [Math.ceil(o.n / 64), Math.ceil(o.m / 64)], {
-    TRANS_A: kind === "tn" ? 1 : 0,
-    TRANS_B: kind === "nt" ? 1 : 0,
-  });
+  // Strides of A'[m, k] (per row, per k) and of B'[k, n] (per k, per column) in their stored layouts.
+  const aStrides = kind === "tn" ? [1, o.m] : [o.k, 1];
+  const bStrides = kind === "nt" ? [1, o.k] : [o.n, 1];
+  const dims = uniformBuffer(kernels.device, [o.m, o.n, o.k, hasBias, ...aStrides, ...bStrides]);
+  const groups: [number, number] = [Math.ceil(o.n / 64), Math.ceil(o.m / 64)];
+  return dispatch(kernels, "matmul_tiled", "main", { 0: dims, ...bindings }, groups);
 }
 
 /** db[n] = sum over rows of dy[row, n]; cols is a multiple of 4. */

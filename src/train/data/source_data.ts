@@ -1,0 +1,97 @@
+/**
+ * Loading a plan's sources as byte tokens with a deterministic held-out split: `corpus` sources from
+ * the built-in corpora, `files` sources from a local glob; `dataset` sources are refused (they are for
+ * external trainers).
+ * @module
+ */
+import { dirname } from "node:path";
+import type { Source } from "../../plan/schema.ts";
+import { BROWN_GENRES, brownDocuments } from "./brown.ts";
+import type { Document } from "./document.ts";
+import { expandGlob } from "./glob.ts";
+
+/** Share of each source's bytes held out for evaluation (the tail of the source's byte stream). */
+export const HELD_OUT_FRACTION = 0.05;
+
+/** A source's bytes, split into a training part and a held-out part for evaluation. */
+export interface SourceData {
+  name: string;
+  /** Bytes the sampler draws training windows from. */
+  train: Uint8Array;
+  /** Bytes held out for evaluation (never trained on). */
+  heldOut: Uint8Array;
+  /** How many documents (files, corpus texts) the source holds. */
+  documents: number;
+}
+
+/** Error for sources the built-in trainer cannot read; its message says what would be right. */
+export class SourceError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "SourceError";
+  }
+}
+
+/** The built-in corpus names, for messages. */
+export const CORPUS_NAMES: readonly string[] = ["brown", ...BROWN_GENRES.map((g) => `brown/${g}`)];
+
+async function documentsOf(source: Source, planFile: string): Promise<Document[]> {
+  if (source.kind === "dataset") {
+    throw new SourceError(
+      `Source "${source.name}" is a dataset ("${source.uri}"), which only external trainers read: ` +
+        `the built-in trainer reads 'corpus' (e.g. corpus "brown/news") or 'files' (a local glob) sources`,
+    );
+  }
+  if (source.kind === "corpus") {
+    const uri = source.uri.replace(/^corpus:/, "");
+    const documents = await brownDocuments(uri).catch((error: Error) => {
+      throw new SourceError(`Source "${source.name}": ${error.message}`);
+    });
+    if (!documents) {
+      throw new SourceError(
+        `Source "${source.name}" names the unknown corpus "${uri}": the built-in corpora are ` +
+          CORPUS_NAMES.map((n) => `"${n}"`).join(", "),
+      );
+    }
+    return documents;
+  }
+  const base = dirname(source.origin.file || planFile);
+  const paths = await expandGlob(source.uri, base);
+  if (paths.length === 0) {
+    throw new SourceError(
+      `Source "${source.name}" matches no files: the glob "${source.uri}" is read relative to "${base}", ` +
+        "the directory of the recipe that declares it",
+    );
+  }
+  return await Promise.all(paths.map(async (path) => ({ name: path, text: await Deno.readTextFile(path) })));
+}
+
+/**
+ * Reads a source and splits it: documents are joined (in sorted order, separated by a blank line) into
+ * one byte stream whose last `HELD_OUT_FRACTION` (at least `minHeldOut` bytes) is held out.
+ * Throws a `SourceError` naming the source when it cannot be read or is too small for `minHeldOut`.
+ *
+ * @example
+ * ```ts
+ * const data = await loadSource(plan.sources[0], plan.file, 4 * (plan.context + 1));
+ * data.train.length; // bytes to train on
+ * ```
+ */
+export async function loadSource(source: Source, planFile: string, minHeldOut: number): Promise<SourceData> {
+  const documents = await documentsOf(source, planFile);
+  const bytes = new TextEncoder().encode(documents.map((d) => d.text).join("\n\n"));
+  const heldOut = Math.max(minHeldOut, Math.ceil(bytes.length * HELD_OUT_FRACTION));
+  if (bytes.length < 2 * heldOut) {
+    throw new SourceError(
+      `Source "${source.name}" holds '${bytes.length}' bytes, too few to train on and hold out ` +
+        `'${heldOut}': it needs at least '${2 * heldOut}' bytes (or a shorter context)`,
+    );
+  }
+  const split = bytes.length - heldOut;
+  return {
+    name: source.name,
+    train: bytes.subarray(0, split),
+    heldOut: bytes.subarray(split),
+    documents: documents.length,
+  };
+}

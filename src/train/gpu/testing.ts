@@ -1,0 +1,96 @@
+/**
+ * Helpers for the kernel and model tests: a device with the kernels loaded, random inputs, running
+ * dispatches and comparing GPU results with float64 references.
+ * @module
+ */
+import { readFloats, storageBuffer, uploadBuffer } from "./buffers.ts";
+import { requestGpu } from "./device.ts";
+import { Kernels, type MatmulVariant } from "./kernels.ts";
+import { type Dispatch, submitDispatches } from "./ops.ts";
+import { Rng } from "./rng.ts";
+
+/** A device with loaded kernels, and shorthands to move data and run dispatches. */
+export interface KernelBench {
+  kernels: Kernels;
+  device: GPUDevice;
+  /** A storage buffer holding the values (as float32, or u32 for a Uint32Array). */
+  upload(data: ArrayLike<number> | Uint32Array): GPUBuffer;
+  /** A zeroed storage buffer of `count` floats. */
+  zeros(count: number): GPUBuffer;
+  /** Submits dispatches in one command buffer. */
+  run(dispatches: Dispatch | Dispatch[]): void;
+  /** The first `count` floats of a buffer. */
+  read(buffer: GPUBuffer, count: number): Promise<Float32Array>;
+  destroy(): void;
+}
+
+/**
+ * Requests a device and loads the kernels with a matmul variant.
+ *
+ * @example
+ * ```ts
+ * const bench = await kernelBench("block");
+ * const x = bench.upload([1, 2, 3, 4]);
+ * bench.destroy();
+ * ```
+ */
+export async function kernelBench(matmul: MatmulVariant = "block"): Promise<KernelBench> {
+  const { device } = await requestGpu();
+  const kernels = await Kernels.load(device, matmul);
+  return {
+    kernels,
+    device,
+    upload: (data) =>
+      uploadBuffer(
+        device,
+        data instanceof Uint32Array ? data : Float32Array.from(data as ArrayLike<number>),
+        "test",
+      ),
+    zeros: (count) => storageBuffer(device, count * 4, "test"),
+    run: (dispatches) => submitDispatches(device, Array.isArray(dispatches) ? dispatches : [dispatches]),
+    read: async (buffer, count) => (await readFloats(device, buffer)).slice(0, count),
+    destroy: () => device.destroy(),
+  };
+}
+
+/** `count` normal samples times `scale`, from a seeded generator. */
+export function randomValues(count: number, seed: number, scale = 1): Float64Array {
+  const rng = new Rng(seed);
+  return Float64Array.from({ length: count }, () => scale * rng.normal());
+}
+
+/** The values rounded to float32 and back, so that references see exactly what the GPU sees. */
+export function asFloat32(values: ArrayLike<number>): Float64Array {
+  return Float64Array.from(Float32Array.from(values));
+}
+
+/**
+ * Throws unless every |actual - expected| <= tolerance * max(1e-3, max |expected|): an error relative to
+ * the largest expected magnitude, which is what float32 rounding of sums produces.
+ */
+export function assertClose(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  tolerance: number,
+  what: string,
+): void {
+  if (actual.length !== expected.length) {
+    throw new Error(`${what}: '${actual.length}' values, expected '${expected.length}'`);
+  }
+  let scale = 1e-3;
+  for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]));
+  let worst = 0;
+  let at = 0;
+  for (let i = 0; i < expected.length; i++) {
+    const error = Math.abs(actual[i] - expected[i]);
+    if (Number.isNaN(error) || error > worst) [worst, at] = [Number.isNaN(error) ? Infinity : error, i];
+  }
+  if (!(worst <= tolerance * scale)) {
+    throw new Error(
+      `${what}: element ${at} is '${actual[at]}', expected '${expected[at]}' (error ${
+        worst.toExponential(2)
+      } > ` +
+        `${tolerance} x ${scale.toExponential(2)})`,
+    );
+  }
+}

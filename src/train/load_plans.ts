@@ -1,0 +1,27 @@
+/**
+ * The plans a trainer command runs: compiled from a .recipe file, or read from a plan JSON file (one plan
+ * or an array, as `compile` writes them).
+ * @module
+ */
+import { Plan } from "../plan/schema.ts";
+
+/**
+ * Reads plans from a JSON file; throws a sentence naming the file and the first schema problem.
+ *
+ * @example
+ * ```ts
+ * const [plan] = await readPlanFile("wsd.plan.json");
+ * ```
+ */
+export async function readPlanFile(path: string): Promise<Plan[]> {
+  const value = JSON.parse(await Deno.readTextFile(path));
+  const result = Plan.array().safeParse(Array.isArray(value) ? value : [value]);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new Error(
+      `"${path}" is not a valid plan: ${issue.message} at "${issue.path.join(".")}" (compile a recipe with ` +
+        "`deno task compile FILE -o x.plan.json` to get one)",
+    );
+  }
+  return result.data;
+}

@@ -1,0 +1,68 @@
+/**
+ * metrics.jsonl: one JSON object per line for every update whose loss was read, plus held-out losses at
+ * evaluation steps.
+ * @module
+ */
+
+/** One line of metrics.jsonl. */
+export interface MetricsRecord {
+  /** The update (counted from 0) whose training loss this is. */
+  step: number;
+  /** Tokens trained on after this update. */
+  tokens: number;
+  lr: number;
+  weightDecay: number;
+  batch: number;
+  /** Mean training loss of this update's batch (nats per byte), before the update. */
+  loss: number;
+  /** Global gradient norm before clipping. */
+  gradNorm: number;
+  /** Training throughput since the previous record. */
+  tokensPerSecond: number;
+  /** Seconds since the run (or the resumed part of it) started. */
+  elapsed: number;
+  /** Mean held-out loss per source of the weights after this update, at evaluation steps. */
+  heldOut?: Record<string, number>;
+}
+
+/** Appends records to a metrics.jsonl file. */
+export class MetricsWriter {
+  #file: Deno.FsFile;
+  #encoder = new TextEncoder();
+
+  private constructor(file: Deno.FsFile) {
+    this.#file = file;
+  }
+
+  /**
+   * Opens `path` for appending. With `keepBefore`, the records of updates >= keepBefore are dropped
+   * first (a resumed run rewrites what it repeats); otherwise the file starts empty.
+   */
+  static async open(path: string, keepBefore?: number): Promise<MetricsWriter> {
+    let kept = "";
+    if (keepBefore !== undefined) {
+      const text = await Deno.readTextFile(path).catch(() => "");
+      kept = text.split("\n").filter((line) => line && JSON.parse(line).step < keepBefore).map((l) =>
+        l + "\n"
+      )
+        .join("");
+    }
+    await Deno.writeTextFile(path, kept);
+    return new MetricsWriter(await Deno.open(path, { append: true }));
+  }
+
+  /** Appends one record. */
+  async write(record: MetricsRecord): Promise<void> {
+    await this.#file.write(this.#encoder.encode(JSON.stringify(record) + "\n"));
+  }
+
+  close(): void {
+    this.#file.close();
+  }
+}
+
+/** Reads a metrics.jsonl file. */
+export async function readMetrics(path: string): Promise<MetricsRecord[]> {
+  const text = await Deno.readTextFile(path);
+  return text.split("\n").filter(Boolean).map((line) => JSON.parse(line));
+}

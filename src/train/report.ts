@@ -1,0 +1,61 @@
+/**
+ * The end of a run: the summary printed on the terminal and the short report.md in the run directory.
+ * @module
+ */
+import type { Plan } from "../plan/schema.ts";
+import { formatDuration } from "./progress.ts";
+import type { RunSummary } from "./run.ts";
+import { writeFileAtomic } from "./checkpoint/atomic_write.ts";
+
+/** A few lines for the terminal: final held-out loss per source, throughput, where the run was written. */
+export function summaryText(summary: RunSummary): string {
+  const lines: string[] = [];
+  if (summary.diverged) {
+    lines.push(
+      `Run "${summary.plan}" stopped: the loss is '${summary.diverged.loss}' at step ${summary.diverged.step}` +
+        (summary.diverged.checkpoint
+          ? `; the last good checkpoint is "${summary.diverged.checkpoint}"`
+          : "; no checkpoint was written"),
+    );
+  } else {
+    lines.push(`Run "${summary.plan}": ${summary.steps} updates, ${summary.tokens} tokens`);
+  }
+  const names = Object.keys(summary.heldOut);
+  if (names.length) {
+    const width = Math.max(...names.map((n) => n.length));
+    lines.push("Held-out loss (nats per byte):");
+    for (const name of names) lines.push(`  ${name.padEnd(width)}  ${summary.heldOut[name].toFixed(4)}`);
+  }
+  lines.push(
+    `${Math.round(summary.tokensPerSecond)} tokens/s on ${summary.adapter}, ${
+      formatDuration(summary.seconds)
+    } wall`,
+    `Written to ${summary.out} (metrics.jsonl, checkpoints/, report.md)`,
+  );
+  return lines.join("\n");
+}
+
+/** Writes report.md: the plan, the model, the outcome and the checkpoints of a run. */
+export async function writeRunReport(path: string, plan: Plan, summary: RunSummary): Promise<void> {
+  const m = summary.model;
+  const text = [
+    `# Run "${plan.name}"`,
+    "",
+    `- Recipe: ${plan.file || "(plan JSON)"}; ${plan.steps} updates planned, context ${plan.context}`,
+    `- Model: GPT, ${m.layers} layers, width ${m.width}, ${m.heads} heads, context ${m.context}, vocab ${m.vocab}`,
+    `- Adapter: ${summary.adapter}`,
+    `- Checkpoints: ${
+      plan.checkpoints.map((c) => `${c.name} (step ${c.step})`).join(", ")
+    }, latest (for --resume)`,
+    ...summary.warnings.map((w) => `- Warning: ${w}`),
+    "",
+    "```",
+    summaryText(summary),
+    "```",
+    "",
+    "metrics.jsonl holds one record per update whose loss was read (step, tokens, lr, loss, gradNorm,",
+    "tokensPerSecond) and the held-out loss per source (heldOut) at evaluation steps.",
+    "",
+  ].join("\n");
+  await writeFileAtomic(path, new TextEncoder().encode(text));
+}

@@ -1,0 +1,290 @@
+/**
+ * The training loop of the built-in trainer: follows the plan update by update (LR, weight decay, batch
+ * size, mixture), records metrics, evaluates held-out loss per source, writes checkpoints (named ones,
+ * "final", and a periodic "latest" to resume from) and stops on a NaN or infinite loss.
+ * @module
+ */
+import { join } from "node:path";
+import type { Model, Plan } from "../plan/schema.ts";
+import { planHash } from "../plan/hash.ts";
+import { scheduleTable } from "../schedule/table.ts";
+import type { Engine, TokenBatch } from "./engine.ts";
+import {
+  type CheckpointState,
+  loadCheckpoint,
+  restoreCheckpoint,
+  saveCheckpoint,
+} from "./checkpoint/checkpoint.ts";
+import { writeFileAtomic } from "./checkpoint/atomic_write.ts";
+import { heldOutBatches, Sampler } from "./data/sampler.ts";
+import { loadSource, type SourceData } from "./data/source_data.ts";
+import { type MetricsRecord, MetricsWriter } from "./metrics.ts";
+import { modelFor } from "./model_config.ts";
+import { loadParent } from "./parent.ts";
+import { Progress } from "./progress.ts";
+import { latestCheckpoint } from "./resume.ts";
+import { writeRunReport } from "./report.ts";
+
+/** Creates the engine a run trains (src/train/gpt.ts's `createEngine`, or a fake in tests). */
+export type EngineFactory = (config: Model, options: { seed: number }) => Promise<Engine>;
+
+/** Options of `train`. */
+export interface TrainOptions {
+  /** The run directory: metrics.jsonl, plan.json, checkpoints/, report.md. */
+  out: string;
+  createEngine: EngineFactory;
+  /** Seed of the weight initialisation and of the sampler (default 1). */
+  seed?: number;
+  /** Continue the run in `out` from its latest checkpoint instead of starting afresh. */
+  resume?: boolean;
+  /** Replace a run already in `out` (otherwise that is an error). */
+  force?: boolean;
+  /** planHash of the plan before a `--proxy` scaling (recorded in checkpoints for child recipes). */
+  recipePlanHash?: string;
+  /** For a plan with `init`: the parent checkpoint directory, whether to load its AdamW state too, and
+   * whether a plan-hash mismatch is an error. */
+  init?: { dir?: string; optimizer?: boolean; strict?: boolean };
+  /** Updates between loss readbacks (default 10). */
+  logEvery?: number;
+  /** Updates between held-out evaluations (default: about ten per run; always at the end). */
+  evalEvery?: number;
+  /** Updates between "latest" checkpoints (default: about ten per run). */
+  saveEvery?: number;
+  /** Held-out batches per source at each evaluation (default 2), each of the first update's batch size. */
+  evalBatches?: number;
+  /** Stop after this many updates in total, as if killed (tests of resume). */
+  stopAfter?: number;
+  /** Where progress goes (default: a bar on a terminal, lines otherwise). */
+  progress?: Progress;
+}
+
+/** What a run did. */
+export interface RunSummary {
+  plan: string;
+  out: string;
+  adapter: string;
+  model: Model;
+  /** Updates done in total (including those before a resume). */
+  steps: number;
+  tokens: number;
+  /** Wall-clock seconds of this invocation's loop (evaluations and checkpoints included). */
+  seconds: number;
+  /** Training throughput of this invocation (evaluations and checkpoints left out). */
+  tokensPerSecond: number;
+  /** The last held-out loss per source. */
+  heldOut: Record<string, number>;
+  /** The last training loss read. */
+  loss: number | null;
+  /** Set when the loss became NaN or infinite: the update, and the last good checkpoint. */
+  diverged?: { step: number; loss: number; checkpoint: string | null };
+  warnings: string[];
+}
+
+/** Names of the plan's checkpoints by the update count they are taken at. */
+function checkpointNames(plan: Plan): Map<number, string[]> {
+  const byStep = new Map<number, string[]>();
+  for (const c of plan.checkpoints) byStep.set(c.step, [...byStep.get(c.step) ?? [], c.name]);
+  if (![...byStep.values()].flat().includes("final")) {
+    byStep.set(plan.steps, [...byStep.get(plan.steps) ?? [], "final"]);
+  }
+  return byStep;
+}
+
+/** The sources the plan's mixtures draw from, loaded with their held-out split. */
+async function loadSources(plan: Plan): Promise<SourceData[]> {
+  const used = new Set(plan.phases.flatMap((p) => Object.keys(p.mix)));
+  const sources = plan.sources.filter((s) => used.has(s.name));
+  return await Promise.all(sources.map((s) => loadSource(s, plan.file, 4 * (plan.context + 1))));
+}
+
+async function isRun(out: string): Promise<boolean> {
+  return await Deno.stat(join(out, "checkpoints")).then(() => true, () => false);
+}
+
+/**
+ * Trains `plan` into `options.out` and resolves with a summary. Data problems (unknown corpus, empty glob,
+ * dataset sources) and a missing parent run are reported before any training.
+ *
+ * @example
+ * ```ts
+ * import { createEngine } from "./gpt.ts";
+ * const summary = await train(plan, { out: "runs/wsd-small", createEngine });
+ * console.log(summary.heldOut);
+ * ```
+ */
+export async function train(plan: Plan, options: TrainOptions): Promise<RunSummary> {
+  const seed = options.seed ?? 1;
+  const out = options.out;
+  const model = modelFor(plan);
+  const hash = await planHash(plan);
+  const table = scheduleTable(plan);
+  const T = plan.steps;
+  const logEvery = Math.max(1, options.logEvery ?? 10);
+  const evalEvery = Math.max(1, options.evalEvery ?? Math.ceil(T / 10));
+  const saveEvery = Math.max(1, options.saveEvery ?? Math.ceil(T / 10));
+  const progress = options.progress ?? new Progress();
+  const warnings: string[] = [];
+
+  const sources = await loadSources(plan);
+  const sampler = new Sampler(sources, plan.context, seed);
+  const evalSets = new Map(
+    sources.map((s) => [s.name, heldOutBatches(s, plan.context, table.batch[0], options.evalBatches ?? 2)]),
+  );
+
+  let resumeFrom: string | null = null;
+  if (options.resume) {
+    resumeFrom = await latestCheckpoint(join(out, "checkpoints"), hash);
+  } else if (await isRun(out) && !options.force) {
+    throw new Error(
+      `Run directory "${out}" already holds a run: continue it with --resume "${out}", ` +
+        "or choose another --out (or --force to replace it)",
+    );
+  }
+  const parent = plan.init && !resumeFrom ? await loadParent(plan, options.init) : null;
+  warnings.push(...parent?.warnings ?? []);
+  for (const warning of warnings) progress.message(`warning: ${warning}`);
+
+  if (!resumeFrom) await Deno.remove(out, { recursive: true }).catch(() => {});
+  await Deno.mkdir(join(out, "checkpoints"), { recursive: true });
+  await writeFileAtomic(
+    join(out, "plan.json"),
+    new TextEncoder().encode(JSON.stringify(plan, null, 2) + "\n"),
+  );
+
+  const engine = await options.createEngine(model, { seed });
+  try {
+    let start = 0;
+    let tokens = 0;
+    if (resumeFrom) {
+      const checkpoint = await loadCheckpoint(resumeFrom);
+      await restoreCheckpoint(engine, checkpoint);
+      start = checkpoint.state.step;
+      tokens = checkpoint.state.tokens;
+      progress.message(`Resuming "${plan.name}" from "${resumeFrom}" at step ${start}`);
+    } else if (parent) {
+      await restoreCheckpoint(engine, parent.checkpoint, { weightsOnly: !options.init?.optimizer });
+      progress.message(`Starting "${plan.name}" from "${parent.dir}" (step ${parent.checkpoint.state.step})`);
+    }
+    const metrics = await MetricsWriter.open(join(out, "metrics.jsonl"), resumeFrom ? start : undefined);
+    const names = checkpointNames(plan);
+    let lastGood: string | null = resumeFrom;
+
+    const state = (step: number, checkpointNames: string[]): CheckpointState => ({
+      format: "recipe-checkpoint",
+      version: 1,
+      step,
+      plan: plan.name,
+      planHash: hash,
+      recipePlanHash: options.recipePlanHash ?? hash,
+      model,
+      sampler: { seed, step },
+      tokens,
+      names: checkpointNames,
+    });
+    /** Writes the checkpoints due after `done` updates; false when the weights are not finite. */
+    const save = async (done: number): Promise<boolean> => {
+      const due = [...names.get(done) ?? []];
+      if (done > start && (done % saveEvery === 0 || done === T) && !due.includes("latest")) {
+        due.push("latest");
+      }
+      for (const name of due) {
+        const dir = join(out, "checkpoints", name);
+        if (!await saveCheckpoint(dir, engine, state(done, due))) return false;
+        lastGood = dir;
+      }
+      return true;
+    };
+    const evaluate = async (): Promise<Record<string, number>> => {
+      const result: Record<string, number> = {};
+      for (const [name, batches] of evalSets) {
+        let sum = 0;
+        for (const batch of batches as TokenBatch[]) sum += await engine.evaluate(batch);
+        result[name] = sum / batches.length;
+      }
+      return result;
+    };
+
+    if (start === 0) await save(0);
+    const end = Math.min(T, options.stopAfter ?? T);
+    const startTokens = tokens;
+    const began = performance.now();
+    /** Seconds spent evaluating and checkpointing, left out of the throughput. */
+    let overhead = 0;
+    let mark = { time: began, tokens };
+    let lastLoss: number | null = null;
+    let heldOut: Record<string, number> = {};
+    let diverged: RunSummary["diverged"];
+    const { betas, eps, clip } = plan.optimizer;
+    for (let k = start; k < end; k++) {
+      const done = k + 1;
+      const batch = sampler.batch(k, plan.phases[table.phase[k]].mix, table.batch[k]);
+      const evalDue = done % evalEvery === 0 || done === T;
+      const read = done % logEvery === 0 || evalDue || names.has(done) || done % saveEvery === 0 ||
+        done === end;
+      const lr = table.lr[k];
+      const weightDecay = table.weightDecay[k];
+      const settings = { lr, weightDecay, beta1: betas[0], beta2: betas[1], eps, clip };
+      const result = await engine.step(batch, settings, read);
+      tokens += batch.batch * batch.context;
+      const now = performance.now();
+      const tokensPerSecond = (tokens - mark.tokens) / Math.max(1e-6, (now - mark.time) / 1000);
+      const averageRate = (tokens - startTokens) / Math.max(1e-6, (now - began) / 1000 - overhead);
+      if (result) {
+        lastLoss = result.loss;
+        if (!Number.isFinite(result.loss) || !Number.isFinite(result.gradNorm)) {
+          diverged = { step: k, loss: result.loss, checkpoint: lastGood };
+          break;
+        }
+        const record: MetricsRecord = {
+          step: k,
+          tokens,
+          lr,
+          weightDecay,
+          batch: batch.batch,
+          loss: result.loss,
+          gradNorm: result.gradNorm,
+          tokensPerSecond,
+          elapsed: (now - began) / 1000,
+        };
+        if (evalDue) record.heldOut = heldOut = await evaluate();
+        await metrics.write(record);
+        const saved = await save(done);
+        mark = { time: performance.now(), tokens };
+        overhead += (mark.time - now) / 1000;
+        if (!saved) {
+          diverged = { step: k, loss: result.loss, checkpoint: lastGood };
+          break;
+        }
+      }
+      progress.update({
+        done,
+        steps: T,
+        loss: lastLoss,
+        lr,
+        tokensPerSecond: averageRate,
+        eta: ((T - done) * (now - began)) / 1000 / (done - start),
+      }, result !== null);
+    }
+    progress.end();
+    metrics.close();
+    const seconds = (performance.now() - began) / 1000;
+    const summary: RunSummary = {
+      plan: plan.name,
+      out,
+      adapter: engine.adapter,
+      model,
+      steps: diverged ? diverged.step : end,
+      tokens,
+      seconds,
+      tokensPerSecond: (tokens - startTokens) / Math.max(1e-6, seconds - overhead),
+      heldOut,
+      loss: lastLoss,
+      diverged,
+      warnings,
+    };
+    await writeRunReport(join(out, "report.md"), plan, summary);
+    return summary;
+  } finally {
+    engine.destroy();
+  }
+}
