@@ -17,7 +17,7 @@ const LAYER_NORM_EPSILON = 1e-5;
 
 /**
  * The transformers GPT2Config of a model: GELU with the tanh approximation ("gelu_new"), no dropout,
- * tied embeddings, byte-level vocabulary.
+ * tied embeddings, byte-level vocabulary (no special tokens: GPT-2's id 50256 is outside it).
  *
  * @example
  * ```ts
@@ -43,6 +43,8 @@ export function hfConfig(model: Model): Record<string, unknown> {
     initializer_range: 0.02,
     scale_attn_weights: true,
     tie_word_embeddings: true,
+    bos_token_id: null,
+    eos_token_id: null,
     torch_dtype: "float32",
   };
 }

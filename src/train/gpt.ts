@@ -323,9 +323,9 @@ export class GptEngine implements Engine {
     return this.#readSlots(this.#params);
   }
 
-  writeWeights(tensors: HostTensor[]): Promise<void> {
+  async writeWeights(tensors: HostTensor[]): Promise<void> {
     this.#writeSlots(this.#params, tensors);
-    return Promise.resolve();
+    await this.#device().queue.onSubmittedWorkDone();
   }
 
   /** The gradients of the last step, before clipping, in the weights' naming (for tests). */
@@ -343,14 +343,14 @@ export class GptEngine implements Engine {
     };
   }
 
-  writeOptimizerState(state: { step: number; tensors: HostTensor[] }): Promise<void> {
+  async writeOptimizerState(state: { step: number; tensors: HostTensor[] }): Promise<void> {
     if (!Number.isInteger(state.step) || state.step < 0) {
       throw new Error(`Optimizer step '${state.step}' is not a non-negative integer`);
     }
     this.#writeSlots(this.#m, state.tensors.filter((t) => t.name.endsWith(".exp_avg")), ".exp_avg");
     this.#writeSlots(this.#v, state.tensors.filter((t) => t.name.endsWith(".exp_avg_sq")), ".exp_avg_sq");
     this.#updates = state.step;
-    return Promise.resolve();
+    await this.#device().queue.onSubmittedWorkDone();
   }
 
   destroy(): void {

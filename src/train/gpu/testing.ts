@@ -3,10 +3,13 @@
  * dispatches and comparing GPU results with float64 references.
  * @module
  */
+import type { Model } from "../../plan/schema.ts";
+import type { HostTensor, TokenBatch } from "../engine.ts";
 import { readFloats, storageBuffer, uploadBuffer } from "./buffers.ts";
 import { requestGpu } from "./device.ts";
 import { Kernels, type MatmulVariant } from "./kernels.ts";
 import { type Dispatch, submitDispatches } from "./ops.ts";
+import { paramLayout } from "./params.ts";
 import { Rng } from "./rng.ts";
 
 /** A device with loaded kernels, and shorthands to move data and run dispatches. */
@@ -93,4 +96,39 @@ export function assertClose(
         `${tolerance} x ${scale.toExponential(2)})`,
     );
   }
+}
+
+/**
+ * Random weights for every tensor of a model, by name: normal(0, 0.5) for every entry, LayerNorm weights
+ * around 1, rounded to float32, so that every gradient path carries signal in the model tests.
+ */
+export function randomWeights(config: Model, seed: number): Map<string, Float64Array> {
+  const weights = new Map<string, Float64Array>();
+  paramLayout(config).slots.forEach((slot, i) => {
+    const n = slot.shape.reduce((a, b) => a * b, 1);
+    const values = randomValues(n, seed * 1000 + i, 0.5);
+    weights.set(
+      slot.name,
+      asFloat32(
+        /ln_\d|ln_f/.test(slot.name) && slot.name.endsWith("weight") ? values.map((v) => 1 + v) : values,
+      ),
+    );
+  });
+  return weights;
+}
+
+/** Host tensors (float32) of named weights, for `Engine.writeWeights`. */
+export function toHostTensors(config: Model, weights: Map<string, Float64Array>): HostTensor[] {
+  return paramLayout(config).slots.map((slot) => ({
+    name: slot.name,
+    shape: slot.shape,
+    data: Float32Array.from(weights.get(slot.name)!),
+  }));
+}
+
+/** A batch of `batch` rows of `seq + 1` pseudo-random token ids below `vocab`. */
+export function randomBatch(batch: number, seq: number, vocab: number, seed: number): TokenBatch {
+  const rng = new Rng(seed);
+  const tokens = Uint32Array.from({ length: batch * (seq + 1) }, () => Math.floor(rng.uniform() * vocab));
+  return { batch, context: seq, tokens };
 }
