@@ -1,0 +1,89 @@
+/**
+ * Literals of the languages the emitters write (Python, TOML, YAML, shell, CSV), so that no source name,
+ * path or recipe name can break out of its string and inject code.
+ * @module
+ */
+
+/**
+ * A float literal with a dot in its mantissa, exact (the shortest round-trip form) and read as a float by
+ * Python, TOML and YAML 1.1 (PyYAML wants a dot and a signed exponent: `1.0e-07`, not `1e-07`).
+ *
+ * @example
+ * ```ts
+ * import { floatLiteral } from "./_literals.ts";
+ * floatLiteral(3); // "3.0"
+ * floatLiteral(1e-7); // "1.0e-7"
+ * ```
+ */
+export function floatLiteral(x: number): string {
+  if (!Number.isFinite(x)) throw new RangeError(`Expected a finite number, got "${x}"`);
+  const text = String(x);
+  const [mantissa, exponent] = text.split("e");
+  const dotted = mantissa.includes(".") ? mantissa : `${mantissa}.0`;
+  return exponent === undefined ? dotted : `${dotted}e${exponent}`;
+}
+
+const UNPRINTABLE = /[\u007f-\u009f\ufffe\uffff]/g;
+
+/**
+ * A double-quoted string that Python, TOML and YAML all read back as `text`: JSON's escapes plus `\uXXXX`
+ * for the characters TOML and YAML forbid raw. Throws on unpaired surrogates, which TOML cannot hold.
+ *
+ * @example
+ * ```ts
+ * import { quoted } from "./_literals.ts";
+ * quoted('a"b\n'); // "\"a\\\"b\\n\""
+ * ```
+ */
+export function quoted(text: string): string {
+  const json = JSON.stringify(text).replace(
+    UNPRINTABLE,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+  if (/\\ud[89a-f][0-9a-f]{2}/i.test(json)) {
+    throw new RangeError(`Name ${json} has an unpaired surrogate, which configs cannot hold`);
+  }
+  return json;
+}
+
+/**
+ * One shell word: bare when it holds only safe characters, else single-quoted. Throws on NUL, which no
+ * shell argument can hold.
+ *
+ * @example
+ * ```ts
+ * import { shellWord } from "./_literals.ts";
+ * shellWord("data/news"); // "data/news"
+ * shellWord("$(rm -rf /)"); // "'$(rm -rf /)'"
+ * ```
+ */
+export function shellWord(text: string): string {
+  if (text.includes("\0")) throw new RangeError(`Argument ${JSON.stringify(text)} holds a NUL character`);
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(text)) return text;
+  return `'${text.replaceAll("'", `'\\''`)}'`;
+}
+
+/** One CSV field (RFC 4180): quoted when it holds a comma, quote or line break. */
+export function csvField(text: string): string {
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/**
+ * A file name stem made of safe characters only (no path separators, no leading dot).
+ *
+ * @example
+ * ```ts
+ * import { fileStem } from "./_literals.ts";
+ * fileStem("../sweep lr=1e-3"); // "sweep_lr_1e-3"
+ * ```
+ */
+export function fileStem(name: string): string {
+  const stem = name.replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^[._]+/, "");
+  return stem === "" ? "plan" : stem;
+}
+
+/** A Python module name (an identifier) for a plan, e.g. "wsd_small". */
+export function moduleStem(name: string): string {
+  const stem = name.replace(/[^A-Za-z0-9_]+/g, "_").replace(/^_+|_+$/g, "");
+  return /^[A-Za-z]/.test(stem) ? stem : `plan_${stem}`;
+}

@@ -1,0 +1,162 @@
+/**
+ * The piecewise-formula writer the Python targets share: each phase's shape as a Python expression of the
+ * local update index `i`, in the same operations and order as `shapeValue`, so that Python computes the
+ * plan's values (transcendental functions aside, bit for bit). Names and paths go through `quoted`.
+ * @module
+ */
+import type { Phase, Plan, Shape } from "../plan/schema.ts";
+import { floatLiteral, quoted } from "./_literals.ts";
+import { mixStages } from "./_data.ts";
+
+/** Which math library the expressions call: `math` (plain Python floats) or `jnp` (JAX, traceable). */
+export type Dialect = "math" | "jnp";
+
+const FUNCTIONS: Record<Dialect, { cos: string; sqrt: string; pow: string; pi: string }> = {
+  math: { cos: "math.cos", sqrt: "math.sqrt", pow: "math.pow", pi: "math.pi" },
+  jnp: { cos: "jnp.cos", sqrt: "jnp.sqrt", pow: "jnp.power", pi: "jnp.pi" },
+};
+
+/**
+ * A shape as a Python expression of the local update index `i` in a phase of `n` updates.
+ *
+ * @example
+ * ```ts
+ * import { shapeExpression } from "./_python.ts";
+ * shapeExpression({ shape: "linear", from: 0, to: 1 }, 4, 0, "math"); // "(0.0 + (1.0 - 0.0) * (i / 4))"
+ * ```
+ */
+export function shapeExpression(shape: Shape, n: number, offset: 0 | 1, dialect: Dialect): string {
+  const f = FUNCTIONS[dialect];
+  const t = offset === 0 ? "i" : "(i + 1)";
+  const p = `(${t} / ${n})`;
+  const num = floatLiteral;
+  switch (shape.shape) {
+    case "constant":
+      return num(shape.value);
+    case "linear":
+      return `(${num(shape.from)} + (${num(shape.to)} - ${num(shape.from)}) * ${p})`;
+    case "cosine":
+      return `(${num(shape.to)} + (${num(shape.from)} - ${
+        num(shape.to)
+      }) * 0.5 * (1 + ${f.cos}(${f.pi} * ${p})))`;
+    case "1-sqrt":
+      return `(${num(shape.to)} + (${num(shape.from)} - ${num(shape.to)}) * (1 - ${f.sqrt}(${p})))`;
+    case "exponential":
+      return `(${num(shape.from)} * ${f.pow}(${num(shape.to)} / ${num(shape.from)}, ${p}))`;
+    case "polynomial":
+      return `(${num(shape.to)} + (${num(shape.from)} - ${num(shape.to)}) * ${f.pow}(1 - ${p}, ${
+        num(shape.power)
+      }))`;
+    case "inverse-sqrt":
+      return `(${num(shape.from)} * ${f.sqrt}(${num(shape.timescale)} / (${t} + ${num(shape.timescale)})))`;
+    case "rex":
+      return `(${num(shape.to)} + (${num(shape.from)} - ${num(shape.to)}) * ((1 - ${p}) / (1 - ${p} / 2)))`;
+    case "step": {
+      let expression = num(shape.values[0]);
+      shape.boundaries.forEach((b, j) => {
+        const value = num(shape.values[j + 1]);
+        expression = dialect === "math"
+          ? `(${value} if ${t} >= ${b} else ${expression})`
+          : `jnp.where(${t} >= ${b}, ${value}, ${expression})`;
+      });
+      return expression;
+    }
+  }
+}
+
+/**
+ * A Python tuple of `(start, end, lambda i: value)` rows, one per phase, for one per-update quantity.
+ *
+ * @example
+ * ```ts
+ * import { pieceTable } from "./_python.ts";
+ * // pieceTable("_LR", plan, (phase) => phase.lr, "math")
+ * // _LR = (
+ * //     (0, 49, lambda i: (0.0 + (0.003 - 0.0) * (i / 49))),
+ * //     ...
+ * // )
+ * ```
+ */
+export function pieceTable(
+  name: string,
+  plan: Plan,
+  pick: (phase: Phase) => Shape,
+  dialect: Dialect,
+): string {
+  const rows = plan.phases.map((phase) =>
+    `    (${phase.start}, ${phase.end}, lambda i: ${
+      shapeExpression(pick(phase), phase.end - phase.start, phase.offset, dialect)
+    }),`
+  );
+  return `${name} = (\n${rows.join("\n")}\n)\n`;
+}
+
+/** The plan's mixture stages and sources as Python literals (`MIXTURES`, `SOURCES`). */
+function dataTables(plan: Plan, stages: { start: number; end: number; mix: Phase["mix"] }[]): string {
+  const mixRows = stages.map((s) =>
+    `    (${s.start}, ${s.end}, {${
+      Object.entries(s.mix).map(([name, w]) => `${quoted(name)}: ${floatLiteral(w)}`).join(", ")
+    }}),`
+  );
+  const sourceRows = plan.sources.map((s) =>
+    `    ${quoted(s.name)}: {"kind": ${quoted(s.kind)}, "uri": ${quoted(s.uri)}},`
+  );
+  return [
+    "# (first update, end update, normalised source weights) for each mixture stage.",
+    `MIXTURES = (\n${mixRows.join("\n")}\n)`,
+    "# Each source's kind and URI: a dataset's path, or a corpus/files source of the recipe trainer.",
+    `SOURCES = {\n${sourceRows.join("\n")}\n}`,
+    "",
+  ].join("\n");
+}
+
+/** `BASE_LR` of the Python modules: the optimizer's peak, or 1 when it is 0 (lambdas divide by it). */
+export function baseLr(plan: Plan): number {
+  return plan.optimizer.lr > 0 ? plan.optimizer.lr : 1;
+}
+
+/** The header and tables the Python modules share: plan identity and the per-update pieces in `dialect`. */
+export function pythonPreamble(plan: Plan, purpose: string, imports: string[]): string {
+  const stages = mixStages(plan).map((s) => ({ start: s.start, end: s.end, mix: s.phase.mix }));
+  return [
+    `"""${purpose}`,
+    "",
+    "Generated by recipe from a plan: do not edit. Update `step` counts optimizer updates from 0; steps past",
+    "the plan keep its last value. Each table row is (first update, end update, value at local update i).",
+    '"""',
+    ...imports,
+    "",
+    `PLAN = ${quoted(plan.name)}`,
+    `RECIPE_FILE = ${quoted(plan.file)}`,
+    `STEPS = ${plan.steps}`,
+    `BASE_LR = ${floatLiteral(baseLr(plan))}`,
+    "",
+    dataTables(plan, stages),
+  ].join("\n");
+}
+
+/** The plain-Python lookups (batch size, mixture) both Python modules define. */
+export const PYTHON_LOOKUPS = `
+
+def _row(table, step):
+    t = min(max(int(step), 0), STEPS - 1)
+    for start, end, value in table:
+        if t < end:
+            return start, value
+    raise AssertionError("the tables cover every update")
+
+
+def batch_size_at(step):
+    """Sequences in the batch of update \`step\`."""
+    start, value = _row(_BATCH, step)
+    return max(1, math.floor(value(min(max(int(step), 0), STEPS - 1) - start) + 0.5))
+
+
+def mixture_at(step):
+    """The normalised source weights of update \`step\`."""
+    t = min(max(int(step), 0), STEPS - 1)
+    for start, end, mix in MIXTURES:
+        if t < end:
+            return dict(mix)
+    raise AssertionError("the stages cover every update")
+`;

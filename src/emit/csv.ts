@@ -1,0 +1,29 @@
+/**
+ * The `csv` target: one row per update with the LR, weight decay, batch size and each source's weight, for
+ * any trainer that can read a table (and for plotting). Numbers are shortest round-trip decimals: exact.
+ * @module
+ */
+import type { Target } from "./target.ts";
+import { scheduleTable } from "../schedule/table.ts";
+import { csvField, fileStem } from "./_literals.ts";
+
+/** The `csv` target. */
+export const csv: Target = {
+  name: "csv",
+  description: "CSV table: step,lr,weight_decay,batch and one weight column per source, any plan",
+  emit(plan) {
+    const table = scheduleTable(plan);
+    const header = ["step", "lr", "weight_decay", "batch", ...plan.sources.map((s) => s.name)];
+    const lines = [header.map(csvField).join(",")];
+    for (let k = 0; k < plan.steps; k++) {
+      const mix = plan.phases[table.phase[k]].mix;
+      const weights = plan.sources.map((s) => String(mix[s.name] ?? 0));
+      lines.push([k, table.lr[k], table.weightDecay[k], table.batch[k], ...weights].join(","));
+    }
+    return {
+      files: [{ name: `${fileStem(plan.name)}.csv`, content: lines.join("\n") + "\n" }],
+      notes: [],
+      maxDeviation: 0,
+    };
+  },
+};

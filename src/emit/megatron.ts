@@ -1,0 +1,172 @@
+/**
+ * The `megatron` target: a bash file of argument arrays for Megatron-LM's pretrain_gpt.py, one argument
+ * (with its values) per line, every word shell-quoted. Megatron counts the schedule in samples
+ * (megatron/core/optimizer_param_scheduler.py): after k updates of a constant global batch B it evaluates
+ * n = k * B, so every length is written as updates x B (`--*-samples`). Warmup: init + (max - init) n / W
+ * for n <= W (the plan's exclusive warmup, from any start: a rewarm); then constant, linear, cosine,
+ * inverse-square-root or WSD (linear, cosine, minus_sqrt) decay to --min-lr, held after. Mixture stages are
+ * blends (`--data-path w1 p1 ...`) switched at `--phase-transition-iterations`, where Megatron saves and exits.
+ * @module
+ */
+import type { Plan } from "../plan/schema.ts";
+import type { Target } from "./target.ts";
+import { endValue, Fit, formPeak, same, startValue } from "./_fit.ts";
+import { dataPath, initCheckpoint, mixStages, placeholderNotes } from "./_data.ts";
+import { fileStem, floatLiteral, shellWord } from "./_literals.ts";
+import { scheduleTable } from "../schedule/table.ts";
+
+type Args = [string, ...(string | number)[]][];
+
+const WSD_STYLES: Record<string, string> = { linear: "linear", cosine: "cosine", "1-sqrt": "minus_sqrt" };
+
+/** The LR arguments that reproduce the plan's LR with global batch `B`, or a refusal. */
+function lrArgs(fit: Fit, plan: Plan, B: number): Args {
+  const form = fit.wsd();
+  const { warmup, stable, decay, tail } = form;
+  const peak = formPeak(form);
+  const T = plan.steps;
+  const W = warmup ? warmup.end - warmup.start : 0;
+  const args: Args = [["--lr", floatLiteral(peak)]];
+  if (warmup) {
+    if (warmup.shape.shape !== "linear") {
+      fit.refuseAt(`a ${warmup.shape.shape} warmup: Megatron's is linear`, warmup);
+    }
+    fit.equal(endValue(warmup.shape)!, peak, "a warmup that ends off the peak", warmup);
+    fit.offset(warmup, 0);
+    args.push(["--lr-warmup-init", floatLiteral(startValue(warmup.shape))], ["--lr-warmup-samples", W * B]);
+  }
+  if (!decay) {
+    return [...args, ["--lr-decay-style", "constant"], ["--lr-decay-samples", Math.max(T, W + 1) * B]];
+  }
+  fit.equal(startValue(decay.shape), peak, "a jump in the LR at the decay", decay);
+  fit.offset(decay, 0);
+  const D = decay.end - decay.start;
+  if (decay.shape.shape === "inverse-sqrt") {
+    if (stable || tail || W === 0 || decay.shape.timescale !== W) {
+      fit.refuseAt(
+        "an inverse-sqrt decay other than right after a warmup of `timescale` updates, to the end",
+        decay,
+      );
+    }
+    return [...args, ["--min-lr", "0.0"], ["--lr-decay-style", "inverse-square-root"], [
+      "--lr-decay-samples",
+      T * B,
+    ]];
+  }
+  const floor = endValue(decay.shape)!;
+  if (tail) fit.equal(startValue(tail.shape), floor, "a floor that differs from the decay's end", tail);
+  args.push(["--min-lr", floatLiteral(floor)]);
+  if (!stable && (decay.shape.shape === "linear" || decay.shape.shape === "cosine")) {
+    return [...args, ["--lr-decay-style", decay.shape.shape], ["--lr-decay-samples", decay.end * B]];
+  }
+  if (!(decay.shape.shape in WSD_STYLES)) {
+    fit.refuseAt(
+      `a ${decay.shape.shape} decay: Megatron decays linear, cosine, minus_sqrt or inverse-sqrt`,
+      decay,
+    );
+  }
+  return [
+    ...args,
+    ["--lr-decay-style", "WSD"],
+    ["--lr-decay-samples", decay.end * B],
+    ["--lr-wsd-decay-style", WSD_STYLES[decay.shape.shape]],
+    ["--lr-wsd-decay-samples", D * B],
+  ];
+}
+
+/** Weight decay: constant, or rising linearly or by a cosine over the whole run (Megatron's only changes). */
+function weightDecayArgs(fit: Fit, plan: Plan): Args {
+  const table = scheduleTable(plan).weightDecay;
+  const start = table[0];
+  if (table.every((wd) => same(wd, start))) return [["--weight-decay", floatLiteral(start)]];
+  const last = plan.phases.at(-1)!;
+  const end = endValue(last.weightDecay) ?? NaN;
+  const T = plan.steps;
+  const styles = {
+    linear: (k: number) => start + (k / T) * (end - start),
+    cosine: (k: number) => start + 0.5 * (Math.cos(Math.PI * (1 - k / T)) + 1) * (end - start),
+  };
+  for (const [style, f] of Object.entries(styles)) {
+    if (end > start && table.every((wd, k) => same(wd, f(k)))) {
+      return [
+        ["--start-weight-decay", floatLiteral(start)],
+        ["--end-weight-decay", floatLiteral(end)],
+        ["--weight-decay-incr-style", style],
+      ];
+    }
+  }
+  const phase = plan.phases.find((p) => p.weightDecay.shape !== "constant") ?? plan.phases[1];
+  return fit.refuseAt(
+    "weight decay that changes other than rising linearly or by a cosine over the whole run",
+    { phase },
+  );
+}
+
+function bashArray(name: string, args: Args): string {
+  const lines = args.map((arg) => `  ${arg.map((w) => shellWord(String(w))).join(" ")}`);
+  return `${name}=(\n${lines.join("\n")}\n)\n`;
+}
+
+/** The `megatron` target. */
+export const megatron: Target = {
+  name: "megatron",
+  description: "Megatron-LM pretrain_gpt.py arguments (bash arrays), sample-based, blends per stage",
+  emit(plan, options) {
+    const fit = new Fit("megatron", plan, options.approximate ?? false);
+    const B = fit.constantBatch();
+    const lr = lrArgs(fit, plan, B);
+    const weightDecay = weightDecayArgs(fit, plan);
+    const stages = mixStages(plan);
+    const init = initCheckpoint(plan);
+    const args: Args = [
+      ["--train-samples", plan.steps * B],
+      ["--global-batch-size", B],
+      ["--seq-length", plan.context],
+      ...lr,
+      ...weightDecay,
+      ["--optimizer", "adam"],
+      ["--adam-beta1", floatLiteral(plan.optimizer.betas[0])],
+      ["--adam-beta2", floatLiteral(plan.optimizer.betas[1])],
+      ["--adam-eps", floatLiteral(plan.optimizer.eps)],
+      ["--clip-grad", floatLiteral(plan.optimizer.clip ?? 0)],
+    ];
+    if (stages.length > 1) {
+      args.push([
+        "--phase-transition-iterations",
+        stages.slice(1).map((s) => s.start).join(","),
+      ]);
+    }
+    if (init) args.push(["--load", init.path], ["--finetune"]);
+    const data = stages.map((stage, i) =>
+      bashArray(`MEGATRON_DATA_${i + 1}`, [
+        ["--data-path"],
+        ...stage.weights.map((
+          { source, weight },
+        ): [string, string] => [floatLiteral(weight), dataPath(source)]),
+      ])
+    );
+    const usage = [
+      "# Megatron-LM arguments for pretrain_gpt.py, generated by recipe from a plan: do not edit.",
+      '# Usage: source this file, then: torchrun ... pretrain_gpt.py "${MEGATRON_ARGS[@]}" "${MEGATRON_DATA_1[@]}"',
+      ...stages.slice(1).map((s, i) =>
+        `# At iteration ${s.start} Megatron saves and exits: relaunch with --load and "\${MEGATRON_DATA_${
+          i + 2
+        }[@]}".`
+      ),
+      "",
+    ];
+    const content = [...usage, bashArray("MEGATRON_ARGS", args), ...data].join("\n");
+    const notes = [
+      "set --micro-batch-size and the parallel sizes for your cluster: the schedule needs only --global-batch-size",
+      ...placeholderNotes(plan),
+      ...(init
+        ? [`${init.note}; --finetune starts the schedule at 0 and does not load the optimizer state`]
+        : []),
+    ];
+    return {
+      files: [{ name: `${fileStem(plan.name)}.megatron.sh`, content }],
+      notes,
+      maxDeviation: fit.deviation(),
+    };
+  },
+};

@@ -1,0 +1,99 @@
+/**
+ * The emitter registry: every target, in the order `--all` writes them, and `emitPlan`, which fills in
+ * the targets that can express a plan when one refuses.
+ *
+ * @example
+ * ```ts
+ * import { emitPlan, TARGETS } from "./mod.ts";
+ * // const { files, notes } = emitPlan(plan, "hf", {});
+ * TARGETS.map((t) => t.name); // ["hf", "torchtitan", "megatron", ...]
+ * ```
+ * @module
+ */
+import type { Plan } from "../plan/schema.ts";
+import { type EmitOptions, type Emitted, type Target, UnsupportedFeatureError } from "./target.ts";
+import { hf } from "./hf.ts";
+import { torchtitan } from "./torchtitan.ts";
+import { megatron } from "./megatron.ts";
+import { nanotron } from "./nanotron.ts";
+import { olmo } from "./olmo.ts";
+import { optax } from "./optax.ts";
+import { pytorch } from "./pytorch.ts";
+import { deepspeed } from "./deepspeed.ts";
+import { csv } from "./csv.ts";
+
+export {
+  type EmitOptions,
+  type Emitted,
+  type EmittedFile,
+  type Target,
+  UnsupportedFeatureError,
+} from "./target.ts";
+
+const EMITTERS: readonly Target[] = [
+  hf,
+  torchtitan,
+  megatron,
+  nanotron,
+  olmo,
+  optax,
+  pytorch,
+  deepspeed,
+  csv,
+];
+
+/** The names of the targets that can express `plan` (with `options`), in registry order. */
+export function targetsFor(plan: Plan, options: EmitOptions = {}): string[] {
+  return EMITTERS.filter((target) => {
+    try {
+      target.emit(plan, options);
+      return true;
+    } catch (error) {
+      if (error instanceof UnsupportedFeatureError) return false;
+      throw error;
+    }
+  }).map((t) => t.name);
+}
+
+function withAlternatives(target: Target): Target {
+  return {
+    ...target,
+    emit(plan, options) {
+      try {
+        return target.emit(plan, options);
+      } catch (error) {
+        if (!(error instanceof UnsupportedFeatureError)) throw error;
+        throw new UnsupportedFeatureError(
+          error.target,
+          error.feature,
+          error.origin,
+          targetsFor(plan, options),
+        );
+      }
+    },
+  };
+}
+
+/** Every target, in order; a refusal names the targets that can express the plan. */
+export const TARGETS: readonly Target[] = EMITTERS.map(withAlternatives);
+
+/**
+ * Emits `plan` for the target named `targetName`. Throws `UnsupportedFeatureError` when the target cannot
+ * express the plan exactly (unless `options.approximate` allows its documented approximation), and an
+ * Error listing the targets for an unknown name.
+ *
+ * @example
+ * ```ts
+ * import { emitPlan } from "./mod.ts";
+ * // emitPlan(plan, "megatron", {}).files[0].content // the pretrain_gpt.py arguments
+ * ```
+ */
+export function emitPlan(plan: Plan, targetName: string, options: EmitOptions = {}): Emitted {
+  const target = TARGETS.find((t) => t.name === targetName);
+  if (!target) {
+    throw new Error(
+      `Unknown target "${targetName}"; the targets are ${TARGETS.map((t) => t.name).join(", ")}`,
+    );
+  }
+  return target.emit(plan, options);
+}

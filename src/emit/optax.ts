@@ -1,0 +1,72 @@
+/**
+ * The `optax` target: an importable Python module whose `schedule(count)` is the plan's LR at update
+ * `count`, built from jax.numpy so that it traces under jit, for every plan. Weight decay is a schedule too:
+ * `optimizer()` injects both into optax.adamw with `optax.inject_hyperparams`. Exact to 1e-12 with
+ * `jax.config.update("jax_enable_x64", True)`; in float32 to float32 rounding.
+ * @module
+ */
+import type { Target } from "./target.ts";
+import { pieceTable, PYTHON_LOOKUPS, pythonPreamble } from "./_python.ts";
+import { floatLiteral, moduleStem, quoted } from "./_literals.ts";
+
+/** The `optax` target. */
+export const optax: Target = {
+  name: "optax",
+  description: "Python module (jax, optax): schedule(count) and optimizer(), any plan",
+  emit(plan) {
+    const [b1, b2] = plan.optimizer.betas;
+    const content = [
+      pythonPreamble(plan, `The schedule of plan ${quoted(plan.name)} for optax.`, [
+        "import math",
+        "",
+        "import jax.numpy as jnp",
+        "import optax",
+      ]),
+      `CLIP = ${plan.optimizer.clip === null ? "None" : floatLiteral(plan.optimizer.clip)}`,
+      "",
+      pieceTable("_LR", plan, (p) => p.lr, "jnp"),
+      pieceTable("_WEIGHT_DECAY", plan, (p) => p.weightDecay, "jnp"),
+      pieceTable("_BATCH", plan, (p) => p.batch, "math"),
+      PYTHON_LOOKUPS,
+      `
+def _select(table, count):
+    t = jnp.clip(jnp.asarray(count), 0, STEPS - 1)
+    start, end, value = table[-1]
+    out = value(jnp.clip(t - start, 0, end - start - 1))
+    for start, end, value in reversed(table[:-1]):
+        out = jnp.where(t < end, value(jnp.clip(t - start, 0, end - start - 1)), out)
+    return jnp.asarray(out)
+
+
+def schedule(count):
+    """The learning rate of update \`count\` (an optax schedule)."""
+    return _select(_LR, count)
+
+
+def weight_decay_schedule(count):
+    """The decoupled weight decay of update \`count\` (optax.adamw's weight_decay)."""
+    return _select(_WEIGHT_DECAY, count)
+
+
+def optimizer():
+    """AdamW with the plan's LR and weight decay schedules, betas, eps and gradient clipping."""
+    adamw = optax.inject_hyperparams(optax.adamw)(
+        learning_rate=schedule,
+        b1=${floatLiteral(b1)},
+        b2=${floatLiteral(b2)},
+        eps=${floatLiteral(plan.optimizer.eps)},
+        weight_decay=weight_decay_schedule,
+    )
+    return adamw if CLIP is None else optax.chain(optax.clip_by_global_norm(CLIP), adamw)
+`,
+    ].join("\n");
+    const notes = plan.init
+      ? [
+        `restore the parameters of ${JSON.stringify(plan.init.recipe)} at ${
+          JSON.stringify(plan.init.checkpoint)
+        } and start the optimizer count at 0`,
+      ]
+      : [];
+    return { files: [{ name: `${moduleStem(plan.name)}_optax.py`, content }], notes, maxDeviation: 0 };
+  },
+};
