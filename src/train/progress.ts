@@ -38,25 +38,28 @@ export function progressLine(state: ProgressState): string {
   ].join("  ");
 }
 
+/** How progress is shown: a bar redrawn in place, plain lines, or nothing (messages still print). */
+export type ProgressMode = "bar" | "lines" | "quiet";
+
 /** Draws progress on a terminal or prints plain lines. */
 export class Progress {
-  #tty: boolean;
+  #mode: ProgressMode;
   #encoder = new TextEncoder();
   #drawn = false;
 
-  /** `tty` defaults to whether stderr is a terminal. */
-  constructor(tty: boolean = Deno.stderr.isTerminal()) {
-    this.#tty = tty;
+  /** `mode` defaults to a bar when stderr is a terminal, plain lines otherwise. */
+  constructor(mode: ProgressMode = Deno.stderr.isTerminal() ? "bar" : "lines") {
+    this.#mode = mode;
   }
 
   /** Shows the state: redraws the bar on a terminal; prints a line otherwise when `line` is true. */
   update(state: ProgressState, line: boolean): void {
-    if (this.#tty) {
+    if (this.#mode === "bar") {
       const filled = Math.round((20 * state.done) / state.steps);
       const bar = `[${"#".repeat(filled)}${".".repeat(20 - filled)}]`;
       Deno.stderr.writeSync(this.#encoder.encode(`\r\x1b[2K${bar} ${progressLine(state)}`));
       this.#drawn = true;
-    } else if (line) {
+    } else if (line && this.#mode === "lines") {
       console.error(progressLine(state));
     }
   }
