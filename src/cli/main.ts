@@ -31,6 +31,12 @@ export const COMMANDS: CommandEntry[] = [
     load: () => import("./plot.ts"),
   },
   { name: "schema", summary: "Print the JSON Schema of the plan", load: () => import("./schema.ts") },
+  { name: "run", summary: "Train the recipe on the built-in WebGPU GPT", load: () => import("./run.ts") },
+  {
+    name: "export",
+    summary: "Export a checkpoint for another framework (--to hf: GPT2LMHeadModel)",
+    load: () => import("./export.ts"),
+  },
 ];
 
 const USAGE = `Usage: deno task <command> [options]   (or: deno task recipe <command> ...)
