@@ -31,10 +31,14 @@ export const optax: Target = {
       `
 def _select(table, count):
     t = jnp.clip(jnp.asarray(count), 0, STEPS - 1)
+
+    def local(start, end):  # the local index as a float (float64 under jax_enable_x64)
+        return jnp.clip(t - start, 0, end - start - 1).astype(float)
+
     start, end, value = table[-1]
-    out = value(jnp.clip(t - start, 0, end - start - 1))
+    out = value(local(start, end))
     for start, end, value in reversed(table[:-1]):
-        out = jnp.where(t < end, value(jnp.clip(t - start, 0, end - start - 1)), out)
+        out = jnp.where(t < end, value(local(start, end)), out)
     return jnp.asarray(out)
 
 
