@@ -5,32 +5,26 @@
  * targets that can. Which targets express which plan is recorded in tests/testdata/emit/expected.json.
  */
 import assert from "node:assert/strict";
-import { basename, join } from "node:path";
-import { Plan } from "../src/plan/schema.ts";
+import { join } from "node:path";
 import { scheduleTable } from "../src/schedule/table.ts";
 import { TARGETS, targetsFor } from "../src/emit/mod.ts";
 import { UnsupportedFeatureError } from "../src/emit/target.ts";
-import { FRAMEWORKS, traceMismatch } from "./frameworks/mod.ts";
+import { mixStages } from "../src/emit/_data.ts";
+import { FRAMEWORKS, SETTINGS, traceMismatch } from "./frameworks/mod.ts";
+import { testPlans } from "./frameworks/plans.ts";
 
-const DIR = join(import.meta.dirname!, "testdata/emit");
-const plans = [...Deno.readDirSync(join(DIR, "plans"))].map((e) => e.name).filter((n) => n.endsWith(".json"))
-  .sort();
-const expected: Record<string, string[]> = JSON.parse(Deno.readTextFileSync(join(DIR, "expected.json")));
-
-/** Loads a test plan, validated with Plan.parse. */
-export function loadPlan(file: string): Plan {
-  return Plan.parse(JSON.parse(Deno.readTextFileSync(join(DIR, "plans", file))));
-}
+const expected: Record<string, string[]> = JSON.parse(
+  Deno.readTextFileSync(join(import.meta.dirname!, "testdata/emit/expected.json")),
+);
 
 Deno.test("every target reproduces each test plan's LR at every update, or refuses naming the feature", async (t) => {
-  for (const file of plans) {
-    await t.step(basename(file, ".json"), () => {
-      const plan = loadPlan(file);
+  for (const [name, plan] of testPlans()) {
+    await t.step(name, () => {
       const lr = scheduleTable(plan).lr;
       const able = targetsFor(plan);
       assert.deepEqual(
         able,
-        expected[basename(file, ".json")],
+        expected[name],
         "the targets that can express the plan changed",
       );
       for (const target of TARGETS) {
@@ -50,6 +44,36 @@ Deno.test("every target reproduces each test plan's LR at every update, or refus
             /^Target "[a-z]+" cannot express .+ \(recipes\/[\w.-]+:\d+:\d+\); targets that can: /,
           );
         }
+      }
+    });
+  }
+});
+
+Deno.test("every emitted config carries the plan's weight decay, batch size and mixture stages", async (t) => {
+  for (const [name, plan] of testPlans()) {
+    await t.step(name, () => {
+      const table = scheduleTable(plan);
+      const stages = mixStages(plan).map((s) => ({
+        start: s.start,
+        end: s.end,
+        mix: Object.fromEntries(s.weights.map(({ source, weight }) => [source.name, weight])),
+      }));
+      for (const target of TARGETS) {
+        let emitted;
+        try {
+          emitted = target.emit(plan, {});
+        } catch (error) {
+          if (error instanceof UnsupportedFeatureError) continue;
+          throw error;
+        }
+        const settings = SETTINGS[target.name](emitted, plan);
+        assert.equal(
+          traceMismatch(settings.weightDecay, table.weightDecay),
+          null,
+          `${target.name} weight decay`,
+        );
+        assert.deepEqual(settings.batch, [...table.batch], `${target.name} batch`);
+        assert.deepEqual(settings.stages, stages, `${target.name} mixture`);
       }
     });
   }

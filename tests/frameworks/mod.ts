@@ -3,7 +3,12 @@
  * function: the LR the framework gives updates 0..T-1 when fed the emitted files.
  * @module
  */
+import { parse as parseToml } from "smol-toml";
+import YAML from "yaml";
+import type { Plan } from "../../src/plan/schema.ts";
 import type { Emitted } from "../../src/emit/target.ts";
+import { bashArray, parseArgs, weightDecayTrace } from "./megatron.ts";
+import { moduleValue } from "./pytorch.ts";
 import { lrTrace as hf } from "./hf.ts";
 import { lrTrace as torchtitan } from "./torchtitan.ts";
 import { lrTrace as megatron } from "./megatron.ts";
@@ -39,4 +44,130 @@ export function traceMismatch(actual: ArrayLike<number>, expected: ArrayLike<num
     }
   }
   return null;
+}
+
+/** What a framework reads besides the LR: per-update weight decay and batch, and the mixture stages. */
+export interface Settings {
+  weightDecay: number[];
+  batch: number[];
+  stages: { start: number; end: number; mix: Record<string, number> }[];
+}
+
+const fill = <T>(steps: number, value: T): T[] => Array.from({ length: steps }, () => value);
+
+/** The sidecar's stages (targets without mixtures). */
+function sidecarStages(emitted: Emitted): Settings["stages"] {
+  return JSON.parse(emitted.files[1].content).stages;
+}
+
+/** The weight decay, batch and mixture each target's config gives, read the way the framework reads them. */
+export const SETTINGS: Record<string, (emitted: Emitted, plan: Plan) => Settings> = {
+  hf: (e, plan) => {
+    const args = JSON.parse(e.files[0].content);
+    return {
+      weightDecay: fill(plan.steps, args.weight_decay),
+      batch: fill(plan.steps, args.per_device_train_batch_size * args.gradient_accumulation_steps),
+      stages: sidecarStages(e),
+    };
+  },
+  torchtitan: (e, plan) => {
+    // deno-lint-ignore no-explicit-any
+    const config = parseToml(e.files[0].content) as any;
+    return {
+      weightDecay: fill(plan.steps, config.optimizer.weight_decay),
+      batch: fill(plan.steps, config.training.global_batch_size),
+      stages: sidecarStages(e),
+    };
+  },
+  megatron: (e, plan) => {
+    const text = e.files[0].content;
+    const args = parseArgs(bashArray(text, "MEGATRON_ARGS"));
+    const transitions = [0, ...(args.get("--phase-transition-iterations")?.[0].split(",").map(Number) ?? [])];
+    const paths = new Map(plan.sources.map((s) => [s.kind === "dataset" ? s.uri : s.name, s.name]));
+    return {
+      weightDecay: weightDecayTrace(text),
+      batch: fill(plan.steps, Number(args.get("--global-batch-size")![0])),
+      stages: transitions.map((start, i) => {
+        const words = parseArgs(bashArray(text, `MEGATRON_DATA_${i + 1}`)).get("--data-path")!;
+        const mix: Record<string, number> = {};
+        for (let j = 0; j < words.length; j += 2) mix[paths.get(words[j + 1])!] = Number(words[j]);
+        return { start, end: transitions[i + 1] ?? plan.steps, mix };
+      }),
+    };
+  },
+  nanotron: (e, plan) => {
+    const config = YAML.parse(e.files[0].content);
+    const paths = new Map(plan.sources.map((s) => [s.kind === "dataset" ? s.uri : s.name, s.name]));
+    // deno-lint-ignore no-explicit-any
+    const stages = config.data_stages.map((stage: any, i: number) => ({
+      start: stage.start_training_step - 1,
+      end: (config.data_stages[i + 1]?.start_training_step ?? plan.steps + 1) - 1,
+      mix: Object.fromEntries(
+        stage.data.dataset.dataset_folder.map((f: string, j: number) => [
+          paths.get(f),
+          stage.data.dataset.dataset_weights[j],
+        ]),
+      ),
+    }));
+    return {
+      weightDecay: fill(plan.steps, config.optimizer.weight_decay),
+      batch: fill(plan.steps, config.tokens.micro_batch_size * config.tokens.batch_accumulation_per_replica),
+      stages,
+    };
+  },
+  olmo: (e, plan) => {
+    const config = JSON.parse(e.files[0].content);
+    return {
+      weightDecay: fill(plan.steps, config.optim.weight_decay),
+      batch: fill(plan.steps, config.mixture.global_batch_size / plan.context),
+      stages: [{
+        start: 0,
+        end: plan.steps,
+        mix: Object.fromEntries(
+          // deno-lint-ignore no-explicit-any
+          config.mixture.source_list.sources.map((s: any) => [s.source_name, s.target_ratio]),
+        ),
+      }],
+    };
+  },
+  optax: (e, plan) => pythonSettings(e.files[0].content, plan),
+  pytorch: (e, plan) => pythonSettings(e.files[0].content, plan),
+  deepspeed: (e, plan) => {
+    const config = JSON.parse(e.files[0].content);
+    return {
+      weightDecay: fill(plan.steps, config.optimizer.params.weight_decay),
+      batch: fill(plan.steps, config.train_batch_size),
+      stages: sidecarStages(e),
+    };
+  },
+  csv: (e, plan) => {
+    const [header, ...rows] = e.files[0].content.trimEnd().split("\n").map((r) => r.split(","));
+    const names = header.slice(4);
+    const stages: Settings["stages"] = [];
+    rows.forEach((row, k) => {
+      const mix = Object.fromEntries(names.map((n, j) => [n, Number(row[4 + j])]).filter(([, w]) => w !== 0));
+      const last = stages.at(-1);
+      if (last && JSON.stringify(last.mix) === JSON.stringify(mix)) last.end = k + 1;
+      else stages.push({ start: k, end: k + 1, mix });
+    });
+    return {
+      weightDecay: rows.map((r) => Number(r[2])),
+      batch: rows.map((r) => Number(r[3])),
+      stages: stages.length === 0 ? [] : stages.map((s) => ({ ...s, end: Math.min(s.end, plan.steps) })),
+    };
+  },
+};
+
+/** The python modules' weight_decay_at, batch_size_at and MIXTURES, transliterated. */
+function pythonSettings(module: string, plan: Plan): Settings {
+  const steps = Array.from({ length: plan.steps }, (_, k) => k);
+  const mixtures = module.match(/^MIXTURES = \(\n([\s\S]*?)\n\)$/m)![1].split("\n").map((line) => {
+    const row = line.match(/^ {4}\((\d+), (\d+), (\{.*\})\),$/)!;
+    return { start: Number(row[1]), end: Number(row[2]), mix: JSON.parse(row[3]) };
+  });
+  return {
+    weightDecay: steps.map((k) => moduleValue(module, "_WEIGHT_DECAY", k)),
+    batch: steps.map((k) => Math.max(1, Math.floor(moduleValue(module, "_BATCH", k) + 0.5))),
+    stages: mixtures,
+  };
 }
