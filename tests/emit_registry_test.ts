@@ -1,0 +1,95 @@
+/**
+ * The emitter registry: names and order, unknown targets, determinism, refusals naming the targets that
+ * can, and `approximate`, whose reported deviation is what the framework's scheduler really deviates.
+ */
+import assert from "node:assert/strict";
+import { emitPlan, TARGETS, targetsFor } from "../src/emit/mod.ts";
+import { UnsupportedFeatureError } from "../src/emit/target.ts";
+import { scheduleTable } from "../src/schedule/table.ts";
+import { FRAMEWORKS } from "./frameworks/mod.ts";
+import { testPlans } from "./frameworks/plans.ts";
+
+const plans = new Map(testPlans());
+
+Deno.test("the registry lists every target once, in order, with a description", () => {
+  assert.deepEqual(
+    TARGETS.map((t) => t.name),
+    ["hf", "torchtitan", "megatron", "nanotron", "olmo", "optax", "pytorch", "deepspeed", "csv"],
+  );
+  for (const target of TARGETS) assert.ok(target.description.length > 10, target.name);
+});
+
+Deno.test("an unknown target is an error that lists the targets", () => {
+  assert.throws(
+    () => emitPlan(plans.get("constant")!, "keras"),
+    {
+      message:
+        'Unknown target "keras"; the targets are hf, torchtitan, megatron, nanotron, olmo, optax, pytorch, deepspeed, csv',
+    },
+  );
+});
+
+Deno.test("emitting is deterministic: the same plan gives byte-identical files", () => {
+  for (const [name, plan] of plans) {
+    for (const target of targetsFor(plan)) {
+      const a = emitPlan(structuredClone(plan), target);
+      const b = emitPlan(structuredClone(plan), target);
+      assert.deepEqual(a, b, `${name} ${target}`);
+    }
+  }
+});
+
+Deno.test("pytorch, optax and csv express every plan; a refusal names them among the alternatives", () => {
+  for (const [name, plan] of plans) {
+    const able = targetsFor(plan);
+    for (const universal of ["optax", "pytorch", "csv"]) {
+      assert.ok(able.includes(universal), `${name} ${universal}`);
+    }
+  }
+  assert.throws(() => emitPlan(plans.get("cycles")!, "hf"), (e: unknown) => {
+    assert.ok(e instanceof UnsupportedFeatureError);
+    assert.equal(e.target, "hf");
+    assert.deepEqual(e.alternatives, ["optax", "pytorch", "csv"]);
+    assert.deepEqual(e.origin, { file: "recipes/cycles.recipe", line: 5, column: 5 }, "the second cycle");
+    assert.match(e.message, /^Target "hf" cannot express a second decay or a cycle: hf has one warmup/);
+    return true;
+  });
+});
+
+Deno.test("approximate: the off-by-one is allowed and its reported deviation is the framework's", async (t) => {
+  const cases: [string, string][] = [
+    ["wsd-linear", "torchtitan"],
+    ["wsd-linear", "olmo"],
+    ["cosine-warmup", "olmo"],
+    ["inclusive-wsd", "megatron"],
+    ["inclusive-cosine", "nanotron"],
+  ];
+  for (const [name, target] of cases) {
+    await t.step(`${name} ${target}`, () => {
+      const plan = plans.get(name)!;
+      assert.throws(() => emitPlan(plan, target), UnsupportedFeatureError, "exact emission must refuse");
+      const emitted = emitPlan(plan, target, { approximate: true });
+      const lr = scheduleTable(plan).lr;
+      const peak = Math.max(...lr);
+      const trace = FRAMEWORKS[target](emitted, plan.steps);
+      const actual = Math.max(...trace.map((x, k) => Math.abs(x - lr[k]) / peak));
+      assert.ok(emitted.maxDeviation > 0);
+      assert.ok(Math.abs(actual - emitted.maxDeviation) <= 1e-12, `${actual} vs ${emitted.maxDeviation}`);
+    });
+  }
+});
+
+Deno.test("approximate does not approximate shapes, phases, mixtures or weight decay", () => {
+  for (
+    const [name, target] of [["cycles", "hf"], ["step-exponential", "megatron"], ["mix-change", "olmo"], [
+      "weight-decay-change",
+      "nanotron",
+    ]]
+  ) {
+    assert.throws(
+      () => emitPlan(plans.get(name)!, target, { approximate: true }),
+      UnsupportedFeatureError,
+      name,
+    );
+  }
+});
