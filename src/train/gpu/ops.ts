@@ -72,7 +72,7 @@ export function matmul(
   const hasBias = o.bias ? 1 : 0;
   if (kernels.matmul === "block") {
     const dims = uniformBuffer(kernels.device, [o.m, o.n, o.k, hasBias]);
-    const groups: [number, number] = [Math.ceil(o.n / 32), Math.ceil(o.m / 32)];
+    const groups: [number, number] = [Math.ceil(o.n / 64), Math.ceil(o.m / 64)];
     return dispatch(kernels, "matmul_block", kind, { 0: dims, ...bindings }, groups);
   }
   // Strides of A'[m, k] (per row, per k) and of B'[k, n] (per k, per column) in their stored layouts.
