@@ -90,10 +90,14 @@ function checkpointNames(plan: Plan): Map<number, string[]> {
   return byStep;
 }
 
-/** The sources the plan's mixtures draw from, loaded with their held-out split. */
+/**
+ * The plan's sources, loaded with their held-out split: every source the mixtures draw from, and the
+ * plan's other readable sources too (a continual-pretraining plan lists its parent's, so that forgetting
+ * shows in their held-out loss). An unused `dataset` source is skipped rather than refused.
+ */
 async function loadSources(plan: Plan): Promise<SourceData[]> {
   const used = new Set(plan.phases.flatMap((p) => Object.keys(p.mix)));
-  const sources = plan.sources.filter((s) => used.has(s.name));
+  const sources = plan.sources.filter((s) => used.has(s.name) || s.kind !== "dataset");
   return await Promise.all(sources.map((s) => loadSource(s, plan.file, 4 * (plan.context + 1))));
 }
 
