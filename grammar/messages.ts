@@ -17,15 +17,24 @@ function expectedList(types: TokenType[]): string {
   return `one of ${labels.slice(0, -1).join(", ")} or ${labels.at(-1)}`;
 }
 
-/** The text after the message that suggests a keyword for a misspelt name. */
-export function keywordHint(token: IToken): string | null {
-  return token.tokenType.name === "Identifier" ? didYouMean(token.image, keywords) : null;
+/**
+ * What would be right after a syntax error at `token`: the keyword a misspelt name was likely meant to be,
+ * a reserved word used as a name, or `32x256` written without spaces.
+ */
+export function syntaxHint(token: IToken, message: string): string | null {
+  if (message.startsWith("Expected a name") && keywords.includes(token.image)) {
+    return `"${token.image}" is a reserved word; choose another name`;
+  }
+  if (token.tokenType.name !== "Identifier") return null;
+  if (/^x\d+$/.test(token.image)) return `write the batch with spaces: "N x ${token.image.slice(1)}"`;
+  return didYouMean(token.image, keywords);
 }
 
 /** Plugs into the parser's `errorMessageProvider` option. */
 export const errorMessageProvider: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, actual }) {
-    return `Expected ${expected.LABEL ?? expected.name} but found ${found(actual)}`;
+    const what = expected.name === "EOF" ? "the end of the file" : expected.LABEL ?? expected.name;
+    return `Expected ${what} but found ${found(actual)}`;
   },
   buildNotAllInputParsedMessage({ firstRedundant }) {
     return `Unexpected ${found(firstRedundant)} after the last complete statement`;

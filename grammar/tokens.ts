@@ -6,7 +6,11 @@
 import { createToken, Lexer, type TokenType } from "chevrotain";
 
 /** Names: let bindings, source names. */
-export const Identifier = createToken({ name: "Identifier", pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
+export const Identifier = createToken({
+  name: "Identifier",
+  pattern: /[A-Za-z_][A-Za-z0-9_]*/,
+  label: "a name",
+});
 
 const keywordTokens: TokenType[] = [];
 function keyword(word: string, name = word[0].toUpperCase() + word.slice(1)): TokenType {

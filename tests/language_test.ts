@@ -6,20 +6,10 @@ import { numberValue } from "../src/syntax/to_ast.ts";
 import { roundHalfUp } from "../src/plan/durations.ts";
 import type { Plan } from "../src/plan/schema.ts";
 import { readFromRoot } from "./fixtures.ts";
+import { compileFiles, compilePlan } from "./compile_text.ts";
 
-/** Compiles in-memory files; the first is the entry. */
-async function compile(files: Record<string, string>, recipe?: string) {
-  const [entry] = Object.keys(files);
-  return await compileFile(entry, {
-    recipe,
-    readFile: (p) => (p in files ? Promise.resolve(files[p]) : Promise.reject(new Deno.errors.NotFound(p))),
-  });
-}
-async function plan(text: string, recipe?: string): Promise<Plan> {
-  const result = await compile({ "r.recipe": text }, recipe);
-  assert.ok(result.ok, formatDiagnostics(result.diagnostics));
-  return result.plans[0];
-}
+const compile = compileFiles;
+const plan = compilePlan;
 const base = (schedule: string, extra = "") =>
   `recipe "r" {
   budget 1000 steps
@@ -199,5 +189,5 @@ Deno.test("syntax errors: recovery reports several, each with a location", async
     "r.recipe": `recipe "r" {\n  budget 10 stesp\n  batch 8 x 64 @\n  schedule { warmup 1% lineer }\n}`,
   });
   const codes = result.diagnostics.map((d) => `${d.code}@${d.line}:${d.column}`);
-  assert.deepEqual(codes, ["R0002@3:16", "R0001@2:13", "R0001@4:24"]);
+  assert.deepEqual(codes, ["R0001@2:13", "R0002@3:16", "R0001@4:24"]);
 });

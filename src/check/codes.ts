@@ -35,7 +35,7 @@ export const CODES = {
     severity: "error",
     title: "Duplicate definition",
     description:
-      "A recipe, let, source, setting, phase option or checkpoint name given twice where only one is allowed.",
+      'A recipe, let, source, mixture entry, setting, block, phase option or checkpoint name given twice where only one is allowed; or a checkpoint named "final" (reserved for the weights after the last update) or with an empty name.',
   },
   R0005: {
     severity: "error",
@@ -63,7 +63,7 @@ export const CODES = {
     severity: "error",
     title: "Invalid value",
     description:
-      "A learning rate, weight decay, weight, size or setting that is negative, NaN, infinite, or outside its range.",
+      "A learning rate, weight decay, weight, size, count or setting that is negative, NaN, infinite, outside its range, or an empty name; a plan of more than 2^31-1 updates; more than 10,000 checkpoints from one `checkpoint every`.",
   },
   R0010: {
     severity: "error",
@@ -106,7 +106,7 @@ export const CODES = {
     severity: "error",
     title: "Invalid arithmetic",
     description:
-      "Division by zero, the square root of a negative number, a function given the wrong number of arguments, or absolute and relative (`x`) values mixed.",
+      "Division by zero, the square root of a negative number, a function given the wrong number of arguments, absolute and relative (`x`) values mixed, `sqrt` or `round` of a relative value, or expressions nested too deeply to compile.",
   },
   R0019: {
     severity: "error",
@@ -117,12 +117,13 @@ export const CODES = {
     severity: "error",
     title: "Invalid shape",
     description:
-      "A shape that cannot take these values: exponential through 0, step without milestones in order, a relative value where no base exists.",
+      "A shape that cannot take these values: exponential through 0, step milestones out of order, `to` on a shape that has none (constant, inverse-sqrt, step) or missing where it is needed (a shaped `phase`), a relative value where no base exists.",
   },
   R0021: {
     severity: "error",
     title: "Checkpoint outside the plan",
-    description: "A checkpoint lies before step 0 or after the last update.",
+    description:
+      "A checkpoint before update 0 or after the last update, or a phase's checkpoint outside its phase.",
   },
   R0022: {
     severity: "error",

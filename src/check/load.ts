@@ -3,7 +3,7 @@
  * recipes each file can see by name.
  * @module
  */
-import { dirname, join, normalize } from "node:path";
+import { dirname, isAbsolute, join, normalize } from "node:path";
 import type { FileAst, RecipeDecl } from "../syntax/ast.ts";
 import { parse } from "../syntax/parse.ts";
 import { type Diagnostic, diagnostic, fileDiagnostic } from "./diagnostic.ts";
@@ -78,7 +78,7 @@ export async function loadProgram(entryPath: string, readFile: ReadFile = readFr
     program.files.set(key, file);
     active.push(key);
     for (const entry of parsed.ast.imports) {
-      const target = normalize(join(dirname(key), entry.path));
+      const target = normalize(isAbsolute(entry.path) ? entry.path : join(dirname(key), entry.path));
       if (active.includes(target)) {
         const cycle = [...active.slice(active.indexOf(target)), target].join(" -> ");
         program.diagnostics.push(

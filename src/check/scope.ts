@@ -36,6 +36,8 @@ export class Scope {
     readonly lets: ReadonlyMap<string, LocatedLet>,
     readonly diagnostics: Diagnostic[],
     readonly choices: ReadonlyMap<SweepExpr, number> = new Map(),
+    /** Every sweep an evaluation reached, with its file: the sweeps the recipe really uses. */
+    readonly touched: Map<SweepExpr, SourceText> = new Map(),
   ) {}
 
   /**
@@ -61,6 +63,7 @@ export class Scope {
             ),
         );
       case "sweep":
+        if (!this.touched.has(expr)) this.touched.set(expr, source);
         return this.evaluate(expr.choices[this.choices.get(expr) ?? 0], source);
       case "neg": {
         const operand = this.evaluate(expr.operand, source);
@@ -96,6 +99,12 @@ export class Scope {
           return fail(
             `Function "${expr.callee}" mixes absolute and relative (x) values`,
             "write all arguments as absolute values or all as relative ones",
+          );
+        }
+        if (relative && (expr.callee === "sqrt" || expr.callee === "round")) {
+          return fail(
+            `Function "${expr.callee}" cannot take a relative (x) value`,
+            "apply it to an absolute value",
           );
         }
         if (expr.callee === "sqrt" && args[0]!.value < 0) {

@@ -34,7 +34,8 @@ export function editDistance(a: string, b: string): number {
  */
 export function closest(word: string, candidates: Iterable<string>): string | null {
   let best: string | null = null;
-  let bestDistance = Math.max(1, Math.floor(word.length / 3));
+  // One- and two-letter words are too short to guess from.
+  let bestDistance = word.length < 3 ? 0 : Math.max(1, Math.floor(word.length / 3));
   for (const candidate of candidates) {
     const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
     const better = best === null || distance < bestDistance ||

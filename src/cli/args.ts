@@ -42,3 +42,18 @@ export function recipeArgument(positionals: string[]): string {
   }
   return positionals[0];
 }
+
+/**
+ * Where `compile` and `plot` write several plans: `out` must then be a directory (existing, or a new path
+ * without the single-file extension `ext`).
+ */
+export function outputDirectory(out: string, plans: number, ext: string): string {
+  let isFile = out.endsWith(ext);
+  try {
+    isFile ||= Deno.statSync(out).isFile;
+  } catch {
+    // A new path: it becomes the directory.
+  }
+  if (isFile) throw new UsageError(`The recipe makes ${plans} plans; give -o a directory, not "${out}"`);
+  return out;
+}

@@ -4,7 +4,7 @@
  */
 import { dirname, join } from "node:path";
 import { type Command, EXIT, UsageError } from "./command.ts";
-import { parseCommandArgs, recipeArgument } from "./args.ts";
+import { outputDirectory, parseCommandArgs, recipeArgument } from "./args.ts";
 import { compileForCommand } from "./compile_recipe.ts";
 import { planJson } from "../plan/plan_json.ts";
 import { emitPlan, TARGETS } from "../emit/mod.ts";
@@ -85,10 +85,10 @@ feature and the targets that can (pytorch and csv always can); exit code 1.`,
       else if (plans.length === 1 && !values.out.endsWith("/")) {
         await Deno.mkdir(dirname(values.out), { recursive: true });
         await Deno.writeTextFile(values.out, planJson(plans));
-      } else {await writeFiles(
-          values.out,
-          plans.map((p) => ({ name: `${p.name}.json`, content: planJson([p]) })),
-        );}
+      } else {
+        const dir = outputDirectory(values.out, plans.length, ".json");
+        await writeFiles(dir, plans.map((p) => ({ name: `${p.name}.json`, content: planJson([p]) })));
+      }
       return EXIT.ok;
     }
 

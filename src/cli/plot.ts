@@ -4,7 +4,7 @@
  */
 import { dirname, join } from "node:path";
 import { type Command, EXIT } from "./command.ts";
-import { parseCommandArgs, recipeArgument } from "./args.ts";
+import { outputDirectory, parseCommandArgs, recipeArgument } from "./args.ts";
 import { compileForCommand } from "./compile_recipe.ts";
 import { plotPlan } from "../plot/plan_chart.ts";
 
@@ -35,7 +35,9 @@ Options:
     }
     const files = plans.length === 1
       ? [[values.out, plans[0]] as const]
-      : plans.map((p) => [join(values.out!, `${p.name}.svg`), p] as const);
+      : plans.map((p) =>
+        [join(outputDirectory(values.out!, plans.length, ".svg"), `${p.name}.svg`), p] as const
+      );
     for (const [path, plan] of files) {
       await Deno.mkdir(dirname(path), { recursive: true });
       await Deno.writeTextFile(path, plotPlan(plan));

@@ -57,6 +57,21 @@ export function resolveCheckpoint(
   if (!m) return [];
   if (node.at) {
     const step = frame.toStep(m);
+    if (step < frame.start || step > frame.end) {
+      const where = frame.prefix ? `phase "${frame.prefix}"` : "the plan";
+      read.diagnostics.push(
+        diagnostic(
+          "R0021",
+          source,
+          node.span,
+          `Checkpoint at update ${step} lies outside ${where}, which covers updates ${frame.start} to ${frame.end}`,
+          frame.prefix
+            ? "move it into the phase, or write it at recipe level"
+            : "checkpoints lie between update 0 and the last",
+        ),
+      );
+      return [];
+    }
     return [make(given ?? `step-${step}`, step)];
   }
   const made: PendingCheckpoint[] = [];

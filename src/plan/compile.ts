@@ -7,6 +7,7 @@ import type { Plan } from "./schema.ts";
 import { type Diagnostic, diagnostic, fileDiagnostic, hasErrors } from "../check/diagnostic.ts";
 import { loadProgram, type ReadFile, readFromDisk } from "../check/load.ts";
 import { Scope } from "../check/scope.ts";
+import type { SourceText } from "../check/source_text.ts";
 import { didYouMean } from "../check/suggest.ts";
 import { effectiveRecipe } from "./effective.ts";
 import { collectSweeps } from "./sweeps.ts";
@@ -43,10 +44,30 @@ export interface CompileResult {
  * ```
  */
 export async function compileFile(path: string, options: CompileOptions = {}): Promise<CompileResult> {
+  try {
+    return await compileProgram(path, options);
+  } catch (error) {
+    // Thousands of nested parentheses or terms exhaust the stack of any recursive compiler.
+    if (!(error instanceof RangeError)) throw error;
+    const diagnostics = [
+      fileDiagnostic(
+        "R0018",
+        path,
+        "The recipe is nested too deeply to compile",
+        "split long expressions with let",
+      ),
+    ];
+    return { ok: false, plans: [], diagnostics };
+  }
+}
+
+async function compileProgram(path: string, options: CompileOptions): Promise<CompileResult> {
   const program = await loadProgram(path, options.readFile ?? readFromDisk);
   const diagnostics = [...program.diagnostics];
   const done = (plans: Plan[]): CompileResult => {
-    const unique = dedupe(diagnostics);
+    const unique = dedupe(diagnostics).sort((a, b) =>
+      (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column
+    );
     return { ok: !hasErrors(unique), plans: hasErrors(unique) ? [] : plans, diagnostics: unique };
   };
   if (!program.entry || hasErrors(diagnostics)) return done([]);
@@ -80,15 +101,26 @@ export async function compileFile(path: string, options: CompileOptions = {}): P
     return done([]);
   }
 
-  const effective = effectiveRecipe(program, name, []);
-  const sweeps = effective ? collectSweeps(effective) : [];
+  // Lower once with the first choice of every sweep, recording the sweeps the recipe really evaluates.
+  const used = new Map<SweepExpr, SourceText>();
+  const mark = diagnostics.length;
+  const first = await lowerRecipe(program, name, diagnostics, { sweepsUsed: used });
+  if (!used.size) return done(first ? [first] : []);
+  diagnostics.length = mark;
+
+  const effective = effectiveRecipe(program, name, [])!;
+  const labelOf = new Map(collectSweeps(effective).map((s) => [s.expr, s.label]));
+  const sweeps = [...used].map(([expr, source]) => ({ expr, source, label: labelOf.get(expr) ?? "sweep" }))
+    .sort((a, b) =>
+      (a.source.path < b.source.path ? -1 : a.source.path > b.source.path ? 1 : 0) ||
+      a.expr.span.start - b.expr.span.start
+    );
   const total = sweeps.reduce((n, s) => n * s.expr.choices.length, 1);
   if (total > MAX_SWEEP_PLANS) {
-    const first = program.files.get(program.entry.source.path)!;
     diagnostics.push(
       diagnostic(
         "R0015",
-        first.source,
+        sweeps[0].source,
         sweeps[0].expr.span,
         `The sweeps make ${total} plans, more than the limit of ${MAX_SWEEP_PLANS}`,
         `sweep fewer values (${sweeps.map((s) => s.expr.choices.length).join(" x ")})`,
@@ -98,6 +130,7 @@ export async function compileFile(path: string, options: CompileOptions = {}): P
   }
   const labels = uniqueLabels(sweeps.map((s) => s.label));
   const plans: Plan[] = [];
+  const names = new Set<string>();
   for (let combination = 0; combination < total; combination++) {
     const choices = new Map<SweepExpr, number>();
     let rest = combination;
@@ -108,17 +141,18 @@ export async function compileFile(path: string, options: CompileOptions = {}): P
     const sweep: Record<string, number> = {};
     const parts: string[] = [];
     sweeps.forEach((s, i) => {
-      const chosen = s.expr.choices[choices.get(s.expr)!];
-      const value = new Scope(effective!.lets, [], choices).evaluate(chosen, program.entry!.source);
-      sweep[labels[i]] = value?.value ?? NaN;
-      parts.push(`${labels[i]}=${value ? `${value.value}${value.relative ? "x" : ""}` : "?"}`);
+      const value = new Scope(effective.lets, [], choices).evaluate(
+        s.expr.choices[choices.get(s.expr)!],
+        s.source,
+      );
+      const shown = value ? `${Number(value.value.toPrecision(12))}${value.relative ? "x" : ""}` : "?";
+      sweep[labels[i]] = value ? Number(value.value.toPrecision(12)) : NaN;
+      parts.push(`${labels[i]}=${shown}`);
     });
-    const plan = await lowerRecipe(
-      program,
-      name,
-      diagnostics,
-      sweeps.length ? { choices, name: [name, ...parts].join("-"), sweep } : {},
-    );
+    let planName = [name, ...parts].join("-");
+    for (let k = 2; names.has(planName); k++) planName = `${[name, ...parts].join("-")}-${k}`;
+    names.add(planName);
+    const plan = await lowerRecipe(program, name, diagnostics, { choices, name: planName, sweep });
     if (plan) plans.push(plan);
   }
   return done(plans);

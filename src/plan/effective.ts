@@ -21,7 +21,7 @@ export interface Located<T> {
 export interface EffectiveRecipe {
   recipe: LocatedRecipe;
   /** The `from ... at ...` parent (continual pretraining), if any. */
-  init: { parent: LocatedRecipe; ref: A.ParentRef } | null;
+  init: { parent: LocatedRecipe; ref: A.ParentRef; source: SourceText } | null;
   lets: Map<string, LocatedLet>;
   budget: Located<A.Quantity> | null;
   batch: Located<A.BatchStmt> | null;
@@ -73,10 +73,18 @@ export function effectiveRecipe(
     current = parent;
   }
 
-  const ref = located.recipe.parent;
+  // The nearest `from` in the ancestry sets where training starts: `extends` of a continual-pretraining
+  // recipe keeps its starting checkpoint.
+  const fromIndex = chain.findIndex((r) => r.recipe.parent?.kind === "from");
   const effective: EffectiveRecipe = {
     recipe: located,
-    init: ref?.kind === "from" ? { parent: chain[1], ref } : null,
+    init: fromIndex >= 0
+      ? {
+        parent: chain[fromIndex + 1],
+        ref: chain[fromIndex].recipe.parent!,
+        source: chain[fromIndex].file.source,
+      }
+      : null,
     lets: new Map(),
     budget: null,
     batch: null,
@@ -87,11 +95,43 @@ export function effectiveRecipe(
     schedule: null,
     checkpoints: [],
   };
+  // File-level lets first (root's file first), then recipe-level lets (root first): a recipe's own lets
+  // override everything it inherits, and a file-level let never overrides a recipe's.
+  for (const { file } of chain.toReversed()) {
+    for (const decl of file.ast.lets) {
+      const earlier = effective.lets.get(decl.name);
+      if (earlier?.source === file.source && earlier.decl !== decl) {
+        diagnostics.push(
+          diagnostic(
+            "R0004",
+            file.source,
+            decl.nameSpan,
+            `Let "${decl.name}" is defined twice in this file`,
+            "remove one of them",
+          ),
+        );
+      }
+      effective.lets.set(decl.name, { decl, source: file.source });
+    }
+  }
   // Root first, so that descendants override.
   for (const { recipe, file } of chain.toReversed()) {
     const source = file.source;
     const at = <T>(node: T | null): Located<T> | null => (node ? { node, source } : null);
-    for (const decl of [...file.ast.lets, ...recipe.lets]) effective.lets.set(decl.name, { decl, source });
+    for (const decl of recipe.lets) {
+      if (recipe.lets.find((other) => other.name === decl.name) !== decl) {
+        diagnostics.push(
+          diagnostic(
+            "R0004",
+            source,
+            decl.nameSpan,
+            `Let "${decl.name}" is defined twice in this recipe`,
+            "remove one of them",
+          ),
+        );
+      }
+      effective.lets.set(decl.name, { decl, source });
+    }
     effective.budget = at(recipe.budget) ?? effective.budget;
     effective.batch = at(recipe.batch) ?? effective.batch;
     for (const setting of recipe.optimizer ?? []) {

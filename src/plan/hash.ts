@@ -5,8 +5,9 @@
 import type { Plan } from "./schema.ts";
 
 /**
- * SHA-256 (hex) of the plan's canonical JSON (`JSON.stringify` of the validated plan, whose key order is
- * fixed by the lowering).
+ * SHA-256 (hex) of what the plan does: its canonical JSON (key order is fixed by the schema) without the
+ * places it was written (`file` and every `origin`), so the same recipe compiled from another directory,
+ * or with comments moved, has the same hash.
  *
  * @example
  * ```ts
@@ -15,7 +16,9 @@ import type { Plan } from "./schema.ts";
  * ```
  */
 export async function planHash(plan: Plan): Promise<string> {
-  const bytes = new TextEncoder().encode(JSON.stringify(plan));
+  const bytes = new TextEncoder().encode(
+    JSON.stringify(plan, (key, value) => (key === "origin" || key === "file" ? undefined : value)),
+  );
   const digest = await crypto.subtle.digest("SHA-256", bytes);
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }

@@ -23,16 +23,16 @@ import type { SourceText } from "../check/source_text.ts";
 import { didYouMean } from "../check/suggest.ts";
 import { effectiveRecipe, type Located } from "./effective.ts";
 import {
-  perUpdate,
+  type BudgetUnit,
+  type Measured,
   type PhaseSlot,
   placePhases,
-  type Rate,
   roundHalfUp,
   type TimelineItem,
 } from "./durations.ts";
+import { updatesToReach } from "./positions.ts";
 import { buildShape } from "./shapes.ts";
 import { type CheckpointFrame, type PendingCheckpoint, resolveCheckpoint } from "./checkpoints.ts";
-import { collectSweeps } from "./sweeps.ts";
 import { ValueReader } from "./values.ts";
 import { shapeEndValue, shapeValue } from "../schedule/shape.ts";
 import { evaluate } from "../schedule/evaluate.ts";
@@ -46,10 +46,15 @@ export interface LowerOptions {
   name?: string;
   /** The swept values that make this plan, recorded in it. */
   sweep?: Record<string, number>;
+  /** Receives every sweep the lowering evaluated (and the file it is in). */
+  sweepsUsed?: Map<A.SweepExpr, SourceText>;
 }
 
 /** The most updates a plan can have (the schedule table indexes them with 32-bit integers). */
 export const MAX_STEPS = 2 ** 31 - 1;
+
+/** The most repetitions a `cycles` block may have. */
+export const MAX_CYCLES = 10_000;
 
 const BATCH_SHAPES: readonly ShapeName[] = [
   "constant",
@@ -89,7 +94,10 @@ export async function lowerRecipe(
   if (!eff) return null;
   const firstError = diagnostics.filter((d) => d.severity === "error").length;
   const errorsSince = () => diagnostics.filter((d) => d.severity === "error").length > firstError;
-  const read = new ValueReader(new Scope(eff.lets, diagnostics, options.choices), diagnostics);
+  const read = new ValueReader(
+    new Scope(eff.lets, diagnostics, options.choices, options.sweepsUsed),
+    diagnostics,
+  );
   const home = eff.recipe.file.source;
   const recipe = eff.recipe.recipe;
   const report = (
@@ -112,9 +120,12 @@ export async function lowerRecipe(
   let init: Init | null = null;
   if (eff.init) {
     const parentName = eff.init.parent.recipe.name;
-    const refAt = { node: eff.init.ref, source: home };
-    const parentEffective = effectiveRecipe(program, parentName, []);
-    if (parentEffective && collectSweeps(parentEffective).length) {
+    const refAt = { node: eff.init.ref, source: eff.init.source };
+    const parentDiagnostics: Diagnostic[] = [];
+    const parentSweeps = new Map<A.SweepExpr, SourceText>();
+    parent = await lowerRecipe(program, parentName, parentDiagnostics, { sweepsUsed: parentSweeps });
+    diagnostics.push(...parentDiagnostics.filter((d) => d.severity === "error"));
+    if (parentSweeps.size) {
       report(
         "R0023",
         refAt,
@@ -123,9 +134,6 @@ export async function lowerRecipe(
       );
       return null;
     }
-    const parentDiagnostics: Diagnostic[] = [];
-    parent = await lowerRecipe(program, parentName, parentDiagnostics);
-    diagnostics.push(...parentDiagnostics.filter((d) => d.severity === "error"));
     if (!parent) return null;
     const checkpoint = parent.checkpoints.find((c) => c.name === eff.init!.ref.checkpoint);
     if (!checkpoint) {
@@ -145,7 +153,7 @@ export async function lowerRecipe(
       step: checkpoint.step,
       planHash: await planHash(parent),
       lr: evaluate(parent, Math.max(0, checkpoint.step - 1)).lr,
-      origin: originOf(home, eff.init.ref.span),
+      origin: originOf(eff.init.source, eff.init.ref.span),
     };
   }
 
@@ -254,7 +262,7 @@ export async function lowerRecipe(
       if (parent?.model && JSON.stringify(parent.model) !== JSON.stringify(model)) {
         report(
           "R0022",
-          { node: eff.init!.ref, source: home },
+          { node: eff.init!.ref, source: eff.init!.source },
           `A recipe that starts from a checkpoint keeps its parent's model (${JSON.stringify(parent.model)})`,
           "drop the model block or match the parent's",
         );
@@ -307,6 +315,15 @@ export async function lowerRecipe(
       }
     }
     for (const entry of stmt.node.entries) {
+      if (stmt.node.entries.find((e) => e.name === entry.name) !== entry) {
+        report(
+          "R0004",
+          { node: { span: entry.nameSpan }, source: stmt.source },
+          `"${entry.name}" appears twice in this mixture`,
+          "give each source one weight",
+        );
+        return null;
+      }
       const w = read.number({ node: entry.weight, source: stmt.source }, `the weight of "${entry.name}"`, {
         min: 0,
       });
@@ -316,7 +333,7 @@ export async function lowerRecipe(
           report(
             "R0012",
             { node: { span: entry.nameSpan }, source: stmt.source },
-            "`replay` needs a parent checkpoint to replay",
+            "The `replay` weight needs a parent checkpoint to replay",
             'start the recipe from one: recipe "b" from "a" at "final"',
           );
           return null;
@@ -376,7 +393,7 @@ export async function lowerRecipe(
     carried: Shape,
     base: number,
     n: number,
-    rate: Rate,
+    localUpdates: (position: Measured) => number,
     what: string,
   ): Shape | null => {
     const rule = { base, min: setting.node.key === "batch" ? 1 : 0 };
@@ -392,7 +409,7 @@ export async function lowerRecipe(
       report(
         "R0020",
         { node: option("at")!, source: setting.source },
-        `\`at\` does not apply to ${what}`,
+        `The option \`at\` does not apply to ${what}`,
         "use `from` and `to`",
       );
       return null;
@@ -416,7 +433,7 @@ export async function lowerRecipe(
       from,
       to,
       n,
-      rate,
+      localUpdates,
       defaultTimescale: null,
       what,
     }, read);
@@ -433,10 +450,16 @@ export async function lowerRecipe(
       : carriedMix;
     const batchSetting = phase.node.settings.find((s) => s.key === "batch");
     const batch = batchSetting
-      ? settingShape({ node: batchSetting, source: phase.source }, carriedBatch, sequences!, 1, {
-        batch: sequences!,
-        context: ctx,
-      }, "the batch size") ?? carriedBatch
+      // Batch shapes are n-free (BATCH_SHAPES), so neither the length nor positions matter here.
+      ? settingShape(
+        { node: batchSetting, source: phase.source },
+        carriedBatch,
+        sequences!,
+        1,
+        (m) => m.value,
+        "the batch size",
+      ) ??
+        carriedBatch
       : carriedBatch;
     carriedMix = mix;
     carriedBatch = { shape: "constant", value: shapeEndValue(batch, 1) };
@@ -452,7 +475,11 @@ export async function lowerRecipe(
       continue;
     }
     const at = (node: A.Expr): Located<A.Expr> => ({ node, source: schedule.source });
-    const count = read.number(at(item.count), "the number of cycles", { min: 1, integer: true });
+    const count = read.number(at(item.count), "the number of cycles", {
+      min: 1,
+      max: MAX_CYCLES,
+      integer: true,
+    });
     const mult = item.mult
       ? read.number(at(item.mult), "the period multiplier", { min: 0, exclusive: true })
       : 1;
@@ -468,6 +495,7 @@ export async function lowerRecipe(
       slots: item.phases.map((p) => prepare({ node: p, source: schedule.source })),
     });
   }
+  if (errorsSince()) return null;
   if (!items.length) {
     report(
       "R0008",
@@ -479,7 +507,7 @@ export async function lowerRecipe(
   }
   if (errorsSince()) return null;
   const timeline = placePhases(
-    { unit: budget.unit as "steps", value: budget.value, span: eff.budget! },
+    { unit: budget.unit as BudgetUnit, value: budget.value },
     items,
     (q) => read.measure(q, "the duration", ["steps", "tokens", "samples", "%"]),
     diagnostics,
@@ -500,23 +528,32 @@ export async function lowerRecipe(
   const phases: Phase[] = [];
   const checkpoints: PendingCheckpoint[] = [];
   const names = new Set<string>();
-  let previousEnd = peak;
-  let cycleEntry = peak;
+  let previousEnd = init?.lr ?? peak;
+  let cycleEntry = previousEnd;
   let carriedDecay: Shape = { shape: "constant", value: weightDecay };
+  /** The weight decay in effect before the first repetition of each phase of a `cycles` block. */
+  const decayBeforeCycle = new Map<A.PhaseDecl, Shape>();
+  const spans = timeline.phases.map((p) => ({
+    start: p.start,
+    end: p.end,
+    offset: p.slot.phase.node.inclusive ? 1 as const : 0 as const,
+    batch: templates.get(p.slot.phase.node)!.batch,
+  }));
   for (const [index, placed] of timeline.phases.entries()) {
     const decl = placed.slot.phase.node;
     const source = placed.slot.phase.source;
     const template = templates.get(decl)!;
     const n = placed.end - placed.start;
-    const rate = placed.slot.rate;
+    const localUpdates = (m: Measured) => updatesToReach([spans[index]], ctx, m.value, m.unit as BudgetUnit);
     const keywordAt = { node: { span: decl.keywordSpan }, source };
     const option = (key: string) => decl.options.find((o) => o.key === key);
     const lrOption = (key: string) => {
       const o = option(key);
       return o ? read.number({ node: o.expr, source }, `the LR (${key})`, { base: peak, min: 0 }) : undefined;
     };
+    const previous = timeline.phases[index - 1];
     const restart = placed.cycle !== null &&
-      (index === 0 || timeline.phases[index - 1].cycle !== placed.cycle);
+      (index === 0 || previous.block !== placed.block || previous.cycle !== placed.cycle);
     if (restart && placed.cycle === 0) cycleEntry = previousEnd;
     else if (restart) previousEnd = cycleEntry;
     const first = index === 0;
@@ -539,20 +576,36 @@ export async function lowerRecipe(
       );
       continue;
     }
-    if (shapeName === "constant" && option("to")) {
+    const noTo = shapeName === "constant" || shapeName === "inverse-sqrt" || shapeName === "step";
+    if (noTo && option("to")) {
       report(
         "R0020",
         { node: option("to")!, source },
-        "A constant phase has no `to`",
-        "use `at` (or `from`) for its value, or give it a shape",
+        `A ${shapeName} phase has no \`to\``,
+        shapeName === "constant"
+          ? "use `at` (or `from`) for its value, or give it a shape"
+          : `its end follows from ${shapeName === "step" ? "the factor and milestones" : "the timescale"}`,
       );
+      continue;
+    }
+    if (!noTo && d.to === null && !option("to")) {
+      report(
+        "R0020",
+        { node: decl.shape!, source },
+        `A ${shapeName} phase needs \`to\``,
+        `write where it ends, e.g. \`${shapeName} to 0.1x\``,
+      );
+      continue;
+    }
+    if (decl.name === "") {
+      report("R0009", keywordAt, "A phase name cannot be empty", 'name it, e.g. phase "anneal"');
       continue;
     }
     if (shapeName !== "constant" && option("at")) {
       report(
         "R0020",
         { node: option("at")!, source },
-        "`at` sets the value of a constant phase",
+        "The option `at` sets the value of a constant phase",
         "use `from` and `to` with a shape",
       );
       continue;
@@ -567,7 +620,7 @@ export async function lowerRecipe(
       from,
       to,
       n,
-      rate,
+      localUpdates,
       defaultTimescale: index > 0 ? timeline.phases[index - 1].end - timeline.phases[index - 1].start : null,
       what: "the LR",
     }, read);
@@ -590,8 +643,18 @@ export async function lowerRecipe(
     previousEnd = shapeEndValue(lr, n);
 
     const decaySetting = decl.settings.find((s) => s.key === "weight_decay");
+    // Every repetition of a cycle starts its weight decay from what was in effect before the first one.
+    if (placed.cycle === 0) decayBeforeCycle.set(decl, carriedDecay);
+    const decayBefore: Shape = placed.cycle ? decayBeforeCycle.get(decl)! : carriedDecay;
     const weightDecayShape: Shape | null = decaySetting
-      ? settingShape({ node: decaySetting, source }, carriedDecay, weightDecay, n, rate, "the weight decay")
+      ? settingShape(
+        { node: decaySetting, source },
+        decayBefore,
+        weightDecay,
+        n,
+        localUpdates,
+        "the weight decay",
+      )
       : carriedDecay;
     if (!weightDecayShape) continue;
     carriedDecay = { shape: "constant", value: shapeEndValue(weightDecayShape, n) };
@@ -619,8 +682,7 @@ export async function lowerRecipe(
     const phaseFrame: CheckpointFrame = {
       start: placed.start,
       end: placed.end,
-      toStep: (m) =>
-        placed.start + roundHalfUp(m.unit === "%" ? (m.value / 100) * n : m.value / perUpdate(m.unit, rate)),
+      toStep: (m) => placed.start + roundHalfUp(m.unit === "%" ? (m.value / 100) * n : localUpdates(m)),
       prefix: phaseName,
       suffix: placed.cycle === null ? "" : `-${placed.cycle + 1}`,
     };
@@ -634,26 +696,26 @@ export async function lowerRecipe(
   const planFrame: CheckpointFrame = {
     start: 0,
     end: T,
-    toStep: timeline.positionToStep,
+    toStep: (m) =>
+      roundHalfUp(
+        m.unit === "%"
+          ? updatesToReach(spans, ctx, (m.value / 100) * budget.value, budget.unit as BudgetUnit)
+          : updatesToReach(spans, ctx, m.value, m.unit),
+      ),
     prefix: null,
     suffix: "",
   };
   for (const stmt of eff.checkpoints) checkpoints.push(...resolveCheckpoint(stmt, planFrame, read, originOf));
-  if (!checkpoints.some((c) => c.name === "final")) {
-    checkpoints.push({
-      name: "final",
-      step: T,
-      origin: originOf(home, recipe.nameSpan),
-      at: { node: { span: recipe.nameSpan }, source: home },
-    });
-  }
   const byName = new Map<string, Checkpoint>();
   for (const { at, ...checkpoint } of checkpoints) {
-    if (checkpoint.step < 0 || checkpoint.step > T) {
+    if (checkpoint.name === "final" || checkpoint.name === "") {
       report(
-        "R0021",
+        "R0004",
         at,
-        `Checkpoint "${checkpoint.name}" falls at step ${checkpoint.step}, outside the plan's 0..${T}`,
+        checkpoint.name
+          ? 'The checkpoint name "final" is reserved for the weights after the last update'
+          : "A checkpoint name cannot be empty",
+        "choose another name",
       );
       continue;
     }
@@ -669,6 +731,7 @@ export async function lowerRecipe(
     }
     byName.set(checkpoint.name, checkpoint);
   }
+  byName.set("final", { name: "final", step: T, origin: originOf(home, recipe.nameSpan) });
   if (errorsSince()) return null;
 
   // Warnings.
@@ -704,7 +767,9 @@ export async function lowerRecipe(
     model,
     sources: sources.filter((s) => used.has(s.name)),
     phases,
-    checkpoints: [...byName.values()].sort((a, b) => a.step - b.step || a.name.localeCompare(b.name)),
+    checkpoints: [...byName.values()].sort((a, b) =>
+      a.step - b.step || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
+    ),
     init,
     ...(options.sweep ? { sweep: options.sweep } : {}),
     file: home.path,

@@ -5,7 +5,7 @@
 import type * as A from "../syntax/ast.ts";
 import type { Shape, ShapeName } from "./schema.ts";
 import { diagnostic } from "../check/diagnostic.ts";
-import { perUpdate, type Rate, roundHalfUp } from "./durations.ts";
+import { type Measured, roundHalfUp } from "./durations.ts";
 import type { Located } from "./effective.ts";
 import type { ValueReader } from "./values.ts";
 
@@ -18,9 +18,9 @@ export interface ShapeRequest {
   at: Located<{ span: A.Span }>;
   from: number;
   to: number;
-  /** The phase's updates and rate, for parameters written as durations. */
+  /** The phase's updates, and the (fractional) updates into the phase at which a position is reached. */
   n: number;
-  rate: Rate;
+  localUpdates: (position: Measured) => number;
   /** The default inverse-sqrt timescale (the previous phase's length), if any. */
   defaultTimescale: number | null;
   /** "the LR", "the weight decay", "the batch size": for messages. */
@@ -67,7 +67,7 @@ export function buildShape(request: ShapeRequest, reader: ValueReader): Shape | 
           "samples",
         ]);
         if (!m) return null;
-        timescale = m.value / perUpdate(m.unit as "steps", request.rate);
+        timescale = request.localUpdates(m);
       }
       if (timescale === null) {
         return fail(
@@ -90,7 +90,7 @@ export function buildShape(request: ShapeRequest, reader: ValueReader): Shape | 
         ]);
         if (!m) return null;
         const local = roundHalfUp(
-          m.unit === "%" ? (m.value / 100) * n : m.value / perUpdate(m.unit, request.rate),
+          m.unit === "%" ? (m.value / 100) * n : request.localUpdates(m),
         );
         if (local <= (boundaries.at(-1) ?? 0) || local >= n) {
           return fail(

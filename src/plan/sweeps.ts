@@ -12,7 +12,7 @@ export interface SweepSite {
 }
 
 /**
- * Every sweep reachable from the effective recipe (its lets and all inherited parts), in source order,
+ * Labels for every sweep reachable from the effective recipe (its lets and all inherited parts), in source order,
  * each labelled by the nearest let name or setting key.
  */
 export function collectSweeps(effective: EffectiveRecipe): SweepSite[] {
@@ -26,11 +26,15 @@ export function collectSweeps(effective: EffectiveRecipe): SweepSite[] {
       seen.add(node as unknown as SweepExpr);
       found.push({ expr: node as unknown as SweepExpr, label });
     }
-    const own = typeof node.key === "string"
-      ? node.key
-      : node.kind === "phase"
+    const own = node.kind === "phase"
       ? String(node.name ?? node.keyword)
-      : label;
+      : node.kind === "cycles"
+      ? "cycles"
+      : typeof node.key !== "string"
+      ? label
+      : "expr" in node
+      ? `${label}.${node.key}` // from/to/at of a phase or a shaped setting
+      : node.key;
     for (const [key, child] of Object.entries(node)) if (key !== "source") visit(child, own);
   };
   for (const [name, binding] of effective.lets) visit(binding.decl.value, name);

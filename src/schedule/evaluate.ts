@@ -35,7 +35,7 @@ export function phaseIndexAt(plan: Plan, step: number): number {
 }
 
 /** Sequences per update: the batch shape's value rounded half up, at least 1. */
-export function batchAt(phase: Phase, i: number): number {
+export function batchAt(phase: Pick<Phase, "batch" | "start" | "end" | "offset">, i: number): number {
   return Math.max(1, Math.floor(shapeValue(phase.batch, i, phase.end - phase.start, phase.offset) + 0.5));
 }
 

@@ -4,7 +4,7 @@
  */
 import { lexer } from "../../grammar/tokens.ts";
 import { parser } from "../../grammar/parser.ts";
-import { keywordHint } from "../../grammar/messages.ts";
+import { syntaxHint } from "../../grammar/messages.ts";
 import type { FileAst } from "./ast.ts";
 import { toAst } from "./to_ast.ts";
 import { type Diagnostic, diagnostic } from "../check/diagnostic.ts";
@@ -31,7 +31,19 @@ export function parse(text: string, path: string): ParseResult {
   const diagnostics: Diagnostic[] = [];
   const lexed = lexer.tokenize(text);
   for (const error of lexed.errors) {
-    const char = text[error.offset];
+    const char = String.fromCodePoint(text.codePointAt(error.offset)!);
+    if (char === '"') {
+      diagnostics.push(
+        diagnostic(
+          "R0002",
+          source,
+          { start: error.offset, end: error.offset + 1 },
+          "Unterminated string",
+          'close it with " on the same line',
+        ),
+      );
+      continue;
+    }
     diagnostics.push(
       diagnostic(
         "R0002",
@@ -43,14 +55,33 @@ export function parse(text: string, path: string): ParseResult {
     );
   }
   parser.input = lexed.tokens;
-  const cst = parser.file();
+  let cst;
+  try {
+    cst = parser.file();
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    const message = "The text is nested too deeply to parse";
+    return {
+      ast: null,
+      diagnostics: [
+        ...diagnostics,
+        diagnostic("R0001", source, { start: 0, end: 0 }, message, "split long expressions with let"),
+      ],
+    };
+  }
   for (const error of parser.errors) {
     const t = error.token;
     const atEnd = t.tokenType.name === "EOF";
     const offset = atEnd ? text.length : t.startOffset;
     const end = atEnd ? text.length : (t.endOffset ?? t.startOffset) + 1;
     diagnostics.push(
-      diagnostic("R0001", source, { start: offset, end }, error.message, atEnd ? null : keywordHint(t)),
+      diagnostic(
+        "R0001",
+        source,
+        { start: offset, end },
+        error.message,
+        atEnd ? null : syntaxHint(t, error.message),
+      ),
     );
   }
   if (diagnostics.length) return { ast: null, diagnostics };

@@ -279,6 +279,7 @@ export function toAst(cst: CstNode, source: SourceText, diagnostics: Diagnostic[
     const items = nodes(node, "recipeItem");
     const all = (key: string) => items.flatMap((item) => nodes(item, key));
     const data = all("dataBlock");
+    data.slice(1).forEach((d) => duplicate(nodeSpan(d), "The data block"));
     return {
       name: stringValue(name.image),
       nameSpan: tokenSpan(name),
