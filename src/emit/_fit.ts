@@ -99,7 +99,7 @@ function rising(segment: Segment): boolean {
 }
 
 /** A phase in the recipe's words, for refusals: `phase "decay"`. */
-export function phaseLabel(phase: Phase): string {
+function phaseLabel(phase: Phase): string {
   return `phase ${JSON.stringify(phase.name)}`;
 }
 
@@ -142,6 +142,21 @@ export class Fit {
   /** Requires two values of the plan to agree (e.g. the warmup's end and the stable LR). */
   equal(actual: number, wanted: number, feature: string, segment: Segment): void {
     if (!same(actual, wanted)) this.refuseAt(feature, segment);
+  }
+
+  /** The peak LR of a form (see `formPeak`); refuses a peak of 0, which no LR multiplier can scale. */
+  peak(form: WsdForm): number {
+    const peak = formPeak(form);
+    if (peak <= 0) this.refuse("a peak LR of 0", this.plan.phases[0].origin);
+    return peak;
+  }
+
+  /** Requires a warmup to start from 0 (a rewarm from the parent's LR does not). */
+  fromZero(warmup: Segment): void {
+    const from = startValue(warmup.shape);
+    if (from === 0) return;
+    const kind = warmup.phase.kind === "rewarm" ? "rewarm" : "warmup";
+    this.refuseAt(`a ${kind} from "${from}": ${this.target} warms up from 0`, warmup);
   }
 
   /** The plan's segments in the warmup-stable-decay form, or a refusal at the first segment that does not fit. */

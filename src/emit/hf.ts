@@ -7,7 +7,7 @@
  */
 import type { Plan } from "../plan/schema.ts";
 import type { Target } from "./target.ts";
-import { endValue, Fit, formPeak, type Segment, startValue, type WsdForm } from "./_fit.ts";
+import { endValue, Fit, type Segment, startValue, type WsdForm } from "./_fit.ts";
 import { initCheckpoint, mixtureSidecar, placeholderNotes } from "./_data.ts";
 import { fileStem } from "./_literals.ts";
 
@@ -58,7 +58,7 @@ function wsd(fit: Fit, form: WsdForm, peak: number): HfSchedule {
   let floor = warmup ? startValue(warmup.shape) : 0;
   if (decay) {
     if (!(decay.shape.shape in WSD_SHAPES)) {
-      fit.refuseAt(`a ${decay.shape.shape} decay: hf decays linear, cosine, 1-sqrt or polynomial`, decay);
+      fit.refuseAt(`a "${decay.shape.shape}" decay: hf decays linear, cosine, 1-sqrt or polynomial`, decay);
     }
     fit.offset(decay, 0);
     floor = endValue(decay.shape)!;
@@ -67,7 +67,7 @@ function wsd(fit: Fit, form: WsdForm, peak: number): HfSchedule {
   if (warmup) {
     if (warmup.shape.shape !== "linear" && warmup.shape.shape !== "cosine") {
       fit.refuseAt(
-        `a ${warmup.shape.shape} warmup: hf warms up linearly (or cosine in warmup_stable_decay)`,
+        `a "${warmup.shape.shape}" warmup: hf warms up linearly (or cosine in warmup_stable_decay)`,
         warmup,
       );
     }
@@ -75,8 +75,9 @@ function wsd(fit: Fit, form: WsdForm, peak: number): HfSchedule {
     fit.equal(
       startValue(warmup.shape),
       floor,
-      `a warmup from ${startValue(warmup.shape)}: hf's warmup_stable_decay warms up from its floor ` +
-        `(min_lr_ratio x peak = ${floor}) and its other schedulers from 0`,
+      `a ${warmup.phase.kind === "rewarm" ? "rewarm" : "warmup"} from "${startValue(warmup.shape)}": hf's ` +
+        `warmup_stable_decay warms up from its floor (min_lr_ratio x peak = "${floor}") and its other ` +
+        `schedulers from 0`,
       warmup,
     );
   }
@@ -97,7 +98,7 @@ function wsd(fit: Fit, form: WsdForm, peak: number): HfSchedule {
 /** The HF scheduler that reproduces the plan's LR, or a refusal. */
 function schedule(fit: Fit): HfSchedule {
   const form = fit.wsd();
-  const peak = formPeak(form);
+  const peak = fit.peak(form);
   if (form.warmup) {
     fit.equal(endValue(form.warmup.shape)!, peak, "a warmup that ends off the peak", form.warmup);
   }
@@ -119,7 +120,6 @@ export const hf: Target = {
   emit(plan: Plan, options) {
     const fit = new Fit("hf", plan, options.approximate ?? false);
     const s = schedule(fit);
-    if (s.peak <= 0) fit.refuse("a peak LR of 0", plan.phases[0].origin);
     const weightDecay = fit.constantWeightDecay();
     const batch = fit.constantBatch();
     const args: Record<string, unknown> = {

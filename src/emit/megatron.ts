@@ -10,7 +10,7 @@
  */
 import type { Plan } from "../plan/schema.ts";
 import type { Target } from "./target.ts";
-import { endValue, Fit, formPeak, same, startValue } from "./_fit.ts";
+import { endValue, Fit, same, startValue } from "./_fit.ts";
 import { dataPath, initCheckpoint, mixStages, placeholderNotes } from "./_data.ts";
 import { fileStem, floatLiteral, shellWord } from "./_literals.ts";
 import { scheduleTable } from "../schedule/table.ts";
@@ -23,13 +23,13 @@ const WSD_STYLES: Record<string, string> = { linear: "linear", cosine: "cosine",
 function lrArgs(fit: Fit, plan: Plan, B: number): Args {
   const form = fit.wsd();
   const { warmup, stable, decay, tail } = form;
-  const peak = formPeak(form);
+  const peak = fit.peak(form);
   const T = plan.steps;
   const W = warmup ? warmup.end - warmup.start : 0;
   const args: Args = [["--lr", floatLiteral(peak)]];
   if (warmup) {
     if (warmup.shape.shape !== "linear") {
-      fit.refuseAt(`a ${warmup.shape.shape} warmup: Megatron's is linear`, warmup);
+      fit.refuseAt(`a "${warmup.shape.shape}" warmup: Megatron's is linear`, warmup);
     }
     fit.equal(endValue(warmup.shape)!, peak, "a warmup that ends off the peak", warmup);
     fit.offset(warmup, 0);
@@ -61,7 +61,7 @@ function lrArgs(fit: Fit, plan: Plan, B: number): Args {
   }
   if (!(decay.shape.shape in WSD_STYLES)) {
     fit.refuseAt(
-      `a ${decay.shape.shape} decay: Megatron decays linear, cosine, minus_sqrt or inverse-sqrt`,
+      `a "${decay.shape.shape}" decay: Megatron decays linear, cosine, minus_sqrt or inverse-sqrt`,
       decay,
     );
   }

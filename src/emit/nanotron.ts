@@ -7,7 +7,7 @@
  * @module
  */
 import type { Target } from "./target.ts";
-import { endValue, Fit, formPeak, startValue } from "./_fit.ts";
+import { endValue, Fit, startValue } from "./_fit.ts";
 import { dataPath, mixStages, placeholderNotes } from "./_data.ts";
 import { fileStem } from "./_literals.ts";
 import { yaml, type YamlValue } from "./_yaml.ts";
@@ -28,21 +28,20 @@ export const nanotron: Target = {
     }
     const form = fit.wsd();
     const { warmup, stable, decay, tail } = form;
-    const peak = formPeak(form);
-    if (peak <= 0) fit.refuse("a peak LR of 0", plan.phases[0].origin);
+    const peak = fit.peak(form);
     const W = warmup ? warmup.end - warmup.start : 0;
     if (warmup) {
       if (warmup.shape.shape !== "linear") {
-        fit.refuseAt(`a ${warmup.shape.shape} warmup: nanotron's is linear`, warmup);
+        fit.refuseAt(`a "${warmup.shape.shape}" warmup: nanotron's is linear`, warmup);
       }
-      fit.equal(startValue(warmup.shape), 0, "a warmup that does not start from 0", warmup);
+      fit.fromZero(warmup);
       fit.equal(endValue(warmup.shape)!, peak, "a warmup that ends off the peak", warmup);
       fit.offset(warmup, 0);
     }
     let scheduler: Record<string, YamlValue>;
     if (decay) {
       if (!DECAY_STYLES.has(decay.shape.shape)) {
-        fit.refuseAt(`a ${decay.shape.shape} decay: nanotron decays linear, cosine or 1-sqrt`, decay);
+        fit.refuseAt(`a "${decay.shape.shape}" decay: nanotron decays linear, cosine or 1-sqrt`, decay);
       }
       fit.equal(startValue(decay.shape), peak, "a jump in the LR at the decay", decay);
       fit.offset(decay, 0);

@@ -9,7 +9,7 @@
  */
 import type { Plan } from "../plan/schema.ts";
 import type { Target } from "./target.ts";
-import { endValue, Fit, formPeak, startValue } from "./_fit.ts";
+import { endValue, Fit, startValue } from "./_fit.ts";
 import { constantMix, dataPath, initCheckpoint, placeholderNotes } from "./_data.ts";
 import { fileStem } from "./_literals.ts";
 
@@ -19,13 +19,12 @@ const SCHEDULER = "olmo_core.optim.scheduler";
 function scheduler(fit: Fit): { peak: number; config: Record<string, unknown> } {
   const form = fit.wsd();
   const { warmup, stable, decay, tail } = form;
-  const peak = formPeak(form);
-  if (peak <= 0) fit.refuse("a peak LR of 0", fit.plan.phases[0].origin);
+  const peak = fit.peak(form);
   const W = warmup ? warmup.end - warmup.start : 0;
   let warmupMin = 0;
   if (warmup) {
     if (warmup.shape.shape !== "linear") {
-      fit.refuseAt(`a ${warmup.shape.shape} warmup: OLMo-core's is linear`, warmup);
+      fit.refuseAt(`a "${warmup.shape.shape}" warmup: OLMo-core's is linear`, warmup);
     }
     fit.equal(endValue(warmup.shape)!, peak, "a warmup that ends off the peak", warmup);
     fit.offset(warmup, 1);
@@ -53,7 +52,7 @@ function scheduler(fit: Fit): { peak: number; config: Record<string, unknown> } 
     };
   }
   if (stable) {
-    fit.refuseAt(`a ${shape.shape} decay after a stable phase: OLMo-core's WSD decays linearly`, decay);
+    fit.refuseAt(`a "${shape.shape}" decay after a stable phase: OLMo-core's WSD decays linearly`, decay);
   }
   if (shape.shape === "cosine") {
     return {
@@ -65,7 +64,7 @@ function scheduler(fit: Fit): { peak: number; config: Record<string, unknown> } 
     return { peak, config: { _CLASS_: `${SCHEDULER}.InvSqrtWithWarmup`, ...warmupKeys, alpha_f: 0 } };
   }
   return fit.refuseAt(
-    `a ${shape.shape} decay: OLMo-core decays linear (WSD), cosine, or inverse-sqrt with timescale = warmup`,
+    `a "${shape.shape}" decay: OLMo-core decays linear (WSD), cosine, or inverse-sqrt with timescale = warmup`,
     decay,
   );
 }

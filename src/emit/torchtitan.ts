@@ -9,7 +9,7 @@
  */
 import type { Plan } from "../plan/schema.ts";
 import type { Target } from "./target.ts";
-import { endValue, Fit, formPeak, startValue } from "./_fit.ts";
+import { endValue, Fit, startValue } from "./_fit.ts";
 import { constantMix, initCheckpoint, mixtureSidecar, placeholderNotes } from "./_data.ts";
 import { fileStem } from "./_literals.ts";
 import { toml, type TomlTable } from "./_toml.ts";
@@ -20,13 +20,13 @@ const DECAY_TYPES: Record<string, string> = { linear: "linear", "1-sqrt": "sqrt"
 function scheduler(fit: Fit, plan: Plan): { peak: number; table: TomlTable } {
   const form = fit.wsd();
   const { warmup, decay, tail } = form;
-  const peak = formPeak(form);
+  const peak = fit.peak(form);
   if (tail) fit.refuseAt("a floor held after the decay: torchtitan decays until the last update", tail);
   if (warmup) {
     if (warmup.shape.shape !== "linear") {
-      fit.refuseAt(`a ${warmup.shape.shape} warmup: torchtitan's is linear`, warmup);
+      fit.refuseAt(`a "${warmup.shape.shape}" warmup: torchtitan's is linear`, warmup);
     }
-    fit.equal(startValue(warmup.shape), 0, "a warmup that does not start from 0", warmup);
+    fit.fromZero(warmup);
     fit.equal(endValue(warmup.shape)!, peak, "a warmup that ends off the peak", warmup);
     fit.offset(warmup, 1);
   }
@@ -34,7 +34,10 @@ function scheduler(fit: Fit, plan: Plan): { peak: number; table: TomlTable } {
   let minFactor = 0;
   if (decay) {
     if (!(decay.shape.shape in DECAY_TYPES)) {
-      fit.refuseAt(`a ${decay.shape.shape} decay: torchtitan decays linear, sqrt (1-sqrt) or cosine`, decay);
+      fit.refuseAt(
+        `a "${decay.shape.shape}" decay: torchtitan decays linear, sqrt (1-sqrt) or cosine`,
+        decay,
+      );
     }
     fit.equal(startValue(decay.shape), peak, "a jump in the LR at the decay", decay);
     fit.offset(decay, 0);
@@ -64,7 +67,6 @@ export const torchtitan: Target = {
   emit(plan, options) {
     const fit = new Fit("torchtitan", plan, options.approximate ?? false);
     const { peak, table } = scheduler(fit, plan);
-    if (peak <= 0) fit.refuse("a peak LR of 0", plan.phases[0].origin);
     const weightDecay = fit.constantWeightDecay();
     const batch = fit.constantBatch();
     constantMix(fit, plan);
