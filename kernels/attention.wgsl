@@ -1,9 +1,18 @@
 // Causal multi-head self-attention on a fused qkv [rows, 3 * width] activation (q, k, v side by side,
 // head h in columns h * head_dim .. (h + 1) * head_dim of each), as GPT-2's c_attn produces it.
-// forward keeps the softmax probabilities [batch, heads, seq, seq] for backward; backward_query writes
-// the score gradients and dq, backward_key reads them column-wise for dk and dv: no atomics.
-// One invocation per (sequence, head, position). Dispatch: 64 invocations per workgroup, x * y
-// workgroups covering batch * heads * seq. head_dim is a multiple of 4.
+//
+// Written as small matrix products per (sequence, head), each invocation computing an 8x8 block in
+// registers (as matmul_block.wgsl: many multiply-adds per load), plus row-wise softmax passes:
+//   forward:  scores  S = q k^T * scale           -> probs        (blocks above the diagonal skipped)
+//             softmax P = softmax(S), causal        -> probs        (zeros above the diagonal)
+//             mix     y = P v                       -> y
+//   backward: scores  dP = dy v^T                   -> dscores
+//             softmax_backward dS = P (dP - rowsum(P dP)) -> dscores (zeros above the diagonal)
+//             mix     dq = dS k * scale             -> dqkv (q part)
+//             mix_transposed dk = dS^T q * scale, dv = P^T dy -> dqkv (k and v parts)
+// No atomics: every output element is written by exactly one invocation.
+// Dispatch: block kernels 8x8 invocations per workgroup, x over column blocks / 8, y over row blocks / 8,
+// z over batch * heads; softmax kernels 64 per workgroup, x * y workgroups covering batch * heads * seq.
 
 struct Dims {
   batch: u32,
@@ -12,8 +21,9 @@ struct Dims {
   head_dim: u32,
   width: u32,
   scale: f32,
+  // 0: the forward pass of a block kernel, 1: the backward pass.
+  pass_kind: u32,
   _pad0: u32,
-  _pad1: u32,
 }
 
 @group(0) @binding(0) var<uniform> dims: Dims;
@@ -24,116 +34,219 @@ struct Dims {
 @group(0) @binding(5) var<storage, read_write> dscores: array<f32>;
 @group(0) @binding(6) var<storage, read_write> dqkv: array<vec4<f32>>;
 
-struct Site {
-  b: u32,
-  h: u32,
-  t: u32,
-  // First element of row t in probs / dscores.
-  p: u32,
-  valid: bool,
+const BLOCK: u32 = 8u;
+
+// Sources of head rows: q, k, v (parts of qkv) and dy.
+const Q: u32 = 0u;
+const K: u32 = 1u;
+const V: u32 = 2u;
+const DY: u32 = 3u;
+
+// vec4 number d4 of head h at position t of sequence b, from a source.
+fn head_row(source: u32, b: u32, t: u32, h: u32, d4: u32) -> vec4<f32> {
+  if (source == DY) {
+    return dy[((b * dims.seq + t) * dims.width + h * dims.head_dim) / 4u + d4];
+  }
+  return qkv[((b * dims.seq + t) * 3u * dims.width + source * dims.width + h * dims.head_dim) / 4u + d4];
 }
 
-fn site(gid: vec3<u32>, nwg: vec3<u32>) -> Site {
-  let i = gid.x + gid.y * nwg.x * 64u;
-  let t = i % dims.seq;
-  let h = (i / dims.seq) % dims.heads;
-  let b = i / (dims.seq * dims.heads);
-  return Site(b, h, t, i * dims.seq, b < dims.batch);
+// Index of [t, s] of head (b, h) in probs / dscores ([batch, heads, seq, seq]).
+fn score_at(bh: u32, t: u32, s: u32) -> u32 {
+  return (bh * dims.seq + t) * dims.seq + s;
 }
 
-// Index of vec4 number d4 of part (0 q, 1 k, 2 v) of head h at row (b, t) of qkv.
-fn qkv_at(b: u32, t: u32, part: u32, h: u32, d4: u32) -> u32 {
-  return ((b * dims.seq + t) * 3u * dims.width + part * dims.width + h * dims.head_dim) / 4u + d4;
-}
-
-// Index of vec4 number d4 of head h at row (b, t) of a [rows, width] activation.
-fn out_at(b: u32, t: u32, h: u32, d4: u32) -> u32 {
-  return ((b * dims.seq + t) * dims.width + h * dims.head_dim) / 4u + d4;
-}
-
-@compute @workgroup_size(64)
-fn forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let s = site(gid, nwg);
-  if (!s.valid) {
+// S[t, s] = sum_d A[t, d] B[s, d] for an 8x8 block; (A, B) = (q, k) forward, (dy, v) backward.
+@compute @workgroup_size(8, 8)
+fn scores(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let s0 = gid.x * BLOCK;
+  let t0 = gid.y * BLOCK;
+  let bh = gid.z;
+  let b = bh / dims.heads;
+  let h = bh % dims.heads;
+  if (s0 >= dims.seq || t0 >= dims.seq || s0 > t0 + BLOCK - 1u) {
     return;
   }
-  let d4s = dims.head_dim / 4u;
-  var top = -3.0e38;
-  for (var t2 = 0u; t2 <= s.t; t2++) {
-    var score = 0.0;
-    for (var d4 = 0u; d4 < d4s; d4++) {
-      score += dot(qkv[qkv_at(s.b, s.t, 0u, s.h, d4)], qkv[qkv_at(s.b, t2, 1u, s.h, d4)]);
+  let backward = dims.pass_kind != 0u;
+  let source_a = select(Q, DY, backward);
+  let source_b = select(K, V, backward);
+  let last = dims.seq - 1u;
+  var acc: array<array<vec4<f32>, 2>, BLOCK>;
+  for (var d4 = 0u; d4 < dims.head_dim / 4u; d4++) {
+    var kv: array<vec4<f32>, BLOCK>;
+    for (var j = 0u; j < BLOCK; j++) {
+      kv[j] = head_row(source_b, b, min(s0 + j, last), h, d4);
     }
-    score *= dims.scale;
-    probs[s.p + t2] = score;
-    top = max(top, score);
+    for (var i = 0u; i < BLOCK; i++) {
+      let qv = head_row(source_a, b, min(t0 + i, last), h, d4);
+      for (var j = 0u; j < 2u; j++) {
+        acc[i][j] += vec4<f32>(
+          dot(qv, kv[4u * j]),
+          dot(qv, kv[4u * j + 1u]),
+          dot(qv, kv[4u * j + 2u]),
+          dot(qv, kv[4u * j + 3u]),
+        );
+      }
+    }
+  }
+  for (var i = 0u; i < BLOCK; i++) {
+    for (var j = 0u; j < BLOCK; j++) {
+      let t = t0 + i;
+      let s = s0 + j;
+      if (t < dims.seq && s <= t) {
+        let value = acc[i][j / 4u][j % 4u];
+        if (backward) {
+          dscores[score_at(bh, t, s)] = value;
+        } else {
+          probs[score_at(bh, t, s)] = value * dims.scale;
+        }
+      }
+    }
+  }
+}
+
+fn row_site(gid: vec3<u32>, nwg: vec3<u32>) -> vec2<u32> {
+  let i = gid.x + gid.y * nwg.x * 64u;
+  return vec2<u32>(i / dims.seq, i % dims.seq);
+}
+
+// probs[t, :] = softmax of the causal scores, zero above the diagonal.
+@compute @workgroup_size(64)
+fn softmax(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let site = row_site(gid, nwg);
+  let bh = site.x;
+  let t = site.y;
+  if (bh >= dims.batch * dims.heads) {
+    return;
+  }
+  let row = score_at(bh, t, 0u);
+  var top = -3.0e38;
+  for (var s = 0u; s <= t; s++) {
+    top = max(top, probs[row + s]);
   }
   var total = 0.0;
-  for (var t2 = 0u; t2 <= s.t; t2++) {
-    let e = exp(probs[s.p + t2] - top);
-    probs[s.p + t2] = e;
+  for (var s = 0u; s <= t; s++) {
+    let e = exp(probs[row + s] - top);
+    probs[row + s] = e;
     total += e;
   }
   let inv = 1.0 / total;
-  for (var t2 = 0u; t2 <= s.t; t2++) {
-    probs[s.p + t2] *= inv;
+  for (var s = 0u; s <= t; s++) {
+    probs[row + s] *= inv;
   }
-  for (var d4 = 0u; d4 < d4s; d4++) {
-    var acc = vec4<f32>(0.0);
-    for (var t2 = 0u; t2 <= s.t; t2++) {
-      acc += probs[s.p + t2] * qkv[qkv_at(s.b, t2, 2u, s.h, d4)];
-    }
-    y[out_at(s.b, s.t, s.h, d4)] = acc;
+  for (var s = t + 1u; s < dims.seq; s++) {
+    probs[row + s] = 0.0;
   }
 }
 
+// dscores[t, :] = P (dP - sum(P dP)) from dP in dscores, zero above the diagonal.
 @compute @workgroup_size(64)
-fn backward_query(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let s = site(gid, nwg);
-  if (!s.valid) {
+fn softmax_backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let site = row_site(gid, nwg);
+  let bh = site.x;
+  let t = site.y;
+  if (bh >= dims.batch * dims.heads) {
     return;
   }
-  let d4s = dims.head_dim / 4u;
-  // dscores first holds dp = dy . v, then the softmax backward p * (dp - sum(p * dp)).
+  let row = score_at(bh, t, 0u);
   var row_dot = 0.0;
-  for (var t2 = 0u; t2 <= s.t; t2++) {
-    var dp = 0.0;
-    for (var d4 = 0u; d4 < d4s; d4++) {
-      dp += dot(dy[out_at(s.b, s.t, s.h, d4)], qkv[qkv_at(s.b, t2, 2u, s.h, d4)]);
-    }
-    dscores[s.p + t2] = dp;
-    row_dot += probs[s.p + t2] * dp;
+  for (var s = 0u; s <= t; s++) {
+    row_dot += probs[row + s] * dscores[row + s];
   }
-  for (var t2 = 0u; t2 <= s.t; t2++) {
-    dscores[s.p + t2] = probs[s.p + t2] * (dscores[s.p + t2] - row_dot);
+  for (var s = 0u; s <= t; s++) {
+    dscores[row + s] = probs[row + s] * (dscores[row + s] - row_dot);
   }
-  for (var d4 = 0u; d4 < d4s; d4++) {
-    var acc = vec4<f32>(0.0);
-    for (var t2 = 0u; t2 <= s.t; t2++) {
-      acc += dscores[s.p + t2] * qkv[qkv_at(s.b, t2, 1u, s.h, d4)];
-    }
-    dqkv[qkv_at(s.b, s.t, 0u, s.h, d4)] = acc * dims.scale;
+  for (var s = t + 1u; s < dims.seq; s++) {
+    dscores[row + s] = 0.0;
   }
 }
 
-@compute @workgroup_size(64)
-fn backward_key(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let s = site(gid, nwg);
-  if (!s.valid) {
+// OUT[t, :] = sum_{s <= t} W[t, s] Z[s, :] for 8 positions x 8 columns: y = P v forward, dq = dS k * scale
+// backward. Needs the weights zero above the diagonal (the softmax passes write them).
+@compute @workgroup_size(8, 8)
+fn mix(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let c4 = gid.x * 2u;
+  let t0 = gid.y * BLOCK;
+  let bh = gid.z;
+  let b = bh / dims.heads;
+  let h = bh % dims.heads;
+  let d4s = dims.head_dim / 4u;
+  if (c4 >= d4s || t0 >= dims.seq) {
     return;
   }
-  let d4s = dims.head_dim / 4u;
-  // Here s.t is the key position; query rows t >= s.t attend to it.
-  let head_base = (s.b * dims.heads + s.h) * dims.seq * dims.seq;
-  for (var d4 = 0u; d4 < d4s; d4++) {
-    var dk = vec4<f32>(0.0);
-    var dv = vec4<f32>(0.0);
-    for (var t = s.t; t < dims.seq; t++) {
-      let at = head_base + t * dims.seq + s.t;
-      dk += dscores[at] * qkv[qkv_at(s.b, t, 0u, s.h, d4)];
-      dv += probs[at] * dy[out_at(s.b, t, s.h, d4)];
+  let backward = dims.pass_kind != 0u;
+  let source = select(V, K, backward);
+  let last = dims.seq - 1u;
+  var acc: array<array<vec4<f32>, 2>, BLOCK>;
+  for (var s = 0u; s <= min(t0 + BLOCK - 1u, last); s++) {
+    let z0 = head_row(source, b, s, h, c4);
+    let z1 = head_row(source, b, s, h, min(c4 + 1u, d4s - 1u));
+    for (var i = 0u; i < BLOCK; i++) {
+      let at = score_at(bh, min(t0 + i, last), s);
+      var w: f32;
+      if (backward) {
+        w = dscores[at];
+      } else {
+        w = probs[at];
+      }
+      acc[i][0] += w * z0;
+      acc[i][1] += w * z1;
     }
-    dqkv[qkv_at(s.b, s.t, 1u, s.h, d4)] = dk * dims.scale;
-    dqkv[qkv_at(s.b, s.t, 2u, s.h, d4)] = dv;
+  }
+  for (var i = 0u; i < BLOCK; i++) {
+    let t = t0 + i;
+    for (var j = 0u; j < 2u; j++) {
+      if (t < dims.seq && c4 + j < d4s) {
+        if (backward) {
+          dqkv[((b * dims.seq + t) * 3u * dims.width + h * dims.head_dim) / 4u + c4 + j] = acc[i][j] * dims.scale;
+        } else {
+          y[((b * dims.seq + t) * dims.width + h * dims.head_dim) / 4u + c4 + j] = acc[i][j];
+        }
+      }
+    }
+  }
+}
+
+// OUT[s, :] = sum_{t >= s} W[t, s] Z[t, :] for 8 key positions x 8 columns: dk = dS^T q * scale
+// (pass_kind 1), dv = P^T dy (pass_kind 2).
+@compute @workgroup_size(8, 8)
+fn mix_transposed(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let c4 = gid.x * 2u;
+  let s0 = gid.y * BLOCK;
+  let bh = gid.z;
+  let b = bh / dims.heads;
+  let h = bh % dims.heads;
+  let d4s = dims.head_dim / 4u;
+  if (c4 >= d4s || s0 >= dims.seq) {
+    return;
+  }
+  let values = dims.pass_kind == 2u;
+  let source = select(Q, DY, values);
+  let last = dims.seq - 1u;
+  var acc: array<array<vec4<f32>, 2>, BLOCK>;
+  for (var t = s0; t < dims.seq; t++) {
+    let z0 = head_row(source, b, t, h, c4);
+    let z1 = head_row(source, b, t, h, min(c4 + 1u, d4s - 1u));
+    for (var i = 0u; i < BLOCK; i++) {
+      let at = score_at(bh, t, min(s0 + i, last));
+      var w: f32;
+      if (values) {
+        w = probs[at];
+      } else {
+        w = dscores[at];
+      }
+      acc[i][0] += w * z0;
+      acc[i][1] += w * z1;
+    }
+  }
+  let part = select(K, V, values);
+  let scale = select(dims.scale, 1.0, values);
+  for (var i = 0u; i < BLOCK; i++) {
+    let s = s0 + i;
+    for (var j = 0u; j < 2u; j++) {
+      if (s < dims.seq && c4 + j < d4s) {
+        let at = ((b * dims.seq + s) * 3u * dims.width + part * dims.width + h * dims.head_dim) / 4u + c4 + j;
+        dqkv[at] = acc[i][j] * scale;
+      }
+    }
   }
 }

@@ -2,36 +2,47 @@ import * as ops from "../src/train/gpu/ops.ts";
 import { asFloat32, assertClose, kernelBench, randomValues } from "../src/train/gpu/testing.ts";
 import { attention, attentionBackward } from "../src/train/reference/ops.ts";
 
+// One 8x8 block per head; partial edge blocks (19 positions, head size 12); several workgroups (70).
+const SHAPES = [
+  { batch: 2, seq: 7, heads: 3, width: 24 },
+  { batch: 2, seq: 19, heads: 2, width: 24 },
+  { batch: 1, seq: 70, heads: 2, width: 16 },
+];
+
 Deno.test("causal attention kernels match the float64 reference", async (t) => {
   const bench = await kernelBench();
-  const shape = { batch: 2, seq: 7, heads: 3, width: 24 };
-  const rows = shape.batch * shape.seq;
-  const qkv = asFloat32(randomValues(rows * 3 * shape.width, 1));
-  const dy = asFloat32(randomValues(rows * shape.width, 2));
-  const scores = shape.batch * shape.heads * shape.seq * shape.seq;
-  const buffers = {
-    qkv: bench.upload(qkv),
-    probs: bench.zeros(scores),
-    y: bench.zeros(rows * shape.width),
-    dy: bench.upload(dy),
-    dscores: bench.zeros(scores),
-    dqkv: bench.zeros(rows * 3 * shape.width),
-  };
   try {
-    const expected = attention(qkv, shape);
-    await t.step("forward", async () => {
-      bench.run(ops.attentionForward(bench.kernels, { ...shape, ...buffers }));
-      assertClose(await bench.read(buffers.y, rows * shape.width), expected.y, 1e-5, "y");
-      // Only the causal part (t2 <= t) of each row is written.
-      const probs = await bench.read(buffers.probs, scores);
-      const causal = (_: number, i: number) => i % shape.seq <= Math.floor(i / shape.seq) % shape.seq;
-      assertClose(probs.filter(causal), expected.probs.filter(causal), 1e-5, "probs");
-    });
-    await t.step("backward", async () => {
-      bench.run(ops.attentionBackward(bench.kernels, { ...shape, ...buffers }));
-      const dqkv = attentionBackward(qkv, dy, shape);
-      assertClose(await bench.read(buffers.dqkv, rows * 3 * shape.width), dqkv, 1e-5, "dqkv");
-    });
+    for (const shape of SHAPES) {
+      const rows = shape.batch * shape.seq;
+      const qkv = asFloat32(randomValues(rows * 3 * shape.width, 1));
+      const dy = asFloat32(randomValues(rows * shape.width, 2));
+      const scores = shape.batch * shape.heads * shape.seq * shape.seq;
+      const buffers = {
+        qkv: bench.upload(qkv),
+        probs: bench.upload(randomValues(scores, 3)),
+        y: bench.zeros(rows * shape.width),
+        dy: bench.upload(dy),
+        dscores: bench.upload(randomValues(scores, 4)),
+        dqkv: bench.upload(randomValues(rows * 3 * shape.width, 5)),
+      };
+      const expected = attention(qkv, shape);
+      const name = `${shape.seq} positions, ${shape.heads} heads of ${shape.width / shape.heads}`;
+      await t.step(`forward, ${name}`, async () => {
+        bench.run(ops.attentionForward(bench.kernels, { ...shape, ...buffers }));
+        assertClose(await bench.read(buffers.y, rows * shape.width), expected.y, 1e-5, "y");
+        assertClose(
+          await bench.read(buffers.probs, scores),
+          expected.probs,
+          1e-5,
+          "probs (zero above the diagonal)",
+        );
+      });
+      await t.step(`backward, ${name}`, async () => {
+        bench.run(ops.attentionBackward(bench.kernels, { ...shape, ...buffers }));
+        const dqkv = attentionBackward(qkv, dy, shape);
+        assertClose(await bench.read(buffers.dqkv, rows * 3 * shape.width), dqkv, 1e-5, "dqkv");
+      });
+    }
   } finally {
     bench.destroy();
   }

@@ -79,6 +79,12 @@ function checkLimits(device: GPUDevice, what: string, bytes: number): void {
   }
 }
 
+/**
+ * Batch shapes whose activations stay allocated (training and evaluation batches often differ; a batch
+ * ramp moves on and frees the oldest).
+ */
+const MAX_GRAPHS = 3;
+
 /** How many submitted steps may be queued before `step` waits for the oldest to finish. */
 const MAX_IN_FLIGHT = 2;
 
@@ -97,7 +103,8 @@ export class GptEngine implements Engine {
   #norm: GPUBuffer;
   #settings: GPUBuffer;
   #update: ops.Dispatch[];
-  #graph: StepGraph | null = null;
+  /** Step graphs by batch shape, most recently used last. */
+  #graphs = new Map<string, StepGraph>();
   #updates = 0;
   #inFlight: Promise<unknown>[] = [];
   #ownsDevice: boolean;
@@ -197,13 +204,16 @@ export class GptEngine implements Engine {
         throw new Error(`Token id '${token}' is outside the model's vocabulary of '${vocab}'`);
       }
     }
-    if (this.#graph?.batch !== batch.batch || this.#graph.seq !== batch.context) {
+    const key = `${batch.batch}x${batch.context}`;
+    let graph = this.#graphs.get(key);
+    if (graph) {
+      this.#graphs.delete(key);
+    } else {
       const sizes = activationSizes(this.config, this.layout.vocabRows, batch.batch, batch.context);
       for (const [what, bytes] of Object.entries(sizes)) {
         checkLimits(this.#device(), `A batch of ${batch.batch} x ${batch.context} tokens (${what})`, bytes);
       }
-      this.#graph?.destroy();
-      this.#graph = buildStepGraph(
+      graph = buildStepGraph(
         this.#kernels,
         this.config,
         this.layout,
@@ -213,8 +223,13 @@ export class GptEngine implements Engine {
         batch.batch,
         batch.context,
       );
+      if (this.#graphs.size >= MAX_GRAPHS) {
+        const [oldest, old] = this.#graphs.entries().next().value!;
+        old.destroy();
+        this.#graphs.delete(oldest);
+      }
     }
-    const graph = this.#graph;
+    this.#graphs.set(key, graph);
     const data = batchData(graph, batch.tokens, this.layout.vocabRows);
     writeArray(this.#device(), graph.batchBuffer, 0, data);
     return graph;
@@ -354,7 +369,7 @@ export class GptEngine implements Engine {
   }
 
   destroy(): void {
-    this.#graph?.destroy();
+    for (const graph of this.#graphs.values()) graph.destroy();
     for (
       const b of [
         this.#params,

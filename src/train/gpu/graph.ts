@@ -137,6 +137,14 @@ export function buildStepGraph(
   const dScores = buffer(batch * heads * seq * seq, "attention score gradient");
 
   const attentionSizes = { batch, seq, heads, width: c };
+  const attentionBuffers = (a: typeof perLayer[number]): ops.AttentionBuffers => ({
+    qkv: a.qkv,
+    probs: a.probs,
+    y: a.attn,
+    dy: dScratch,
+    dscores: dScores,
+    dqkv: dQkv,
+  });
   const embeddingSizes = { rows, paddedRows, seq, width: c, vocabRows, context: config.context };
   const lossSizes = { rows, paddedRows, vocab: config.vocab, paddedVocab: vocabRows };
   const m = paddedRows;
@@ -172,7 +180,7 @@ export function buildStepGraph(
         n: 3 * c,
         k: c,
       }),
-      ops.attentionForward(kernels, { ...attentionSizes, qkv: a.qkv, probs: a.probs, y: a.attn }),
+      ...ops.attentionForward(kernels, { ...attentionSizes, ...attentionBuffers(a) }),
       ops.matmul(kernels, "nn", {
         a: a.attn,
         b: p(`${h}.attn.c_proj.weight`),
@@ -314,14 +322,7 @@ export function buildStepGraph(
         n: c,
         k: c,
       }),
-      ...ops.attentionBackward(kernels, {
-        ...attentionSizes,
-        qkv: a.qkv,
-        probs: a.probs,
-        dy: dScratch,
-        dscores: dScores,
-        dqkv: dQkv,
-      }),
+      ...ops.attentionBackward(kernels, { ...attentionSizes, ...attentionBuffers(a) }),
       ops.matmul(kernels, "tn", {
         a: a.ln1,
         b: dQkv,

@@ -10,7 +10,8 @@ import type { KernelFile, Kernels } from "./kernels.ts";
 export interface Dispatch {
   pipeline: GPUComputePipeline;
   bindGroup: GPUBindGroup;
-  workgroups: [number, number];
+  /** Workgroups in x and y (and z, 1 when absent). */
+  workgroups: [number, number] | [number, number, number];
 }
 
 /** Records dispatches, in order, into a compute pass. */
@@ -18,7 +19,7 @@ export function encodeDispatches(pass: GPUComputePassEncoder, dispatches: readon
   for (const { pipeline, bindGroup, workgroups } of dispatches) {
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup);
-    pass.dispatchWorkgroups(workgroups[0], workgroups[1]);
+    pass.dispatchWorkgroups(workgroups[0], workgroups[1], workgroups[2] ?? 1);
   }
 }
 
@@ -45,7 +46,7 @@ function dispatch(
   file: KernelFile,
   entry: string,
   bindings: Record<number, Binding>,
-  workgroups: [number, number],
+  workgroups: Dispatch["workgroups"],
 ): Dispatch {
   const pipeline = kernels.pipeline(file, entry);
   const entries = Object.entries(bindings).map(([binding, resource]) => ({
@@ -159,41 +160,68 @@ export interface AttentionSizes {
   width: number;
 }
 
-function attentionDims(kernels: Kernels, s: AttentionSizes): GPUBuffer {
-  const headDim = s.width / s.heads;
-  return uniformBuffer(kernels.device, [
-    s.batch,
-    s.seq,
-    s.heads,
-    headDim,
-    s.width,
-    1 / Math.sqrt(headDim),
-    0,
-    0,
-  ], [
-    5,
-  ]);
+/**
+ * The buffers attention reads and writes: qkv [rows, 3 width], probs and dscores [batch, heads, seq, seq],
+ * y and dy [rows, width], dqkv [rows, 3 width]. Forward writes probs (and uses dscores as scratch); backward
+ * writes dscores and dqkv.
+ */
+export interface AttentionBuffers {
+  qkv: Binding;
+  probs: Binding;
+  y: Binding;
+  dy: Binding;
+  dscores: Binding;
+  dqkv: Binding;
 }
 
-/** Causal attention: y [rows, width] from qkv [rows, 3 width]; probs [batch, heads, seq, seq] kept. */
-export function attentionForward(
+/** The dispatches of attention's block and row kernels for one pass (see attention.wgsl). */
+function attentionDispatch(
   kernels: Kernels,
-  o: AttentionSizes & { qkv: Binding; probs: Binding; y: Binding },
+  o: AttentionSizes & AttentionBuffers,
+  entry: "scores" | "softmax" | "softmax_backward" | "mix" | "mix_transposed",
+  passKind: number,
 ): Dispatch {
-  const bindings = { 0: attentionDims(kernels, o), 1: o.qkv, 2: o.probs, 3: o.y };
-  return dispatch(kernels, "attention", "forward", bindings, grid(o.batch * o.heads * o.seq));
+  const headDim = o.width / o.heads;
+  const dims = uniformBuffer(
+    kernels.device,
+    [o.batch, o.seq, o.heads, headDim, o.width, 1 / Math.sqrt(headDim), passKind, 0],
+    [5],
+  );
+  const used: Record<typeof entry, number[]> = {
+    scores: [1, 2, 4, 5],
+    softmax: [2],
+    softmax_backward: [2, 5],
+    mix: [1, 2, 3, 4, 5, 6],
+    mix_transposed: [1, 2, 4, 5, 6],
+  };
+  const all: Record<number, Binding> = { 1: o.qkv, 2: o.probs, 3: o.y, 4: o.dy, 5: o.dscores, 6: o.dqkv };
+  const bindings: Record<number, Binding> = { 0: dims };
+  for (const binding of used[entry]) bindings[binding] = all[binding];
+  const blocks = Math.ceil(o.seq / 8);
+  const columns = entry === "scores" ? blocks : Math.ceil(headDim / 8);
+  const workgroups: Dispatch["workgroups"] = entry.startsWith("softmax")
+    ? grid(o.batch * o.heads * o.seq)
+    : [Math.ceil(columns / 8), Math.ceil(blocks / 8), o.batch * o.heads];
+  return dispatch(kernels, "attention", entry, bindings, workgroups);
 }
 
-/** The two attention backward passes: score gradients and dq, then dk and dv; writes all of dqkv. */
-export function attentionBackward(
-  kernels: Kernels,
-  o: AttentionSizes & { qkv: Binding; probs: Binding; dy: Binding; dscores: Binding; dqkv: Binding },
-): Dispatch[] {
-  const bindings = { 0: attentionDims(kernels, o), 1: o.qkv, 2: o.probs, 4: o.dy, 5: o.dscores, 6: o.dqkv };
-  const groups = grid(o.batch * o.heads * o.seq);
+/** Causal attention forward: probs = softmax(q k^T / sqrt(head_dim)), y = probs v. */
+export function attentionForward(kernels: Kernels, o: AttentionSizes & AttentionBuffers): Dispatch[] {
   return [
-    dispatch(kernels, "attention", "backward_query", bindings, groups),
-    dispatch(kernels, "attention", "backward_key", bindings, groups),
+    attentionDispatch(kernels, o, "scores", 0),
+    attentionDispatch(kernels, o, "softmax", 0),
+    attentionDispatch(kernels, o, "mix", 0),
+  ];
+}
+
+/** Attention backward from dy and the forward's probs: writes all of dqkv. */
+export function attentionBackward(kernels: Kernels, o: AttentionSizes & AttentionBuffers): Dispatch[] {
+  return [
+    attentionDispatch(kernels, o, "scores", 1),
+    attentionDispatch(kernels, o, "softmax_backward", 0),
+    attentionDispatch(kernels, o, "mix", 1),
+    attentionDispatch(kernels, o, "mix_transposed", 1),
+    attentionDispatch(kernels, o, "mix_transposed", 2),
   ];
 }
 
