@@ -45,12 +45,15 @@ export interface Engine {
     settings: UpdateSettings,
     readLoss: boolean,
   ): Promise<{ loss: number; gradNorm: number } | null>;
-  /** Mean cross-entropy of a batch, forward only. */
+  /** Mean cross-entropy of a batch, forward only; leaves weights and optimizer state unchanged. */
   evaluate(batch: TokenBatch): Promise<number>;
   /** Weights in GPT-2 naming (wte, wpe, h.0.ln_1.weight, ...). */
   readWeights(): Promise<HostTensor[]>;
   writeWeights(tensors: HostTensor[]): Promise<void>;
-  /** AdamW moments (m and v per weight) and the update count. */
+  /**
+   * AdamW moments and the update count: tensors `<weight>.exp_avg` (m) and `<weight>.exp_avg_sq` (v) per
+   * weight, as torch names them; `step` is the number of updates applied (bias correction uses step + 1).
+   */
   readOptimizerState(): Promise<{ step: number; tensors: HostTensor[] }>;
   writeOptimizerState(state: { step: number; tensors: HostTensor[] }): Promise<void>;
   destroy(): void;
