@@ -1,10 +1,11 @@
 /**
  * The `deepspeed` target: the "optimizer" and "scheduler" sections of a DeepSpeed config. DeepSpeed
- * (runtime/lr_schedules.py, engine.py) steps its scheduler only after each optimizer step and never before
- * the first, so update 0 uses the optimizer's own "lr" and update k >= 1 uses WarmupLR at iteration k - 1:
- * min + (max - min) (k - 1) / W' with W' = max(2, warmup_num_steps). It expresses a constant LR, and a linear
- * warmup whose first value is held one extra update (a 1-update phase at the warmup's start): the schedule
- * DeepSpeed users get. Anything else: pass the pytorch target's make_scheduler to deepspeed.initialize.
+ * (runtime/lr_schedules.py, engine.py) builds WarmupLR at iteration -1, which sets the LR to warmup_min_lr
+ * for update 0, and steps it only after each optimizer step, so update k >= 1 uses iteration k - 1:
+ * min + (max - min) (k - 1) / W' with W' = max(2, warmup_num_steps): the first value is held one extra
+ * update. It expresses a constant LR, and a linear warmup after a 1-update phase at the warmup's start (the
+ * optimizer's "lr" is set to that value too, for versions that did not set it at construction). Anything
+ * else: pass the pytorch target's make_scheduler to deepspeed.initialize as its lr_scheduler.
  * @module
  */
 import type { Target } from "./target.ts";

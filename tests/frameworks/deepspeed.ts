@@ -1,8 +1,8 @@
 /**
  * DeepSpeed's WarmupLR (deepspeed/runtime/lr_schedules.py) and its engine's stepping (runtime/engine.py:
- * scheduler.step() only after each optimizer step, none before the first), re-implemented from the source
- * and fed with the emitted JSON: update 0 uses optimizer.params.lr; update k >= 1 uses get_lr() at
- * last_batch_iteration = k - 1.
+ * scheduler.step() only after each optimizer step), re-implemented from the source and fed with the emitted
+ * JSON: construction (last_batch_iteration = -1) sets the LR to warmup_min_lr, which update 0 uses; update
+ * k >= 1 uses get_lr() at last_batch_iteration = k - 1, whose gamma is 0 at iteration 0.
  * @module
  */
 
@@ -15,6 +15,9 @@ export function lrTrace(json: string, steps: number): number[] {
   const p = config.scheduler.params;
   const min = p.warmup_min_lr ?? 0;
   const max = p.warmup_max_lr ?? 0.001;
+  if (!Number.isInteger(p.warmup_num_steps ?? 1000) || p.warmup_num_steps <= 0) {
+    throw new Error(`warmup_num_steps must be a positive integer, got ${p.warmup_num_steps}`);
+  }
   const W = Math.max(2, p.warmup_num_steps ?? 1000);
   const type = p.warmup_type ?? "log";
   const gamma = (i: number) => {
@@ -23,6 +26,6 @@ export function lrTrace(json: string, steps: number): number[] {
   };
   return Array.from(
     { length: steps },
-    (_, k) => (k === 0 ? config.optimizer.params.lr : min + (max - min) * gamma(k - 1)),
+    (_, k) => (k === 0 ? min : min + (max - min) * gamma(k - 1)),
   );
 }
