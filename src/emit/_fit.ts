@@ -98,6 +98,11 @@ function rising(segment: Segment): boolean {
   return segment.shape.shape !== "constant" && end !== null && end > startValue(segment.shape);
 }
 
+/** "rewarm" or "warmup", as the recipe called the segment's phase. */
+export function warmupWord(segment: Segment): string {
+  return segment.phase.kind === "rewarm" ? "rewarm" : "warmup";
+}
+
 /** A phase in the recipe's words, for refusals: `phase "decay"`. */
 function phaseLabel(phase: Phase): string {
   return `phase ${JSON.stringify(phase.name)}`;
@@ -108,7 +113,8 @@ function phaseLabel(phase: Phase): string {
  * uses instead of the plan's, from which the LR deviation is measured.
  */
 export class Fit {
-  readonly #offsets = new Map<number, 0 | 1>();
+  /** What the target does instead of the plan, per phase index (with `approximate` only). */
+  readonly #substitutes = new Map<number, { offset?: 0 | 1; from?: number }>();
 
   constructor(readonly target: string, readonly plan: Plan, readonly approximate: boolean) {}
 
@@ -129,7 +135,7 @@ export class Fit {
   offset(segment: Segment, wanted: 0 | 1): void {
     if (segment.shape.shape === "constant" || segment.offset === wanted) return;
     if (this.approximate) {
-      this.#offsets.set(segment.index, wanted);
+      this.#substitute(segment, { offset: wanted });
       return;
     }
     const feature = segment.offset === 1
@@ -137,6 +143,23 @@ export class Fit {
       : `the exclusive convention (\`from\` on the first update): ${this.target} reaches each value one update ` +
         `earlier; writing the phase "inclusive" matches it`;
     this.refuseAt(feature, segment);
+  }
+
+  /**
+   * Requires a warmup to start from `from`, the only start the target has (0, or HF's floor). With
+   * `approximate`, records the target's start instead of refusing with `feature`.
+   */
+  warmupFrom(warmup: Segment, from: number, feature: string): void {
+    if (same(startValue(warmup.shape), from)) return;
+    if (this.approximate && warmup.shape.shape !== "constant" && warmup.shape.shape !== "step") {
+      this.#substitute(warmup, { from });
+      return;
+    }
+    this.refuseAt(feature, warmup);
+  }
+
+  #substitute(segment: Segment, change: { offset?: 0 | 1; from?: number }): void {
+    this.#substitutes.set(segment.index, { ...this.#substitutes.get(segment.index), ...change });
   }
 
   /** Requires two values of the plan to agree (e.g. the warmup's end and the stable LR). */
@@ -153,10 +176,11 @@ export class Fit {
 
   /** Requires a warmup to start from 0 (a rewarm from the parent's LR does not). */
   fromZero(warmup: Segment): void {
-    const from = startValue(warmup.shape);
-    if (from === 0) return;
-    const kind = warmup.phase.kind === "rewarm" ? "rewarm" : "warmup";
-    this.refuseAt(`a ${kind} from "${from}": ${this.target} warms up from 0`, warmup);
+    this.warmupFrom(
+      warmup,
+      0,
+      `a ${warmupWord(warmup)} from "${startValue(warmup.shape)}": ${this.target} warms up from 0`,
+    );
   }
 
   /** The plan's segments in the warmup-stable-decay form, or a refusal at the first segment that does not fit. */
@@ -179,10 +203,15 @@ export class Fit {
 
   /** The largest deviation of the target's LR from the plan's, relative to the plan's peak LR. */
   deviation(): number {
-    if (this.#offsets.size === 0) return 0;
+    if (this.#substitutes.size === 0) return 0;
     const actual = scheduleTable({
       ...this.plan,
-      phases: this.plan.phases.map((p, i) => ({ ...p, offset: this.#offsets.get(i) ?? p.offset })),
+      phases: this.plan.phases.map((p, i) => {
+        const change = this.#substitutes.get(i);
+        if (!change) return p;
+        const lr = change.from === undefined ? p.lr : { ...p.lr, from: change.from } as Shape;
+        return { ...p, offset: change.offset ?? p.offset, lr };
+      }),
     }).lr;
     const wanted = scheduleTable(this.plan).lr;
     const peak = Math.max(...wanted) || 1;

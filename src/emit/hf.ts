@@ -7,7 +7,7 @@
  */
 import type { Plan } from "../plan/schema.ts";
 import type { Target } from "./target.ts";
-import { endValue, Fit, type Segment, startValue, type WsdForm } from "./_fit.ts";
+import { endValue, Fit, type Segment, startValue, warmupWord, type WsdForm } from "./_fit.ts";
 import { initCheckpoint, mixtureSidecar, placeholderNotes } from "./_data.ts";
 import { fileStem } from "./_literals.ts";
 
@@ -72,13 +72,13 @@ function wsd(fit: Fit, form: WsdForm, peak: number): HfSchedule {
       );
     }
     fit.offset(warmup, 0);
-    fit.equal(
-      startValue(warmup.shape),
-      floor,
-      `a ${warmup.phase.kind === "rewarm" ? "rewarm" : "warmup"} from "${startValue(warmup.shape)}": hf's ` +
-        `warmup_stable_decay warms up from its floor (min_lr_ratio x peak = "${floor}") and its other ` +
-        `schedulers from 0`,
+    fit.warmupFrom(
       warmup,
+      floor,
+      `a ${warmupWord(warmup)} from "${
+        startValue(warmup.shape)
+      }": hf's warmup_stable_decay warms up from its floor ` +
+        `(min_lr_ratio x peak = "${floor}") and its other schedulers from 0`,
     );
   }
   return {
