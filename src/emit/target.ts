@@ -17,13 +17,19 @@ export interface Emitted {
   files: EmittedFile[];
   /** Things the user must know (printed on stderr), e.g. "hf has no data mixtures: wrote ...". */
   notes: string[];
-  /** With `approximate`, the largest relative deviation of the target's LR from the plan's; else 0. */
+  /** With `approximate`, the largest deviation of the target's LR from the plan's, relative to its peak; else 0. */
   maxDeviation: number;
 }
 
 /** Options every emitter accepts. */
 export interface EmitOptions {
-  /** Allow a documented approximation instead of refusing; the deviation is reported. */
+  /**
+   * Allow the documented approximations instead of refusing: a target may use its own off-by-one
+   * convention for a phase (e.g. torchtitan's warmup reaching the peak one update early) and its only warmup
+   * start (0, or HF warmup_stable_decay's floor). Shapes, phase sequences, mixtures, weight decay and batch
+   * sizes are never approximated. `Emitted.maxDeviation` reports the largest |target LR - plan LR| over all
+   * updates, relative to the plan's peak LR.
+   */
   approximate?: boolean;
 }
 
