@@ -75,6 +75,7 @@ export const PROBES: [string, Plan][] = [
   ["warmup, linear decay to a floor", probe("linear-floor", [warmup, { n: 90, lr: lin(PEAK, PEAK / 10) }])],
   ["warmup, cosine decay to 0", probe("cosine", [warmup, { n: 90, lr: cos(PEAK, 0) }])],
   ["warmup, cosine decay to a floor", probe("cosine-floor", [warmup, { n: 90, lr: cos(PEAK, PEAK / 10) }])],
+  ["cosine decay without warmup", probe("cosine-no-warmup", [{ n: 100, lr: cos(PEAK, 0) }])],
   [
     "warmup, polynomial decay",
     probe("polynomial", [warmup, {
@@ -94,6 +95,13 @@ export const PROBES: [string, Plan][] = [
   [
     "WSD, 1-sqrt decay to a floor",
     probe("wsd-1-sqrt", [warmup, stable, decayTo({ shape: "1-sqrt", from: PEAK, to: PEAK / 100 })]),
+  ],
+  [
+    "WSD, then the floor held to the end",
+    probe("wsd-held-floor", [warmup, { n: 50, lr: c(PEAK) }, { n: 20, lr: cos(PEAK, PEAK / 10) }, {
+      n: 20,
+      lr: c(PEAK / 10),
+    }]),
   ],
   [
     "WSD, warmup from the decay's floor",
