@@ -14,7 +14,7 @@
 import type { Model } from "../plan/schema.ts";
 import type { Engine, HostTensor, TokenBatch, UpdateSettings } from "./engine.ts";
 import { readBuffer, storageBuffer, uploadBuffer, writeArray } from "./gpu/buffers.ts";
-import { describeAdapter, type GpuDevice, requestGpu } from "./gpu/device.ts";
+import { checkedAllocation, describeAdapter, type GpuDevice, requestGpu } from "./gpu/device.ts";
 import { activationSizes, batchData, buildStepGraph, type StepGraph } from "./gpu/graph.ts";
 import { chooseMatmul, Kernels, type MatmulVariant } from "./gpu/kernels.ts";
 import * as ops from "./gpu/ops.ts";
@@ -107,6 +107,8 @@ export class GptEngine implements Engine {
   #graphs = new Map<string, StepGraph>();
   #updates = 0;
   #inFlight: Promise<unknown>[] = [];
+  /** Why the device was lost, once it is. */
+  #lost: string | null = null;
   #ownsDevice: boolean;
 
   private constructor(
@@ -167,7 +169,13 @@ export class GptEngine implements Engine {
         layout.total * 4,
       );
       const kernels = await Kernels.load(gpu.device, options.matmul ?? chooseMatmul(gpu.isFallback));
-      return new GptEngine(config, gpu, kernels, !options.device, options.seed);
+      const engine = await checkedAllocation(
+        gpu.device,
+        `the weights and optimizer state of '${parameterCount(config)}' parameters`,
+        () => new GptEngine(config, gpu, kernels, !options.device, options.seed),
+      );
+      gpu.device.lost.then((info) => engine.#lost = info.message || info.reason || "unknown reason");
+      return engine;
     } catch (error) {
       if (!options.device) gpu.device.destroy();
       throw error;
@@ -183,7 +191,10 @@ export class GptEngine implements Engine {
     return this.#kernels.device;
   }
 
-  #graphFor(batch: TokenBatch): StepGraph {
+  async #graphFor(batch: TokenBatch): Promise<StepGraph> {
+    if (this.#lost !== null) {
+      throw new Error(`The WebGPU device was lost ('${this.#lost}'): create a new engine`);
+    }
     const { context, vocab } = this.config;
     if (!Number.isInteger(batch.batch) || batch.batch < 1) {
       throw new Error(`Batch size '${batch.batch}' is not a positive integer`);
@@ -213,15 +224,20 @@ export class GptEngine implements Engine {
       for (const [what, bytes] of Object.entries(sizes)) {
         checkLimits(this.#device(), `A batch of ${batch.batch} x ${batch.context} tokens (${what})`, bytes);
       }
-      graph = buildStepGraph(
-        this.#kernels,
-        this.config,
-        this.layout,
-        this.#params,
-        this.#grads,
-        this.#loss,
-        batch.batch,
-        batch.context,
+      graph = await checkedAllocation(
+        this.#device(),
+        `activations for a batch of ${batch.batch} x ${batch.context} tokens`,
+        () =>
+          buildStepGraph(
+            this.#kernels,
+            this.config,
+            this.layout,
+            this.#params,
+            this.#grads,
+            this.#loss,
+            batch.batch,
+            batch.context,
+          ),
       );
       if (this.#graphs.size >= MAX_GRAPHS) {
         const [oldest, old] = this.#graphs.entries().next().value!;
@@ -275,7 +291,7 @@ export class GptEngine implements Engine {
     settings: UpdateSettings,
     readLoss: boolean,
   ): Promise<{ loss: number; gradNorm: number } | null> {
-    const graph = this.#graphFor(batch);
+    const graph = await this.#graphFor(batch);
     this.#updates += 1;
     const data = ops.adamwSettings({
       ...settings,
@@ -295,7 +311,7 @@ export class GptEngine implements Engine {
   }
 
   async evaluate(batch: TokenBatch): Promise<number> {
-    const graph = this.#graphFor(batch);
+    const graph = await this.#graphFor(batch);
     const values = await this.#submit([...graph.forward, graph.loss], null, true);
     return (values as Float32Array)[0];
   }

@@ -57,3 +57,19 @@ function isFallbackAdapter(adapter: GPUAdapter): boolean {
     info.description ?? "",
   );
 }
+
+/**
+ * Runs `create` (allocations, pipelines) and throws a clear error naming `what` when WebGPU reports it out
+ * of memory or invalid, which it otherwise does only in a console warning while later work computes
+ * nothing.
+ */
+export async function checkedAllocation<T>(device: GPUDevice, what: string, create: () => T): Promise<T> {
+  device.pushErrorScope("out-of-memory");
+  device.pushErrorScope("validation");
+  const result = create();
+  const invalid = await device.popErrorScope();
+  const outOfMemory = await device.popErrorScope();
+  if (outOfMemory) throw new Error(`WebGPU ran out of memory allocating ${what}: ${outOfMemory.message}`);
+  if (invalid) throw new Error(`WebGPU rejected ${what}: ${invalid.message}`);
+  return result;
+}
