@@ -3,8 +3,9 @@
  * scheduler, AdamW, the source mixture and, for continual pretraining, the checkpoint to load. OLMo-core
  * (optim/scheduler.py) evaluates get_lr at current = k + 1 (the trainer counts the update before setting the
  * LR): warmups reach the peak on their last update and decays the floor on the last update, i.e. the plan's
- * "inclusive" convention. Schedulers: constant, constant_with_warmup, WSD (linear decay), CosWithWarmup,
- * InvSqrtWithWarmup. A mixture change needs a separate run: refused.
+ * "inclusive" convention. Schedulers: constant, constant_with_warmup, WSD (linear decay), CosWithWarmup and
+ * LinearWithWarmup (t_max ends the decay before a held floor), InvSqrtWithWarmup. A mixture change needs a
+ * separate run: refused.
  * @module
  */
 import type { Plan } from "../plan/schema.ts";
@@ -37,9 +38,19 @@ function scheduler(fit: Fit): { peak: number; config: Record<string, unknown> } 
   }
   fit.equal(startValue(decay.shape), peak, "a jump in the LR at the decay", decay);
   fit.offset(decay, 1);
-  if (tail) fit.refuseAt("a floor held after the decay: OLMo-core decays until the last update", tail);
   const shape = decay.shape;
-  if (shape.shape === "linear") {
+  if (tail) {
+    if (stable || (shape.shape !== "linear" && shape.shape !== "cosine")) {
+      fit.refuseAt(
+        "a floor held after a decay other than a linear or cosine one right after the warmup",
+        tail,
+      );
+    }
+    fit.equal(startValue(tail.shape), endValue(shape)!, "a floor that differs from the decay's end", tail);
+  }
+  // With a floor held after it, the decay ends at t_max (current = k + 1 reaches decay.end on its last update).
+  const tMax = tail ? { t_max: decay.end } : {};
+  if (shape.shape === "linear" && !tail) {
     return {
       peak,
       config: {
@@ -54,10 +65,16 @@ function scheduler(fit: Fit): { peak: number; config: Record<string, unknown> } 
   if (stable) {
     fit.refuseAt(`a "${shape.shape}" decay after a stable phase: OLMo-core's WSD decays linearly`, decay);
   }
+  if (shape.shape === "linear") {
+    return {
+      peak,
+      config: { _CLASS_: `${SCHEDULER}.LinearWithWarmup`, ...warmupKeys, alpha_f: shape.to / peak, ...tMax },
+    };
+  }
   if (shape.shape === "cosine") {
     return {
       peak,
-      config: { _CLASS_: `${SCHEDULER}.CosWithWarmup`, ...warmupKeys, alpha_f: shape.to / peak },
+      config: { _CLASS_: `${SCHEDULER}.CosWithWarmup`, ...warmupKeys, alpha_f: shape.to / peak, ...tMax },
     };
   }
   if (shape.shape === "inverse-sqrt" && W > 0 && shape.timescale === W) {

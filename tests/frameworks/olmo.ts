@@ -33,12 +33,15 @@ export function lrTrace(json: string): number[] {
         if (current <= s.warmup) return linearWarmup(lr, current, s.warmup, s.warmup_min_lr);
         if (current >= tMax - s.decay) return linearDecay(lr, tMax - current, s.decay, s.decay_min_lr);
         return lr;
-      case "CosWithWarmup": {
-        const etaMin = lr * s.alpha_f;
+      case "CosWithWarmup":
+      case "LinearWithWarmup": {
+        const t = s.t_max ?? tMax;
+        const etaMin = lr * (s.alpha_f ?? 0.1);
         if (current < s.warmup) return linearWarmup(lr, current, s.warmup, s.warmup_min_lr);
-        if (current >= tMax) return etaMin;
-        return etaMin +
-          (lr - etaMin) * (1 + Math.cos(Math.PI * (current - s.warmup) / (tMax - s.warmup))) / 2;
+        if (current >= t) return etaMin;
+        const [c, span] = [current - s.warmup, t - s.warmup];
+        if (kind === "LinearWithWarmup") return lr - (lr - etaMin) * (c / span);
+        return etaMin + (lr - etaMin) * (1 + Math.cos(Math.PI * c / span)) / 2;
       }
       case "InvSqrtWithWarmup": {
         if (current < s.warmup) return linearWarmup(lr, current, s.warmup, s.warmup_min_lr);
