@@ -13,7 +13,7 @@ import type { Fit } from "./_fit.ts";
 import { fileStem } from "./_literals.ts";
 
 /** Consecutive updates with one mixture. */
-export interface MixStage {
+interface MixStage {
   start: number;
   end: number;
   /** The sources with a positive weight, in the plan's source order. */

@@ -87,7 +87,7 @@ export interface WsdForm {
 }
 
 /** The peak of a warmup-stable-decay form: the stable LR, else the warmup's end, else the decay's start. */
-export function formPeak(form: WsdForm): number {
+function formPeak(form: WsdForm): number {
   if (form.stable) return startValue(form.stable.shape);
   if (form.warmup) return endValue(form.warmup.shape)!;
   return startValue(form.decay!.shape);

@@ -9,7 +9,7 @@ import { floatLiteral, quoted } from "./_literals.ts";
 import { mixStages } from "./_data.ts";
 
 /** Which math library the expressions call: `math` (plain Python floats) or `jnp` (JAX, traceable). */
-export type Dialect = "math" | "jnp";
+type Dialect = "math" | "jnp";
 
 const FUNCTIONS: Record<Dialect, { cos: string; sqrt: string; pow: string; pi: string }> = {
   math: { cos: "math.cos", sqrt: "math.sqrt", pow: "math.pow", pi: "math.pi" },
@@ -25,7 +25,7 @@ const FUNCTIONS: Record<Dialect, { cos: string; sqrt: string; pow: string; pi: s
  * shapeExpression({ shape: "linear", from: 0, to: 1 }, 4, 0, "math"); // "(0.0 + (1.0 - 0.0) * (i / 4))"
  * ```
  */
-export function shapeExpression(shape: Shape, n: number, offset: 0 | 1, dialect: Dialect): string {
+function shapeExpression(shape: Shape, n: number, offset: 0 | 1, dialect: Dialect): string {
   const f = FUNCTIONS[dialect];
   const t = offset === 0 ? "i" : "(i + 1)";
   const p = `(${t} / ${n})`;
@@ -111,7 +111,7 @@ function dataTables(plan: Plan, stages: { start: number; end: number; mix: Phase
 }
 
 /** `BASE_LR` of the Python modules: the optimizer's peak, or 1 when it is 0 (lambdas divide by it). */
-export function baseLr(plan: Plan): number {
+function baseLr(plan: Plan): number {
   return plan.optimizer.lr > 0 ? plan.optimizer.lr : 1;
 }
 

@@ -5,7 +5,7 @@
 import { floatLiteral, quoted } from "./_literals.ts";
 
 /** A TOML scalar: floats are marked `{ float: x }` so that 1 is written `1.0`. */
-export type TomlScalar = string | number | boolean | { float: number };
+type TomlScalar = string | number | boolean | { float: number };
 /** A table: keys to scalars (null values are left out). */
 export type TomlTable = Record<string, TomlScalar | null>;
 
