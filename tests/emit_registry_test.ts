@@ -61,7 +61,7 @@ Deno.test("approximate: off-by-ones and warmup starts are allowed, and the repor
     ["wsd-linear", "torchtitan"],
     ["wsd-linear", "olmo"],
     ["cosine-warmup", "olmo"],
-    ["inclusive-wsd", "megatron"],
+    ["inclusive-wsd", "nanotron"],
     ["inclusive-cosine", "nanotron"],
     ["wsd-1sqrt-floor", "hf"],
     ["cpt-rewarm", "torchtitan"],

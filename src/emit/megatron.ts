@@ -3,8 +3,8 @@
  * (with its values) per line, every word shell-quoted. Megatron counts the schedule in samples
  * (megatron/core/optimizer_param_scheduler.py): after k updates of a constant global batch B it evaluates
  * n = k * B, so every length is written as updates x B (`--*-samples`). Warmup: init + (max - init) n / W
- * for n <= W (the plan's exclusive warmup, from any start: a rewarm); then constant, linear, cosine,
- * inverse-square-root or WSD (linear, cosine, minus_sqrt) decay to --min-lr, held after. Mixture stages are
+ * for n <= W (from any start: a rewarm); then constant, linear, cosine, inverse-square-root or WSD (linear,
+ * cosine, minus_sqrt) decay to --min-lr, held after. "Inclusive" phases are translated (see `lrArgs`). Mixture stages are
  * blends (`--data-path w1 p1 ...`) switched at `--phase-transition-iterations`, where Megatron saves and exits.
  * @module
  */
@@ -19,32 +19,42 @@ type Args = [string, ...(string | number)[]][];
 
 const WSD_STYLES: Record<string, string> = { linear: "linear", cosine: "cosine", "1-sqrt": "minus_sqrt" };
 
-/** The LR arguments that reproduce the plan's LR with global batch `B`, or a refusal. */
+/**
+ * The LR arguments that reproduce the plan's LR with global batch `B`, or a refusal. Megatron's warmup
+ * and WSD decay are exclusive (f(n) with n = k B); an "inclusive" phase, f(k + 1), is the same line or curve
+ * one update earlier, so it is written with its boundaries moved back by one: an inclusive warmup of W updates
+ * from `a` is a warmup of W - 1 from a + (peak - a) / W, and an inclusive decay over [s, e) is a WSD decay
+ * annealing from s - 1 to e - 1.
+ */
 function lrArgs(fit: Fit, plan: Plan, B: number): Args {
   const form = fit.wsd();
   const { warmup, stable, decay, tail } = form;
   const peak = fit.peak(form);
   const T = plan.steps;
-  const W = warmup ? warmup.end - warmup.start : 0;
   const args: Args = [["--lr", floatLiteral(peak)]];
+  let Wm = 0; // Megatron's warmup, in updates
   if (warmup) {
     if (warmup.shape.shape !== "linear") {
       fit.refuseAt(`a "${warmup.shape.shape}" warmup: Megatron's is linear`, warmup);
     }
     fit.equal(endValue(warmup.shape)!, peak, "a warmup that ends off the peak", warmup);
-    fit.offset(warmup, 0);
-    args.push(["--lr-warmup-init", floatLiteral(startValue(warmup.shape))], ["--lr-warmup-samples", W * B]);
+    const W = warmup.end - warmup.start;
+    const from = startValue(warmup.shape);
+    Wm = W - warmup.offset;
+    const init = warmup.offset === 0 ? from : from + (peak - from) / W;
+    if (Wm > 0) args.push(["--lr-warmup-init", floatLiteral(init)], ["--lr-warmup-samples", Wm * B]);
   }
   if (!decay) {
-    return [...args, ["--lr-decay-style", "constant"], ["--lr-decay-samples", Math.max(T, W + 1) * B]];
+    return [...args, ["--lr-decay-style", "constant"], ["--lr-decay-samples", Math.max(T, Wm + 1) * B]];
   }
   fit.equal(startValue(decay.shape), peak, "a jump in the LR at the decay", decay);
-  fit.offset(decay, 0);
-  const D = decay.end - decay.start;
+  // An inclusive decay anneals from one update before its phase: the warmup must have ended by then.
+  if (decay.start - decay.offset < Wm) fit.offset(decay, 0);
+  const shift = decay.start - decay.offset < Wm ? 0 : decay.offset;
   if (decay.shape.shape === "inverse-sqrt") {
-    if (stable || tail || W === 0 || decay.shape.timescale !== W) {
+    if (stable || tail || Wm === 0 || decay.shape.timescale !== Wm || decay.start - shift !== Wm) {
       fit.refuseAt(
-        "an inverse-sqrt decay other than right after a warmup of `timescale` updates, to the end",
+        "an inverse-sqrt decay other than right after the warmup, with timescale = Megatron's warmup, to the end",
         decay,
       );
     }
@@ -56,8 +66,11 @@ function lrArgs(fit: Fit, plan: Plan, B: number): Args {
   const floor = endValue(decay.shape)!;
   if (tail) fit.equal(startValue(tail.shape), floor, "a floor that differs from the decay's end", tail);
   args.push(["--min-lr", floatLiteral(floor)]);
-  if (!stable && (decay.shape.shape === "linear" || decay.shape.shape === "cosine")) {
-    return [...args, ["--lr-decay-style", decay.shape.shape], ["--lr-decay-samples", decay.end * B]];
+  const decayEnd = (decay.end - shift) * B;
+  if (
+    shift === 0 && decay.start === Wm && (decay.shape.shape === "linear" || decay.shape.shape === "cosine")
+  ) {
+    return [...args, ["--lr-decay-style", decay.shape.shape], ["--lr-decay-samples", decayEnd]];
   }
   if (!(decay.shape.shape in WSD_STYLES)) {
     fit.refuseAt(
@@ -68,9 +81,9 @@ function lrArgs(fit: Fit, plan: Plan, B: number): Args {
   return [
     ...args,
     ["--lr-decay-style", "WSD"],
-    ["--lr-decay-samples", decay.end * B],
+    ["--lr-decay-samples", decayEnd],
     ["--lr-wsd-decay-style", WSD_STYLES[decay.shape.shape]],
-    ["--lr-wsd-decay-samples", D * B],
+    ["--lr-wsd-decay-samples", (decay.end - decay.start) * B],
   ];
 }
 
