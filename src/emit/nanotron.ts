@@ -2,7 +2,8 @@
  * The `nanotron` target: YAML with `optimizer` (learning_rate_scheduler), `tokens` and `data_stages`.
  * nanotron's LambdaLR (helpers.py lr_scheduler_builder) at s = k: s <= W: lr s / W (the plan's exclusive
  * warmup from 0; "constant" style when W = 0, since linear gives 0 at s = 0); lr until
- * lr_decay_starting_step; then linear, cosine or 1-sqrt over lr_decay_steps to min_decay_lr, held after.
+ * lr_decay_starting_step; then linear, cosine or 1-sqrt over lr_decay_steps to min_decay_lr, held after (an
+ * "inclusive" decay starts one update earlier).
  * Data stages start at 1-based training steps (update k is step k + 1).
  * @module
  */
@@ -44,12 +45,14 @@ export const nanotron: Target = {
         fit.refuseAt(`a "${decay.shape.shape}" decay: nanotron decays linear, cosine or 1-sqrt`, decay);
       }
       fit.equal(startValue(decay.shape), peak, "a jump in the LR at the decay", decay);
-      fit.offset(decay, 0);
+      // An inclusive decay starts one update earlier, after the warmup's last step (s = W).
+      const shift = decay.offset === 1 && decay.start - 1 >= W ? 1 : 0;
+      if (shift === 0) fit.offset(decay, 0);
       const floor = endValue(decay.shape)!;
       if (tail) fit.equal(startValue(tail.shape), floor, "a floor that differs from the decay's end", tail);
       scheduler = {
         lr_decay_style: decay.shape.shape,
-        lr_decay_starting_step: decay.start,
+        lr_decay_starting_step: decay.start - shift,
         lr_decay_steps: decay.end - decay.start,
         min_decay_lr: { float: floor },
       };

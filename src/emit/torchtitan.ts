@@ -3,7 +3,8 @@
  * continual pretraining), with the equivalent `--section.key` CLI flags in its header. torchtitan's
  * schedule (components/optimizer/lr_scheduler.py, LambdaLR of s = k): warmup (s + 1) / W, i.e. the plan's
  * "inclusive" warmup from 0; stable; decay over the last D = round(T x decay_ratio) updates with
- * p = (s - (T - D)) / D (an exclusive decay) of type linear, sqrt (1-sqrt) or cosine to min_lr_factor.
+ * p = (s - (T - D)) / D (an exclusive decay) of type linear, sqrt (1-sqrt) or cosine to min_lr_factor, where
+ * T is total_steps (default training.steps): total_steps = T - 1 makes the decay inclusive.
  * Its DatasetMixConfig is Python: one mixture goes to a sidecar; a change of mixture is refused.
  * @module
  */
@@ -32,6 +33,7 @@ function scheduler(fit: Fit, plan: Plan): { peak: number; table: TomlTable } {
   }
   let decayType = "linear";
   let minFactor = 0;
+  let total = plan.steps;
   if (decay) {
     if (!(decay.shape.shape in DECAY_TYPES)) {
       fit.refuseAt(
@@ -40,19 +42,24 @@ function scheduler(fit: Fit, plan: Plan): { peak: number; table: TomlTable } {
       );
     }
     fit.equal(startValue(decay.shape), peak, "a jump in the LR at the decay", decay);
-    fit.offset(decay, 0);
+    // An inclusive decay is torchtitan's decay in a schedule one update shorter (total_steps = T - 1),
+    // whose stable part must keep at least one update.
+    const W = warmup ? warmup.end - warmup.start : 0;
+    if (decay.offset === 1 && decay.start >= W + 1) total = plan.steps - 1;
+    else fit.offset(decay, 0);
     decayType = DECAY_TYPES[decay.shape.shape];
     minFactor = endValue(decay.shape)! / peak;
   }
   const D = decay ? decay.end - decay.start : 0;
-  const ratio = D / plan.steps;
-  if (Math.round(plan.steps * ratio) !== D) {
+  const ratio = D / total;
+  if (Math.round(total * ratio) !== D) {
     fit.refuseAt("a decay length that no decay_ratio rounds to", decay!);
   }
   return {
     peak,
     table: {
       warmup_steps: warmup ? warmup.end - warmup.start : 0,
+      total_steps: total === plan.steps ? null : total,
       decay_ratio: { float: ratio },
       decay_type: decayType,
       min_lr_factor: { float: minFactor },
