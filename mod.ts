@@ -40,6 +40,20 @@ export { type ScheduleTable, scheduleTable } from "./src/schedule/table.ts";
 export { shapeValue } from "./src/schedule/shape.ts";
 export { explainPlan } from "./src/schedule/explain.ts";
 export { plotPlan } from "./src/plot/plan_chart.ts";
+export { proxyPlan } from "./src/plan/proxy.ts";
+export {
+  type EmitOptions,
+  emitPlan,
+  type Emitted,
+  type Target,
+  TARGETS,
+  targetsFor,
+  UnsupportedFeatureError,
+} from "./src/emit/mod.ts";
+export { type RunSummary, train, type TrainOptions } from "./src/train/run.ts";
+export { createEngine } from "./src/train/gpt.ts";
+export type { Engine } from "./src/train/engine.ts";
+export { exportHf } from "./src/train/export_hf.ts";
 
 import { compileFile } from "./src/plan/compile.ts";
 import type { Diagnostic } from "./src/check/diagnostic.ts";
