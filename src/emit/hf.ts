@@ -56,11 +56,14 @@ const WSD_SHAPES: Record<string, string> = { linear: "linear", cosine: "cosine",
 function wsd(fit: Fit, form: WsdForm, peak: number): HfSchedule {
   const { warmup, stable, decay, tail } = form;
   let floor = warmup ? startValue(warmup.shape) : 0;
+  let shift = 0;
   if (decay) {
     if (!(decay.shape.shape in WSD_SHAPES)) {
       fit.refuseAt(`a "${decay.shape.shape}" decay: hf decays linear, cosine, 1-sqrt or polynomial`, decay);
     }
-    fit.offset(decay, 0);
+    // An inclusive decay is warmup_stable_decay's decay started one update earlier, out of the stable part.
+    if (decay.offset === 1 && stable) shift = 1;
+    else fit.offset(decay, 0);
     floor = endValue(decay.shape)!;
   }
   if (tail) fit.equal(startValue(tail.shape), floor, "a floor that differs from the decay's end", tail);
@@ -86,7 +89,7 @@ function wsd(fit: Fit, form: WsdForm, peak: number): HfSchedule {
     peak,
     warmup: length(warmup),
     kwargs: {
-      num_stable_steps: length(stable),
+      num_stable_steps: length(stable) - shift,
       num_decay_steps: length(decay),
       warmup_type: warmup?.shape.shape ?? "linear",
       decay_type: decay ? WSD_SHAPES[decay.shape.shape] : "linear",
