@@ -78,10 +78,8 @@ function wsd(fit: Fit, form: WsdForm, peak: number): HfSchedule {
     fit.warmupFrom(
       warmup,
       floor,
-      `a ${warmupWord(warmup)} from "${
-        startValue(warmup.shape)
-      }": hf's warmup_stable_decay warms up from its floor ` +
-        `(min_lr_ratio x peak = "${floor}") and its other schedulers from 0`,
+      `a ${warmupWord(warmup)} from "${startValue(warmup.shape)}" with a floor of "${floor}": hf's ` +
+        `warmup_stable_decay warms up from its floor, its other schedulers from 0 with no stable part`,
     );
   }
   return {
