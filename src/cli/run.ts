@@ -91,6 +91,11 @@ export const command: Command = {
     }
     const file = positionals[0] ?? (values.resume ? join(values.resume, "plan.json") : undefined);
     if (!file) throw new UsageError("Expected a recipe file (or --resume DIR)");
+    if (values.resume && !positionals[0] && values.proxy) {
+      throw new UsageError(
+        "--resume DIR without a recipe file reads DIR/plan.json, already scaled: leave out --proxy",
+      );
+    }
     if (values.resume && values.out && values.out !== values.resume) {
       throw new UsageError("--resume DIR continues the run in DIR: leave out --out");
     }
@@ -136,7 +141,12 @@ export const command: Command = {
           resume: Boolean(values.resume),
           force: values.force,
           recipePlanHash: proxyTokens ? await planHash(recipePlan) : undefined,
-          init: { dir: initDir, optimizer: values["init-optimizer"], strict: values["strict-init"] },
+          init: {
+            dir: initDir,
+            optimizer: values["init-optimizer"],
+            strict: values["strict-init"],
+            proxy: values.proxy,
+          },
           ...options,
         });
         console.log(summaryText(summary));

@@ -23,11 +23,11 @@ export interface ParentCheckpoint {
 /**
  * Loads the checkpoint `dir` (default `defaultParentDir(plan)`) that `plan.init` names and checks its
  * plan hash against `plan.init.planHash`: a mismatch is a warning, or an error with `strict`. A missing
- * parent is an error that says which command to run first.
+ * parent is an error that says which command to run first (with `--proxy proxy` for a proxy run).
  */
 export async function loadParent(
   plan: Plan,
-  options: { dir?: string; strict?: boolean } = {},
+  options: { dir?: string; strict?: boolean; proxy?: string } = {},
 ): Promise<ParentCheckpoint> {
   const init = plan.init;
   if (!init) throw new Error(`Plan "${plan.name}" has no parent checkpoint ('init' is null)`);

@@ -41,9 +41,11 @@ export interface TrainOptions {
   force?: boolean;
   /** planHash of the plan before a `--proxy` scaling (recorded in checkpoints for child recipes). */
   recipePlanHash?: string;
-  /** For a plan with `init`: the parent checkpoint directory, whether to load its AdamW state too, and
-   * whether a plan-hash mismatch is an error. */
-  init?: { dir?: string; optimizer?: boolean; strict?: boolean };
+  /**
+   * For a plan with `init`: the parent checkpoint directory, whether to load its AdamW state too, whether
+   * a plan-hash mismatch is an error, and the `--proxy` size (for the hint when the parent is missing).
+   */
+  init?: { dir?: string; optimizer?: boolean; strict?: boolean; proxy?: string };
   /** Updates between loss readbacks (default 10). */
   logEvery?: number;
   /** Updates between held-out evaluations (default: about ten per run; always at the end). */
@@ -158,11 +160,13 @@ export async function train(plan: Plan, options: TrainOptions): Promise<RunSumma
   const engine = await options.createEngine(model, { seed });
   try {
     let start = 0;
+    let recipePlanHash = options.recipePlanHash ?? hash;
     let tokens = 0;
     if (resumeFrom) {
       const checkpoint = await loadCheckpoint(resumeFrom);
       await restoreCheckpoint(engine, checkpoint);
       start = checkpoint.state.step;
+      recipePlanHash = checkpoint.state.recipePlanHash;
       tokens = checkpoint.state.tokens;
       progress.message(`Resuming "${plan.name}" from "${resumeFrom}" at step ${start}`);
     } else if (parent) {
@@ -179,7 +183,7 @@ export async function train(plan: Plan, options: TrainOptions): Promise<RunSumma
       step,
       plan: plan.name,
       planHash: hash,
-      recipePlanHash: options.recipePlanHash ?? hash,
+      recipePlanHash,
       model,
       sampler: { seed, step },
       tokens,
