@@ -137,19 +137,17 @@ export function pythonPreamble(plan: Plan, purpose: string, imports: string[]): 
 
 /** The plain-Python lookups (batch size, mixture) both Python modules define. */
 export const PYTHON_LOOKUPS = `
-
-def _row(table, step):
+def _value(table, step):
     t = min(max(int(step), 0), STEPS - 1)
     for start, end, value in table:
         if t < end:
-            return start, value
+            return value(t - start)
     raise AssertionError("the tables cover every update")
 
 
 def batch_size_at(step):
     """Sequences in the batch of update \`step\`."""
-    start, value = _row(_BATCH, step)
-    return max(1, math.floor(value(min(max(int(step), 0), STEPS - 1) - start) + 0.5))
+    return max(1, math.floor(_value(_BATCH, step) + 0.5))
 
 
 def mixture_at(step):

@@ -25,11 +25,6 @@ export const pytorch: Target = {
       pieceTable("_BATCH", plan, (p) => p.batch, "math"),
       PYTHON_LOOKUPS,
       `
-def _value(table, step):
-    start, value = _row(table, step)
-    return value(min(max(int(step), 0), STEPS - 1) - start)
-
-
 def lr_at(step):
     """The learning rate of update \`step\`."""
     return _value(_LR, step)

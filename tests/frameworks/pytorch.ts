@@ -6,7 +6,7 @@
  */
 import { pythonConstant, pythonTable } from "./python_expr.ts";
 
-/** The value the module's `_row`/`_value` lookup gives for `step` in table `name`. */
+/** The value the module's `_value` lookup gives for `step` in table `name`. */
 export function moduleValue(module: string, name: string, step: number): number {
   const steps = pythonConstant(module, "STEPS");
   const t = Math.min(Math.max(Math.trunc(step), 0), steps - 1);
