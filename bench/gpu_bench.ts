@@ -66,9 +66,9 @@ for (const n of SIZES) {
   const a = uploadBuffer(gpu.device, Float32Array.from(randomValues(n * n, 1)), "a");
   const b = uploadBuffer(gpu.device, Float32Array.from(randomValues(n * n, 2)), "b");
   const out = storageBuffer(gpu.device, n * n * 4, "out");
-  const dispatch = ops.matmul(kernels, "nn", { a, b, out, m: n, n, k: n });
+  const product = ops.matmul(kernels, "nn", { a, b, out, m: n, n, k: n });
   const seconds = await timed(async () => {
-    ops.submitDispatches(gpu.device, Array(repsFor(n)).fill(dispatch));
+    ops.submitDispatches(gpu.device, Array(repsFor(n)).fill(product).flat());
     await gpu.device.queue.onSubmittedWorkDone();
   });
   oursMatmul.set(n, gflops(n, seconds));

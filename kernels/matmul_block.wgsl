@@ -8,13 +8,22 @@
 //   nt: A stored [M, K], B stored [N, K]   (dx = dy W^T; logits = x wte^T)
 //   tn: A stored [K, M], B stored [K, N]   (dW = x^T dy; M a multiple of 4)
 // Edge blocks clamp their loads and skip their stores past M and N.
-// Dispatch: 8x8 invocations per workgroup; x over ceil(N / 64), y over ceil(M / 64).
+// Split K: with chunks > 1, invocation z sums k in [z k_chunk, (z + 1) k_chunk) into partial[z] ([M, N]
+// each) and `reduce` adds the chunks in order (and the bias) into C: a long inner dimension (the rows of a
+// batch, in dW) then streams a cache-sized slice per pass, which measured 1.8x faster on llvmpipe.
+// Dispatch: 8x8 invocations per workgroup; x over ceil(N / 64), y over ceil(M / 64), z over chunks;
+// reduce: 64 per workgroup, x * y workgroups covering M * N / 4.
 
 struct Dims {
   m: u32,
   n: u32,
   k: u32,
   has_bias: u32,
+  // Multiple of 4; chunks = ceil(k / k_chunk).
+  k_chunk: u32,
+  chunks: u32,
+  _pad0: u32,
+  _pad1: u32,
 }
 
 @group(0) @binding(0) var<uniform> dims: Dims;
@@ -22,6 +31,8 @@ struct Dims {
 @group(0) @binding(2) var<storage, read> b: array<vec4<f32>>;
 @group(0) @binding(3) var<storage, read> bias: array<vec4<f32>>;
 @group(0) @binding(4) var<storage, read_write> c: array<vec4<f32>>;
+// [chunks, M, N] partial products when chunks > 1 (else unused; the output is bound here too).
+@group(0) @binding(5) var<storage, read_write> partial: array<vec4<f32>>;
 
 // Output rows per invocation, and output columns in vec4s.
 const ROWS: u32 = 8u;
@@ -29,22 +40,47 @@ const COLS4: u32 = 2u;
 
 alias Block = array<array<vec4<f32>, COLS4>, ROWS>;
 
-// Writes the block at (row, col4 in vec4s), adding the bias, inside the output only.
-fn store(row: u32, col4: u32, acc: Block) {
+fn bias_at(col4: u32) -> vec4<f32> {
+  if (dims.has_bias != 0u) {
+    return bias[col4];
+  }
+  return vec4<f32>(0.0);
+}
+
+// Writes the block at (row, col4 in vec4s) inside the output only: with the bias into C, or into this
+// chunk's partial product.
+fn store(row: u32, col4: u32, chunk: u32, acc: Block) {
   let n4 = dims.n / 4u;
+  let offset = chunk * dims.m * n4;
   for (var j = 0u; j < COLS4; j++) {
     if (col4 + j < n4) {
-      var add = vec4<f32>(0.0);
-      if (dims.has_bias != 0u) {
-        add = bias[col4 + j];
-      }
+      let add = bias_at(col4 + j);
       for (var r = 0u; r < ROWS; r++) {
         if (row + r < dims.m) {
-          c[(row + r) * n4 + col4 + j] = acc[r][j] + add;
+          if (dims.chunks == 1u) {
+            c[(row + r) * n4 + col4 + j] = acc[r][j] + add;
+          } else {
+            partial[offset + (row + r) * n4 + col4 + j] = acc[r][j];
+          }
         }
       }
     }
   }
+}
+
+@compute @workgroup_size(64)
+fn reduce(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = gid.x + gid.y * nwg.x * 64u;
+  let n4 = dims.n / 4u;
+  let size = dims.m * n4;
+  if (i >= size) {
+    return;
+  }
+  var sum = bias_at(i % n4);
+  for (var chunk = 0u; chunk < dims.chunks; chunk++) {
+    sum += partial[chunk * size + i];
+  }
+  c[i] = sum;
 }
 
 @compute @workgroup_size(8, 8)
@@ -57,7 +93,7 @@ fn nn(@builtin(global_invocation_id) gid: vec3<u32>) {
     return;
   }
   var acc: Block;
-  for (var k = 0u; k < k4; k++) {
+  for (var k = gid.z * dims.k_chunk / 4u; k < min(k4, (gid.z + 1u) * dims.k_chunk / 4u); k++) {
     // Rows 4k..4k+3 of B, COLS4 vec4s each.
     var bv: array<array<vec4<f32>, COLS4>, 4>;
     for (var i = 0u; i < 4u; i++) {
@@ -72,7 +108,7 @@ fn nn(@builtin(global_invocation_id) gid: vec3<u32>) {
       }
     }
   }
-  store(row, col4, acc);
+  store(row, col4, gid.z, acc);
 }
 
 @compute @workgroup_size(8, 8)
@@ -84,7 +120,7 @@ fn nt(@builtin(global_invocation_id) gid: vec3<u32>) {
     return;
   }
   var acc: Block;
-  for (var k = 0u; k < k4; k++) {
+  for (var k = gid.z * dims.k_chunk / 4u; k < min(k4, (gid.z + 1u) * dims.k_chunk / 4u); k++) {
     // Columns k..k+3 of B's rows col..col + 4 COLS4 - 1 (output columns).
     var bv: array<vec4<f32>, 8>;
     for (var j = 0u; j < COLS4 * 4u; j++) {
@@ -102,7 +138,7 @@ fn nt(@builtin(global_invocation_id) gid: vec3<u32>) {
       }
     }
   }
-  store(row, col / 4u, acc);
+  store(row, col / 4u, gid.z, acc);
 }
 
 @compute @workgroup_size(8, 8)
@@ -115,7 +151,7 @@ fn tn(@builtin(global_invocation_id) gid: vec3<u32>) {
     return;
   }
   var acc: Block;
-  for (var k = 0u; k < dims.k; k++) {
+  for (var k = gid.z * dims.k_chunk; k < min(dims.k, (gid.z + 1u) * dims.k_chunk); k++) {
     // Row k of A, output rows row..row+7 (two vec4s), and of B, COLS4 vec4s.
     var av: array<vec4<f32>, 2>;
     av[0] = a[k * m4 + row / 4u];
@@ -131,5 +167,5 @@ fn tn(@builtin(global_invocation_id) gid: vec3<u32>) {
       }
     }
   }
-  store(row, col4, acc);
+  store(row, col4, gid.z, acc);
 }

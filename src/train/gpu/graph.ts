@@ -171,7 +171,7 @@ export function buildStepGraph(
         rows: m,
         width: c,
       }),
-      ops.matmul(kernels, "nn", {
+      ...ops.matmul(kernels, "nn", {
         a: a.ln1,
         b: p(`${h}.attn.c_attn.weight`),
         bias: p(`${h}.attn.c_attn.bias`),
@@ -181,7 +181,7 @@ export function buildStepGraph(
         k: c,
       }),
       ...ops.attentionForward(kernels, { ...attentionSizes, ...attentionBuffers(a) }),
-      ops.matmul(kernels, "nn", {
+      ...ops.matmul(kernels, "nn", {
         a: a.attn,
         b: p(`${h}.attn.c_proj.weight`),
         bias: p(`${h}.attn.c_proj.bias`),
@@ -200,7 +200,7 @@ export function buildStepGraph(
         rows: m,
         width: c,
       }),
-      ops.matmul(kernels, "nn", {
+      ...ops.matmul(kernels, "nn", {
         a: a.ln2,
         b: p(`${h}.mlp.c_fc.weight`),
         bias: p(`${h}.mlp.c_fc.bias`),
@@ -210,7 +210,7 @@ export function buildStepGraph(
         k: c,
       }),
       ops.geluForward(kernels, { x: a.fc, y: a.gelu, count: 4 * rc }),
-      ops.matmul(kernels, "nn", {
+      ...ops.matmul(kernels, "nn", {
         a: a.gelu,
         b: p(`${h}.mlp.c_proj.weight`),
         bias: p(`${h}.mlp.c_proj.bias`),
@@ -232,15 +232,15 @@ export function buildStepGraph(
       rows: m,
       width: c,
     }),
-    ops.matmul(kernels, "nt", { a: lnf, b: p("wte.weight"), out: logits, m, n: vocabRows, k: c }),
+    ...ops.matmul(kernels, "nt", { a: lnf, b: p("wte.weight"), out: logits, m, n: vocabRows, k: c }),
     ops.crossEntropy(kernels, { ...lossSizes, logits, targets, losses }),
   );
   const loss = ops.lossMean(kernels, { ...lossSizes, losses, result: lossResult });
 
   // Backward: `logits` now holds d(loss)/d(logits); residualGrad accumulates d(loss)/d(residual stream).
   const backward: ops.Dispatch[] = [
-    ops.matmul(kernels, "nn", { a: logits, b: p("wte.weight"), out: dScratch, m, n: c, k: vocabRows }),
-    ops.matmul(kernels, "tn", { a: logits, b: lnf, out: g("wte.weight"), m: vocabRows, n: c, k: m }),
+    ...ops.matmul(kernels, "nn", { a: logits, b: p("wte.weight"), out: dScratch, m, n: c, k: vocabRows }),
+    ...ops.matmul(kernels, "tn", { a: logits, b: lnf, out: g("wte.weight"), m: vocabRows, n: c, k: m }),
     ops.layerNormBackwardInput(kernels, {
       x: residual[layers],
       weight: p("ln_f.weight"),
@@ -265,7 +265,7 @@ export function buildStepGraph(
     const a = perLayer[l];
     backward.push(
       // MLP: residualGrad is d(loss)/d(mlp output).
-      ops.matmul(kernels, "tn", {
+      ...ops.matmul(kernels, "tn", {
         a: a.gelu,
         b: residualGrad,
         out: g(`${h}.mlp.c_proj.weight`),
@@ -274,7 +274,7 @@ export function buildStepGraph(
         k: m,
       }),
       ops.biasBackward(kernels, { dy: residualGrad, db: g(`${h}.mlp.c_proj.bias`), rows: m, cols: c }),
-      ops.matmul(kernels, "nt", {
+      ...ops.matmul(kernels, "nt", {
         a: residualGrad,
         b: p(`${h}.mlp.c_proj.weight`),
         out: dFc,
@@ -283,9 +283,23 @@ export function buildStepGraph(
         k: c,
       }),
       ops.geluBackward(kernels, { x: a.fc, grad: dFc, count: 4 * rc }),
-      ops.matmul(kernels, "tn", { a: a.ln2, b: dFc, out: g(`${h}.mlp.c_fc.weight`), m: c, n: 4 * c, k: m }),
+      ...ops.matmul(kernels, "tn", {
+        a: a.ln2,
+        b: dFc,
+        out: g(`${h}.mlp.c_fc.weight`),
+        m: c,
+        n: 4 * c,
+        k: m,
+      }),
       ops.biasBackward(kernels, { dy: dFc, db: g(`${h}.mlp.c_fc.bias`), rows: m, cols: 4 * c }),
-      ops.matmul(kernels, "nt", { a: dFc, b: p(`${h}.mlp.c_fc.weight`), out: dScratch, m, n: c, k: 4 * c }),
+      ...ops.matmul(kernels, "nt", {
+        a: dFc,
+        b: p(`${h}.mlp.c_fc.weight`),
+        out: dScratch,
+        m,
+        n: c,
+        k: 4 * c,
+      }),
       ops.layerNormBackwardInput(kernels, {
         x: a.mid,
         weight: p(`${h}.ln_2.weight`),
@@ -305,7 +319,7 @@ export function buildStepGraph(
         width: c,
       }),
       // Attention: residualGrad is now d(loss)/d(attention output).
-      ops.matmul(kernels, "tn", {
+      ...ops.matmul(kernels, "tn", {
         a: a.attn,
         b: residualGrad,
         out: g(`${h}.attn.c_proj.weight`),
@@ -314,7 +328,7 @@ export function buildStepGraph(
         k: m,
       }),
       ops.biasBackward(kernels, { dy: residualGrad, db: g(`${h}.attn.c_proj.bias`), rows: m, cols: c }),
-      ops.matmul(kernels, "nt", {
+      ...ops.matmul(kernels, "nt", {
         a: residualGrad,
         b: p(`${h}.attn.c_proj.weight`),
         out: dScratch,
@@ -323,7 +337,7 @@ export function buildStepGraph(
         k: c,
       }),
       ...ops.attentionBackward(kernels, { ...attentionSizes, ...attentionBuffers(a) }),
-      ops.matmul(kernels, "tn", {
+      ...ops.matmul(kernels, "tn", {
         a: a.ln1,
         b: dQkv,
         out: g(`${h}.attn.c_attn.weight`),
@@ -332,7 +346,7 @@ export function buildStepGraph(
         k: m,
       }),
       ops.biasBackward(kernels, { dy: dQkv, db: g(`${h}.attn.c_attn.bias`), rows: m, cols: 3 * c }),
-      ops.matmul(kernels, "nt", {
+      ...ops.matmul(kernels, "nt", {
         a: dQkv,
         b: p(`${h}.attn.c_attn.weight`),
         out: dScratch,

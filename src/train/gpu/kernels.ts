@@ -50,6 +50,7 @@ export class Kernels {
   #pipelines = new Map<string, GPUComputePipeline>();
   /** A small storage buffer bound where a kernel's optional input (a matmul bias) is absent. */
   readonly placeholder: GPUBuffer;
+  #scratch: GPUBuffer | null = null;
 
   /** Wraps loaded sources; `matmul` picks the matrix-product variant every op uses. */
   constructor(
@@ -58,6 +59,22 @@ export class Kernels {
     readonly matmul: MatmulVariant,
   ) {
     this.placeholder = device.createBuffer({ label: "placeholder", size: 16, usage: GPUBufferUsage.STORAGE });
+  }
+
+  /**
+   * A scratch storage buffer of at least `floats` floats, shared by dispatches that run one after another
+   * (split matmuls' partial products). A larger request allocates a larger buffer; earlier dispatches
+   * keep the one they were built with.
+   */
+  scratch(floats: number): GPUBuffer {
+    if (!this.#scratch || this.#scratch.size < floats * 4) {
+      this.#scratch = this.device.createBuffer({
+        label: "scratch",
+        size: floats * 4,
+        usage: GPUBufferUsage.STORAGE,
+      });
+    }
+    return this.#scratch;
   }
 
   /** Loads the sources and wraps them. */

@@ -62,26 +62,44 @@ export type MatmulKind = "nn" | "nt" | "tn";
 
 /**
  * out[m, n] = A'[m, k] B'[k, n] (+ bias[n]); A is stored [m, k] (or [k, m] for "tn"), B [k, n] (or [n, k]
- * for "nt"). m, n and k are multiples of 4 (the block variant needs it). Uses the kernels' variant.
+ * for "nt"). m, n and k are multiples of 4 (the block variant needs it). Uses the kernels' variant; the
+ * block variant splits a long k into chunks and adds a reduction dispatch.
  */
 export function matmul(
   kernels: Kernels,
   kind: MatmulKind,
   o: { a: Binding; b: Binding; bias?: Binding; out: Binding; m: number; n: number; k: number },
-): Dispatch {
+): Dispatch[] {
   const bindings = { 1: o.a, 2: o.b, 3: o.bias ?? kernels.placeholder, 4: o.out };
   const hasBias = o.bias ? 1 : 0;
   if (kernels.matmul === "block") {
-    const dims = uniformBuffer(kernels.device, [o.m, o.n, o.k, hasBias]);
-    const groups: [number, number] = [Math.ceil(o.n / 64), Math.ceil(o.m / 64)];
-    return dispatch(kernels, "matmul_block", kind, { 0: dims, ...bindings }, groups);
+    const kChunk = Math.ceil(o.k / splitK(o.m, o.n, o.k) / 4) * 4;
+    const chunks = Math.ceil(o.k / kChunk);
+    const dims = uniformBuffer(kernels.device, [o.m, o.n, o.k, hasBias, kChunk, chunks, 0, 0]);
+    const partial = chunks > 1 ? kernels.scratch(chunks * o.m * o.n) : o.out;
+    const groups: [number, number, number] = [Math.ceil(o.n / 64), Math.ceil(o.m / 64), chunks];
+    const product = dispatch(kernels, "matmul_block", kind, { 0: dims, ...bindings, 5: partial }, groups);
+    if (chunks === 1) return [product];
+    const reduceBindings = { 0: dims, 3: bindings[3], 4: o.out, 5: partial };
+    return [product, dispatch(kernels, "matmul_block", "reduce", reduceBindings, grid(o.m * o.n / 4))];
   }
   // Strides of A'[m, k] (per row, per k) and of B'[k, n] (per k, per column) in their stored layouts.
   const aStrides = kind === "tn" ? [1, o.m] : [o.k, 1];
   const bStrides = kind === "nt" ? [1, o.k] : [o.n, 1];
   const dims = uniformBuffer(kernels.device, [o.m, o.n, o.k, hasBias, ...aStrides, ...bStrides]);
   const groups: [number, number] = [Math.ceil(o.n / 64), Math.ceil(o.m / 64)];
-  return dispatch(kernels, "matmul_tiled", "main", { 0: dims, ...bindings }, groups);
+  return [dispatch(kernels, "matmul_tiled", "main", { 0: dims, ...bindings }, groups)];
+}
+
+/** Inner-dimension floats one block-matmul pass streams; longer inner dimensions are split. */
+const K_CHUNK = 256;
+/** Bytes of partial products a split matmul may use. */
+const SPLIT_BUDGET = 64 * 1024 * 1024;
+
+/** How many chunks the block matmul splits an inner dimension of k into (1: no split). */
+function splitK(m: number, n: number, k: number): number {
+  const wanted = Math.ceil(k / K_CHUNK);
+  return Math.max(1, Math.min(wanted, Math.floor(SPLIT_BUDGET / (m * n * 4))));
 }
 
 /** db[n] = sum over rows of dy[row, n]; cols is a multiple of 4. */
