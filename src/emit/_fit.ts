@@ -225,9 +225,9 @@ export class Fit {
     return this.#constant((p) => p.weightDecay, "weight decay that changes during training");
   }
 
-  /** The one batch size of the plan, or a refusal at the first phase that changes it. */
-  constantBatch(): number {
-    const batch = this.#constant((p) => p.batch, "a batch size that changes during training");
+  /** The one batch size of the plan, or a refusal (`feature`) at the first phase that changes it. */
+  constantBatch(feature = "a batch size that changes during training"): number {
+    const batch = this.#constant((p) => p.batch, feature);
     return Math.max(1, Math.floor(batch + 0.5));
   }
 

@@ -126,7 +126,11 @@ export const megatron: Target = {
   description: "Megatron-LM pretrain_gpt.py arguments (bash arrays), sample-based, blends per stage",
   emit(plan, options) {
     const fit = new Fit("megatron", plan, options.approximate ?? false);
-    const B = fit.constantBatch();
+    const B = fit.constantBatch(
+      "a batch size that changes during training: Megatron's --rampup-batch-size grows the batch in equal " +
+        "steps of consumed samples and counts the LR schedule in samples, which the plan's per-update " +
+        "batches and LRs do not follow",
+    );
     const lr = lrArgs(fit, plan, B);
     const weightDecay = weightDecayArgs(fit, plan);
     const stages = mixStages(plan);
