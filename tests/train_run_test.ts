@@ -237,3 +237,14 @@ Deno.test("run command", async (t) => {
   });
   await Deno.remove(root, { recursive: true });
 });
+
+Deno.test("a fresh run with --force replaces only what a run writes", async () => {
+  const root = await Deno.makeTempDir();
+  await Deno.writeTextFile(join(root, "notes.txt"), "keep me");
+  await Deno.mkdir(join(root, "checkpoints", "old"), { recursive: true });
+  await train(tiny, options(root, { force: true, stopAfter: 4 }));
+  assert.equal(await Deno.readTextFile(join(root, "notes.txt")), "keep me");
+  const names = (await Array.fromAsync(Deno.readDir(join(root, "checkpoints")))).map((e) => e.name);
+  assert.ok(!names.includes("old"));
+  await Deno.remove(root, { recursive: true });
+});

@@ -82,6 +82,9 @@ export interface RunSummary {
   warnings: string[];
 }
 
+/** What a run writes into its directory (and a fresh run with --force replaces). */
+const RUN_FILES = ["checkpoints", "metrics.jsonl", "plan.json", "report.md"];
+
 /** Names of the plan's checkpoints by the update count they are taken at. */
 function checkpointNames(plan: Plan): Map<number, string[]> {
   const byStep = new Map<number, string[]>();
@@ -150,7 +153,10 @@ export async function train(plan: Plan, options: TrainOptions): Promise<RunSumma
   warnings.push(...parent?.warnings ?? []);
   for (const warning of warnings) progress.message(`warning: ${warning}`);
 
-  if (!resumeFrom) await Deno.remove(out, { recursive: true }).catch(() => {});
+  if (!resumeFrom) {
+    // Only what a run writes: --out may name a directory that holds other files too.
+    for (const name of RUN_FILES) await Deno.remove(join(out, name), { recursive: true }).catch(() => {});
+  }
   await Deno.mkdir(join(out, "checkpoints"), { recursive: true });
   await writeFileAtomic(
     join(out, "plan.json"),
