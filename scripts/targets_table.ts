@@ -149,6 +149,10 @@ export const PROBES: [string, Plan][] = [
     }]),
   ],
   [
+    "cooldown branched from a checkpoint",
+    probe("branch", [{ n: 100, lr: { shape: "1-sqrt", from: PEAK, to: PEAK / 100 } }], true),
+  ],
+  [
     "rewarm from a checkpoint (continual pretraining)",
     probe("rewarm", [{ n: 10, lr: lin(1e-5, PEAK) }, stable, decayTo(cos(PEAK, 0))], true),
   ],
@@ -233,8 +237,8 @@ export function targetsTable(): string {
     "  torchtitan (whose DatasetMixConfig is Python) write the stages to a `*.data.json` sidecar; the Python",
     "  modules carry `MIXTURES` and `mixture_at(step)`; csv has one weight column per source.",
     "- Continual pretraining: megatron `--load` with `--finetune`, torchtitan `[checkpoint] initial_load_path`,",
-    "  olmo `trainer.load_path` with `load_trainer_state: false`; the others note what to load. Checkpoint",
-    "  paths are placeholders named after the parent recipe and checkpoint.",
+    "  nanotron `model.init_method.path`, olmo `trainer.load_path` with `load_trainer_state: false`; the others",
+    "  note what to load. Checkpoint paths are placeholders named after the parent recipe and checkpoint.",
     "",
   ].join("\n");
 }
