@@ -248,3 +248,37 @@ Deno.test("a fresh run with --force replaces only what a run writes", async () =
   assert.ok(!names.includes("old"));
   await Deno.remove(root, { recursive: true });
 });
+
+Deno.test("a resumed run keeps its seed; a parent with another model is refused", async (t) => {
+  const root = await Deno.makeTempDir();
+  await t.step("resume ignores the seed option and draws the interrupted run's batches", async () => {
+    const [whole, killed] = [join(root, "whole"), join(root, "killed")];
+    await train(tiny, options(whole, { seed: 5 }));
+    await train(tiny, options(killed, { seed: 5, stopAfter: 10 }));
+    await train(tiny, options(killed, { resume: true }));
+    assert.deepEqual(await metricsOf(killed), await metricsOf(whole));
+  });
+  await t.step("the parent's model must be the child's", async () => {
+    const child: Plan = {
+      ...tiny,
+      name: "wide-child",
+      model: { ...tiny.model!, width: 64 },
+      init: {
+        recipe: "tiny",
+        checkpoint: "final",
+        step: 40,
+        planHash: "",
+        lr: 0,
+        origin: tiny.phases[0].origin,
+      },
+    };
+    await assert.rejects(
+      train(
+        child,
+        options(join(root, "wide"), { init: { dir: join(root, "whole", "checkpoints", "final") } }),
+      ),
+      /holds a model .* but "wide-child" trains .*: give the recipe the parent's model/,
+    );
+  });
+  await Deno.remove(root, { recursive: true });
+});

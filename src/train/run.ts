@@ -12,6 +12,7 @@ import type { Engine, TokenBatch } from "./engine.ts";
 import {
   type CheckpointState,
   loadCheckpoint,
+  readCheckpointState,
   restoreCheckpoint,
   saveCheckpoint,
 } from "./checkpoint/checkpoint.ts";
@@ -33,7 +34,7 @@ export interface TrainOptions {
   /** The run directory: metrics.jsonl, plan.json, checkpoints/, report.md. */
   out: string;
   createEngine: EngineFactory;
-  /** Seed of the weight initialisation and of the sampler (default 1). */
+  /** Seed of the weight initialisation and of the sampler (default 1; a resumed run keeps its own). */
   seed?: number;
   /** Continue the run in `out` from its latest checkpoint instead of starting afresh. */
   resume?: boolean;
@@ -122,7 +123,6 @@ async function isRun(out: string): Promise<boolean> {
  * ```
  */
 export async function train(plan: Plan, options: TrainOptions): Promise<RunSummary> {
-  const seed = options.seed ?? 1;
   const out = options.out;
   const model = modelFor(plan);
   const hash = await planHash(plan);
@@ -134,12 +134,6 @@ export async function train(plan: Plan, options: TrainOptions): Promise<RunSumma
   const progress = options.progress ?? new Progress();
   const warnings: string[] = [];
 
-  const sources = await loadSources(plan);
-  const sampler = new Sampler(sources, plan.context, seed);
-  const evalSets = new Map(
-    sources.map((s) => [s.name, heldOutBatches(s, plan.context, table.batch[0], options.evalBatches ?? 2)]),
-  );
-
   let resumeFrom: string | null = null;
   if (options.resume) {
     resumeFrom = await latestCheckpoint(join(out, "checkpoints"), hash);
@@ -149,8 +143,24 @@ export async function train(plan: Plan, options: TrainOptions): Promise<RunSumma
         "or choose another --out (or --force to replace it)",
     );
   }
+  // A resumed run keeps its seed, so that its batches are the ones the interrupted run would have drawn.
+  const seed = resumeFrom ? (await readCheckpointState(resumeFrom)).sampler.seed : options.seed ?? 1;
   const parent = plan.init && !resumeFrom ? await loadParent(plan, options.init) : null;
+  if (parent && JSON.stringify(parent.checkpoint.state.model) !== JSON.stringify(model)) {
+    throw new Error(
+      `The parent checkpoint "${parent.dir}" holds a model '${
+        JSON.stringify(parent.checkpoint.state.model)
+      }', ` +
+        `but "${plan.name}" trains '${JSON.stringify(model)}': give the recipe the parent's model`,
+    );
+  }
   warnings.push(...parent?.warnings ?? []);
+
+  const sources = await loadSources(plan);
+  const sampler = new Sampler(sources, plan.context, seed);
+  const evalSets = new Map(
+    sources.map((s) => [s.name, heldOutBatches(s, plan.context, table.batch[0], options.evalBatches ?? 2)]),
+  );
   for (const warning of warnings) progress.message(`warning: ${warning}`);
 
   if (!resumeFrom) {
