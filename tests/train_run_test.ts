@@ -15,6 +15,8 @@ import { readMetrics } from "../src/train/metrics.ts";
 import { loadCheckpoint, readCheckpointState } from "../src/train/checkpoint/checkpoint.ts";
 import { Progress } from "../src/train/progress.ts";
 import { command } from "../src/cli/run.ts";
+import { exportHf } from "../src/train/export_hf.ts";
+import { decodeSafetensors } from "../src/train/checkpoint/safetensors.ts";
 
 const quiet = new Progress("quiet");
 const result = await compileFile("tests/testdata/train/tiny.recipe");
@@ -79,6 +81,20 @@ Deno.test("train a tiny recipe end to end", async (t) => {
     assert.deepEqual(JSON.parse(await Deno.readTextFile(join(out, "plan.json"))), tiny);
     assert.match(await Deno.readTextFile(join(out, "report.md")), /Held-out loss/);
   });
+
+  await t.step(
+    "export writes a GPT-2 config and the final weights under GPT2LMHeadModel's names",
+    async () => {
+      const dir = join(root, "hf");
+      await exportHf(join(out, "checkpoints", "final"), dir);
+      const config = JSON.parse(await Deno.readTextFile(join(dir, "config.json")));
+      assert.deepEqual([config.n_layer, config.n_embd, config.n_head, config.n_positions], [1, 32, 2, 32]);
+      const exported = decodeSafetensors(await Deno.readFile(join(dir, "model.safetensors")));
+      assert.equal(exported.metadata.format, "pt");
+      const final = await loadCheckpoint(join(out, "checkpoints", "final"));
+      assert.deepEqual(exported.tensors, final.weights.map((w) => ({ ...w, name: `transformer.${w.name}` })));
+    },
+  );
 
   await t.step("a second run into the same directory is refused unless forced", async () => {
     await assert.rejects(
