@@ -50,7 +50,7 @@ Deno.test("check --json prints machine-readable diagnostics on stdout", async ()
 Deno.test("explain, plot and schema print their results on stdout", async () => {
   const explain = await cli("explain", "recipes/wsd.recipe");
   assert.equal(explain.code, 0);
-  assert.match(explain.stdout, /^decay\s+1953\.\.2441\s+488/m);
+  assert.match(explain.stdout, /^decay\s+625\.\.781\s+156/m);
   const plot = await cli("plot", "recipes/wsd.recipe");
   assert.match(plot.stdout, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
   const schema = JSON.parse((await cli("schema")).stdout);

@@ -10,6 +10,9 @@ import { formatDiagnostics } from "../src/check/diagnostic.ts";
 import { explainPlan } from "../src/schedule/explain.ts";
 import { planJson } from "../src/plan/plan_json.ts";
 import { CODES } from "../src/check/codes.ts";
+import { emitPlan, TARGETS } from "../src/emit/mod.ts";
+import { UnsupportedFeatureError } from "../src/emit/target.ts";
+import type { Plan } from "../src/plan/schema.ts";
 import { formatTxtar, parseTxtar, type Txtar } from "./txtar.ts";
 
 /** The repository root. */
@@ -29,7 +32,30 @@ export function exampleRecipes(): string[] {
   ).sort();
 }
 
-/** The golden fixture of one example recipe: its text, diagnostics, explain table and plan JSON. */
+/**
+ * Every target's files for a plan, or its refusal, as txtar sections. csv is left out: it is the
+ * per-update table, bulk that tests/emit_*_test.ts check instead.
+ */
+function targetSections(plan: Plan): { name: string; content: string }[] {
+  return TARGETS.filter((t) => t.name !== "csv").flatMap((target) => {
+    try {
+      const emitted = emitPlan(plan, target.name);
+      const notes = emitted.notes.map((n) => `note: ${n}\n`).join("");
+      return emitted.files.map((f, i) => ({
+        name: `${target.name}: ${f.name}`,
+        content: (i === 0 && notes ? notes.replace(/^/gm, "# ").replace(/# $/, "") : "") + f.content,
+      }));
+    } catch (error) {
+      if (!(error instanceof UnsupportedFeatureError)) throw error;
+      return [{ name: `${target.name}: refused`, content: `${error.message}\n` }];
+    }
+  });
+}
+
+/**
+ * The golden fixture of one example recipe: its text, diagnostics, explain table, plan JSON, and every
+ * target's output for its first plan.
+ */
 export async function goldenFor(recipePath: string): Promise<string> {
   const result = await compileFile(recipePath, { readFile: readFromRoot });
   const files = [{ name: recipePath, content: await readFromRoot(recipePath) }];
@@ -37,6 +63,7 @@ export async function goldenFor(recipePath: string): Promise<string> {
   if (result.ok) {
     files.push({ name: "explain", content: result.plans.map(explainPlan).join("\n") });
     files.push({ name: "plan.json", content: planJson(result.plans) });
+    files.push(...targetSections(result.plans[0]));
   }
   return formatTxtar({
     comment: `Golden output of ${recipePath}. Regenerate with \`deno task fixtures\`; read the diff.`,
