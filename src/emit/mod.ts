@@ -22,6 +22,7 @@ import { pytorch } from "./pytorch.ts";
 import { deepspeed } from "./deepspeed.ts";
 import { csv } from "./csv.ts";
 
+/** The emitter types, so that callers need only this module. */
 export {
   type EmitOptions,
   type Emitted,
