@@ -95,3 +95,21 @@ Deno.test("approximate does not approximate shapes, phases, mixtures or weight d
     );
   }
 });
+
+Deno.test("a shape that holds one value (linear from x to x) counts as a constant phase", () => {
+  const base = plans.get("wsd-linear")!;
+  const plan = {
+    ...base,
+    phases: base.phases.map((p) =>
+      p.lr.shape === "constant"
+        ? { ...p, lr: { shape: "linear" as const, from: p.lr.value, to: p.lr.value } }
+        : p
+    ),
+  };
+  assert.deepEqual(targetsFor(plan), targetsFor(base));
+  const lr = scheduleTable(plan).lr;
+  for (const target of targetsFor(plan)) {
+    const trace = FRAMEWORKS[target](emitPlan(plan, target), plan.steps);
+    assert.ok(trace.every((x, k) => Math.abs(x - lr[k]) <= 1e-12 * Math.abs(lr[k])), target);
+  }
+});

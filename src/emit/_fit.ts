@@ -19,26 +19,31 @@ export interface Segment {
   index: number;
 }
 
-/** The plan's LR segments: phases in order, with adjacent equal constant LRs merged. */
+/** A shape that holds one value (e.g. linear from 1e-3 to 1e-3) as a constant; others unchanged. */
+function flattened(shape: Shape): Shape {
+  if (shape.shape === "step") {
+    return shape.values.every((v) => v === shape.values[0])
+      ? { shape: "constant", value: shape.values[0] }
+      : shape;
+  }
+  if (shape.shape === "constant" || shape.shape === "inverse-sqrt" || shape.from !== shape.to) return shape;
+  return { shape: "constant", value: shape.from };
+}
+
+/** The plan's LR segments: phases in order, flat shapes as constants, adjacent equal constant LRs merged. */
 export function lrSegments(plan: Plan): Segment[] {
   const segments: Segment[] = [];
   plan.phases.forEach((phase, index) => {
+    const shape = flattened(phase.lr);
     const last = segments.at(-1);
     if (
-      last && last.shape.shape === "constant" && phase.lr.shape === "constant" &&
-      same(last.shape.value, phase.lr.value)
+      last && last.shape.shape === "constant" && shape.shape === "constant" &&
+      same(last.shape.value, shape.value)
     ) {
       last.end = phase.end;
       return;
     }
-    segments.push({
-      start: phase.start,
-      end: phase.end,
-      shape: phase.lr,
-      offset: phase.offset,
-      phase,
-      index,
-    });
+    segments.push({ start: phase.start, end: phase.end, shape, offset: phase.offset, phase, index });
   });
   return segments;
 }
