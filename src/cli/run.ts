@@ -35,7 +35,8 @@ Options:
   --proxy TOKENS     run the same schedule shape scaled to TOKENS, e.g. 5M
   --seed N           seed of the initial weights and of the data sampler (default 1)
   --init DIR         for a recipe that starts \`from\` a parent: the parent checkpoint
-                     directory (default runs/<parent>/checkpoints/<checkpoint>)
+                     directory (default runs/<parent>/checkpoints/<checkpoint>; with
+                     --proxy, the parent's proxy run of the same size if there is one)
   --init-optimizer   also load the parent's AdamW state (default: weights only)
   --strict-init      fail, instead of warning, when the parent run followed another
                      version of the parent recipe
@@ -129,10 +130,7 @@ export const command: Command = {
       const name = `${plan.name}${suffix}`;
       const out = values.resume ??
         (values.out ? (compiled.length > 1 ? join(values.out, plan.name) : values.out) : join("runs", name));
-      const initDir = values.init ??
-        (plan.init
-          ? join("runs", `${plan.init.recipe}${suffix}`, "checkpoints", plan.init.checkpoint)
-          : undefined);
+      const initDir = values.init ?? (plan.init ? await parentDir(plan.init, suffix) : undefined);
       try {
         const summary = await train(plan, {
           out,
@@ -160,6 +158,20 @@ export const command: Command = {
     return failed ? EXIT.errors : EXIT.ok;
   },
 };
+
+/**
+ * The parent checkpoint directory of a plan with `init`: runs/<parent><suffix>/checkpoints/<name> when a
+ * proxy run of the parent exists (suffix "-proxy-5M"), else runs/<parent>/checkpoints/<name>.
+ */
+async function parentDir(init: NonNullable<Plan["init"]>, suffix: string): Promise<string> {
+  const dirs = [...new Set([suffix, ""])].map((s) =>
+    join("runs", `${init.recipe}${s}`, "checkpoints", init.checkpoint)
+  );
+  for (const dir of dirs) {
+    if (await Deno.stat(join(dir, "state.json")).then(() => true, () => false)) return dir;
+  }
+  return dirs.at(-1)!;
+}
 
 /** Errors about the user's input (data, parent runs, run directories, models), printed without a trace. */
 function isUserError(error: Error): boolean {
