@@ -74,7 +74,6 @@ for (const n of SIZES) {
   oursMatmul.set(n, gflops(n, seconds));
   [a, b, out].forEach((buffer) => buffer.destroy());
 }
-gpu.device.destroy();
 
 /** Tokens per second of our engine's training step. */
 async function oursTokensPerSecond(config: Model, batch: number, steps: number): Promise<number> {

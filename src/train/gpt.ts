@@ -109,19 +109,16 @@ export class GptEngine implements Engine {
   #inFlight: Promise<unknown>[] = [];
   /** Why the device was lost, once it is. */
   #lost: string | null = null;
-  #ownsDevice: boolean;
 
   private constructor(
     readonly config: Model,
     gpu: GpuDevice,
     kernels: Kernels,
-    ownsDevice: boolean,
     seed: number,
   ) {
     const device = gpu.device;
     this.adapter = gpu.description;
     this.#kernels = kernels;
-    this.#ownsDevice = ownsDevice;
     this.layout = paramLayout(config);
     const bytes = this.layout.total * 4;
     this.#params = uploadBuffer(device, initParams(this.layout, seed), "parameters");
@@ -161,25 +158,20 @@ export class GptEngine implements Engine {
         isFallback: /llvmpipe|swiftshader/i.test(options.device.adapterInfo?.description ?? ""),
       }
       : await requestGpu();
-    try {
-      const layout = paramLayout(config);
-      checkLimits(
-        gpu.device,
-        `Model with '${parameterCount(config)}' parameters (${config.layers} layers, width ${config.width})`,
-        layout.total * 4,
-      );
-      const kernels = await Kernels.load(gpu.device, options.matmul ?? chooseMatmul(gpu.isFallback));
-      const engine = await checkedAllocation(
-        gpu.device,
-        `the weights and optimizer state of '${parameterCount(config)}' parameters`,
-        () => new GptEngine(config, gpu, kernels, !options.device, options.seed),
-      );
-      gpu.device.lost.then((info) => engine.#lost = info.message || info.reason || "unknown reason");
-      return engine;
-    } catch (error) {
-      if (!options.device) gpu.device.destroy();
-      throw error;
-    }
+    const layout = paramLayout(config);
+    checkLimits(
+      gpu.device,
+      `Model with '${parameterCount(config)}' parameters (${config.layers} layers, width ${config.width})`,
+      layout.total * 4,
+    );
+    const kernels = await Kernels.load(gpu.device, options.matmul ?? chooseMatmul(gpu.isFallback));
+    const engine = await checkedAllocation(
+      gpu.device,
+      `the weights and optimizer state of '${parameterCount(config)}' parameters`,
+      () => new GptEngine(config, gpu, kernels, options.seed),
+    );
+    gpu.device.lost.then((info) => engine.#lost = info.message || info.reason || "unknown reason");
+    return engine;
   }
 
   /** The matmul variant in use. */
@@ -384,6 +376,10 @@ export class GptEngine implements Engine {
     await this.#device().queue.onSubmittedWorkDone();
   }
 
+  /**
+   * Frees the engine's buffers. The device itself is left to the garbage collector: with Deno 2.9,
+   * `GPUDevice.destroy()` made about one process in three abort at exit ("double free or corruption").
+   */
   destroy(): void {
     for (const graph of this.#graphs.values()) graph.destroy();
     for (
@@ -400,6 +396,5 @@ export class GptEngine implements Engine {
     ) {
       b.destroy();
     }
-    if (this.#ownsDevice) this.#device().destroy();
   }
 }

@@ -20,7 +20,7 @@ export interface GpuDevice {
  * ```ts
  * const { device, description } = await requestGpu();
  * console.log(description);
- * device.destroy();
+ * console.log(device.limits.maxStorageBufferBindingSize);
  * ```
  */
 export async function requestGpu(): Promise<GpuDevice> {

@@ -24,11 +24,15 @@ export interface KernelBench {
   run(dispatches: Dispatch | Dispatch[]): void;
   /** The first `count` floats of a buffer. */
   read(buffer: GPUBuffer, count: number): Promise<Float32Array>;
+  /** Frees the buffers made by `upload` and `zeros`. */
   destroy(): void;
 }
 
+let sharedDevice: Promise<GPUDevice> | null = null;
+
 /**
- * Requests a device and loads the kernels with a matmul variant.
+ * Loads the kernels with a matmul variant on a device shared by every bench of the process (see
+ * `releaseDevice` for why devices are not destroyed).
  *
  * @example
  * ```ts
@@ -38,21 +42,26 @@ export interface KernelBench {
  * ```
  */
 export async function kernelBench(matmul: MatmulVariant = "block"): Promise<KernelBench> {
-  const { device } = await requestGpu();
+  sharedDevice ??= requestGpu().then((gpu) => gpu.device);
+  const device = await sharedDevice;
   const kernels = await Kernels.load(device, matmul);
+  const owned: GPUBuffer[] = [];
+  const own = (buffer: GPUBuffer) => (owned.push(buffer), buffer);
   return {
     kernels,
     device,
     upload: (data) =>
-      uploadBuffer(
-        device,
-        data instanceof Uint32Array ? data : Float32Array.from(data as ArrayLike<number>),
-        "test",
+      own(
+        uploadBuffer(
+          device,
+          data instanceof Uint32Array ? data : Float32Array.from(data as ArrayLike<number>),
+          "test",
+        ),
       ),
-    zeros: (count) => storageBuffer(device, count * 4, "test"),
+    zeros: (count) => own(storageBuffer(device, count * 4, "test")),
     run: (dispatches) => submitDispatches(device, Array.isArray(dispatches) ? dispatches : [dispatches]),
     read: async (buffer, count) => (await readFloats(device, buffer)).slice(0, count),
-    destroy: () => device.destroy(),
+    destroy: () => owned.forEach((buffer) => buffer.destroy()),
   };
 }
 
