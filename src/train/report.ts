@@ -27,10 +27,14 @@ export function summaryText(summary: RunSummary): string {
     lines.push("Held-out loss (nats per byte):");
     for (const name of names) lines.push(`  ${name.padEnd(width)}  ${summary.heldOut[name].toFixed(4)}`);
   }
+  if (summary.tokensPerSecond > 0) {
+    lines.push(
+      `${Math.round(summary.tokensPerSecond)} tokens/s on ${summary.adapter}, ${
+        formatDuration(summary.seconds)
+      } wall`,
+    );
+  }
   lines.push(
-    `${Math.round(summary.tokensPerSecond)} tokens/s on ${summary.adapter}, ${
-      formatDuration(summary.seconds)
-    } wall`,
     `Written to ${summary.out} (metrics.jsonl, checkpoints/, report.md)`,
   );
   return lines.join("\n");

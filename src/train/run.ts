@@ -237,6 +237,12 @@ export async function train(plan: Plan, options: TrainOptions): Promise<RunSumma
     let mark = { time: began, tokens };
     let lastLoss: number | null = null;
     let heldOut: Record<string, number> = {};
+    if (start >= T) {
+      progress.message(
+        `Run "${plan.name}" in "${out}" is already complete (${T} updates): nothing to resume`,
+      );
+      heldOut = await evaluate();
+    }
     let diverged: RunSummary["diverged"];
     const { betas, eps, clip } = plan.optimizer;
     for (let k = start; k < end; k++) {
