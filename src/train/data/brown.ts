@@ -110,6 +110,6 @@ export async function brownDocuments(name: string): Promise<Document[] | null> {
   }
   return await Promise.all(files.map(async (file) => ({
     name: `brown/${file}`,
-    text: detokenizeBrown(await Deno.readTextFile(packagePath(file))),
+    bytes: new TextEncoder().encode(detokenizeBrown(await Deno.readTextFile(packagePath(file)))),
   })));
 }

@@ -1,10 +1,10 @@
 /**
- * A document of a data source: a name (for messages) and its text.
+ * A document of a data source: a name (for messages) and its bytes (the model reads bytes as tokens).
  * @module
  */
 
 /** One document of a source, e.g. a file or a text of a corpus. */
 export interface Document {
   name: string;
-  text: string;
+  bytes: Uint8Array;
 }

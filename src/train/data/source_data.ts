@@ -63,7 +63,24 @@ async function documentsOf(source: Source, planFile: string): Promise<Document[]
         "the directory of the recipe that declares it",
     );
   }
-  return await Promise.all(paths.map(async (path) => ({ name: path, text: await Deno.readTextFile(path) })));
+  return await Promise.all(paths.map(async (path) => ({ name: path, bytes: await Deno.readFile(path) })));
+}
+
+/** The documents' bytes in order, separated by a blank line. */
+function joinDocuments(documents: Document[]): Uint8Array {
+  const separator = new TextEncoder().encode("\n\n");
+  const total = documents.reduce((n, d) => n + d.bytes.length, 0) + separator.length * (documents.length - 1);
+  const out = new Uint8Array(Math.max(0, total));
+  let offset = 0;
+  documents.forEach((d, i) => {
+    if (i > 0) {
+      out.set(separator, offset);
+      offset += separator.length;
+    }
+    out.set(d.bytes, offset);
+    offset += d.bytes.length;
+  });
+  return out;
 }
 
 /**
@@ -79,7 +96,7 @@ async function documentsOf(source: Source, planFile: string): Promise<Document[]
  */
 export async function loadSource(source: Source, planFile: string, minHeldOut: number): Promise<SourceData> {
   const documents = await documentsOf(source, planFile);
-  const bytes = new TextEncoder().encode(documents.map((d) => d.text).join("\n\n"));
+  const bytes = joinDocuments(documents);
   const heldOut = Math.max(minHeldOut, Math.ceil(bytes.length * HELD_OUT_FRACTION));
   if (bytes.length < 2 * heldOut) {
     throw new SourceError(
