@@ -72,7 +72,6 @@ for (const n of SIZES) {
     await gpu.device.queue.onSubmittedWorkDone();
   });
   oursMatmul.set(n, gflops(n, seconds));
-  [a, b, out].forEach((buffer) => buffer.destroy());
 }
 
 /** Tokens per second of our engine's training step. */

@@ -20,56 +20,52 @@ Deno.test("gradient norm and AdamW kernels match the float64 reference", async (
     size: ops.ADAMW_SETTINGS_FIELDS * 4,
     usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
   });
-  try {
-    await t.step("gradient norm", async () => {
-      bench.run(ops.gradNorm(bench.kernels, { ...buffers, count }));
-      assertClose(await bench.read(buffers.norm, 1), [globalNorm([grads])], 1e-6, "norm");
+  await t.step("gradient norm", async () => {
+    bench.run(ops.gradNorm(bench.kernels, { ...buffers, count }));
+    assertClose(await bench.read(buffers.norm, 1), [globalNorm([grads])], 1e-6, "norm");
+  });
+  for (const clip of [0.5, 100, null]) {
+    await t.step(`update with clip ${clip}`, async () => {
+      const m = await bench.read(buffers.m, count);
+      const v = await bench.read(buffers.v, count);
+      const p = await bench.read(buffers.params, count);
+      const step = 3;
+      const update = { lr: 0.01, weightDecay: 0.1, beta1: 0.9, beta2: 0.95, eps: 1e-8, clip };
+      bench.device.queue.writeBuffer(settings, 0, ops.adamwSettings({ ...update, step, count, decayEnd }));
+      bench.run(ops.adamw(bench.kernels, { ...buffers, settings, count }));
+      // Reference: the decayed prefix and the rest as two tensors sharing one global norm.
+      const named = new Map([["decayed", Float64Array.from(p.slice(0, decayEnd))], [
+        "other",
+        Float64Array.from(p.slice(decayEnd)),
+      ]]);
+      const namedGrads = new Map([["decayed", grads.slice(0, decayEnd)], ["other", grads.slice(decayEnd)]]);
+      const moments = new Map<string, Moments>([
+        ["decayed", {
+          m: Float64Array.from(m.slice(0, decayEnd)),
+          v: Float64Array.from(v.slice(0, decayEnd)),
+        }],
+        ["other", { m: Float64Array.from(m.slice(decayEnd)), v: Float64Array.from(v.slice(decayEnd)) }],
+      ]);
+      adamwUpdate(named, namedGrads, moments, update, step, (name) => name === "decayed");
+      const joined = (a: Float64Array, b: Float64Array) => Float64Array.of(...a, ...b);
+      assertClose(
+        await bench.read(buffers.params, count),
+        joined(named.get("decayed")!, named.get("other")!),
+        1e-6,
+        "params",
+      );
+      assertClose(
+        await bench.read(buffers.m, count),
+        joined(moments.get("decayed")!.m, moments.get("other")!.m),
+        1e-6,
+        "m",
+      );
+      assertClose(
+        await bench.read(buffers.v, count),
+        joined(moments.get("decayed")!.v, moments.get("other")!.v),
+        1e-6,
+        "v",
+      );
     });
-    for (const clip of [0.5, 100, null]) {
-      await t.step(`update with clip ${clip}`, async () => {
-        const m = await bench.read(buffers.m, count);
-        const v = await bench.read(buffers.v, count);
-        const p = await bench.read(buffers.params, count);
-        const step = 3;
-        const update = { lr: 0.01, weightDecay: 0.1, beta1: 0.9, beta2: 0.95, eps: 1e-8, clip };
-        bench.device.queue.writeBuffer(settings, 0, ops.adamwSettings({ ...update, step, count, decayEnd }));
-        bench.run(ops.adamw(bench.kernels, { ...buffers, settings, count }));
-        // Reference: the decayed prefix and the rest as two tensors sharing one global norm.
-        const named = new Map([["decayed", Float64Array.from(p.slice(0, decayEnd))], [
-          "other",
-          Float64Array.from(p.slice(decayEnd)),
-        ]]);
-        const namedGrads = new Map([["decayed", grads.slice(0, decayEnd)], ["other", grads.slice(decayEnd)]]);
-        const moments = new Map<string, Moments>([
-          ["decayed", {
-            m: Float64Array.from(m.slice(0, decayEnd)),
-            v: Float64Array.from(v.slice(0, decayEnd)),
-          }],
-          ["other", { m: Float64Array.from(m.slice(decayEnd)), v: Float64Array.from(v.slice(decayEnd)) }],
-        ]);
-        adamwUpdate(named, namedGrads, moments, update, step, (name) => name === "decayed");
-        const joined = (a: Float64Array, b: Float64Array) => Float64Array.of(...a, ...b);
-        assertClose(
-          await bench.read(buffers.params, count),
-          joined(named.get("decayed")!, named.get("other")!),
-          1e-6,
-          "params",
-        );
-        assertClose(
-          await bench.read(buffers.m, count),
-          joined(moments.get("decayed")!.m, moments.get("other")!.m),
-          1e-6,
-          "m",
-        );
-        assertClose(
-          await bench.read(buffers.v, count),
-          joined(moments.get("decayed")!.v, moments.get("other")!.v),
-          1e-6,
-          "v",
-        );
-      });
-    }
-  } finally {
-    bench.destroy();
   }
 });

@@ -11,39 +11,35 @@ const SHAPES = [
 
 Deno.test("causal attention kernels match the float64 reference", async (t) => {
   const bench = await kernelBench();
-  try {
-    for (const shape of SHAPES) {
-      const rows = shape.batch * shape.seq;
-      const qkv = asFloat32(randomValues(rows * 3 * shape.width, 1));
-      const dy = asFloat32(randomValues(rows * shape.width, 2));
-      const scores = shape.batch * shape.heads * shape.seq * shape.seq;
-      const buffers = {
-        qkv: bench.upload(qkv),
-        probs: bench.upload(randomValues(scores, 3)),
-        y: bench.zeros(rows * shape.width),
-        dy: bench.upload(dy),
-        dscores: bench.upload(randomValues(scores, 4)),
-        dqkv: bench.upload(randomValues(rows * 3 * shape.width, 5)),
-      };
-      const expected = attention(qkv, shape);
-      const name = `${shape.seq} positions, ${shape.heads} heads of ${shape.width / shape.heads}`;
-      await t.step(`forward, ${name}`, async () => {
-        bench.run(ops.attentionForward(bench.kernels, { ...shape, ...buffers }));
-        assertClose(await bench.read(buffers.y, rows * shape.width), expected.y, 1e-5, "y");
-        assertClose(
-          await bench.read(buffers.probs, scores),
-          expected.probs,
-          1e-5,
-          "probs (zero above the diagonal)",
-        );
-      });
-      await t.step(`backward, ${name}`, async () => {
-        bench.run(ops.attentionBackward(bench.kernels, { ...shape, ...buffers }));
-        const dqkv = attentionBackward(qkv, dy, shape);
-        assertClose(await bench.read(buffers.dqkv, rows * 3 * shape.width), dqkv, 1e-5, "dqkv");
-      });
-    }
-  } finally {
-    bench.destroy();
+  for (const shape of SHAPES) {
+    const rows = shape.batch * shape.seq;
+    const qkv = asFloat32(randomValues(rows * 3 * shape.width, 1));
+    const dy = asFloat32(randomValues(rows * shape.width, 2));
+    const scores = shape.batch * shape.heads * shape.seq * shape.seq;
+    const buffers = {
+      qkv: bench.upload(qkv),
+      probs: bench.upload(randomValues(scores, 3)),
+      y: bench.zeros(rows * shape.width),
+      dy: bench.upload(dy),
+      dscores: bench.upload(randomValues(scores, 4)),
+      dqkv: bench.upload(randomValues(rows * 3 * shape.width, 5)),
+    };
+    const expected = attention(qkv, shape);
+    const name = `${shape.seq} positions, ${shape.heads} heads of ${shape.width / shape.heads}`;
+    await t.step(`forward, ${name}`, async () => {
+      bench.run(ops.attentionForward(bench.kernels, { ...shape, ...buffers }));
+      assertClose(await bench.read(buffers.y, rows * shape.width), expected.y, 1e-5, "y");
+      assertClose(
+        await bench.read(buffers.probs, scores),
+        expected.probs,
+        1e-5,
+        "probs (zero above the diagonal)",
+      );
+    });
+    await t.step(`backward, ${name}`, async () => {
+      bench.run(ops.attentionBackward(bench.kernels, { ...shape, ...buffers }));
+      const dqkv = attentionBackward(qkv, dy, shape);
+      assertClose(await bench.read(buffers.dqkv, rows * 3 * shape.width), dqkv, 1e-5, "dqkv");
+    });
   }
 });

@@ -10,18 +10,14 @@ Deno.test("gelu kernels match the float64 reference", async (t) => {
   x[0] = 30;
   x[1] = -30;
   const dy = asFloat32(randomValues(count, 2));
-  try {
-    await t.step("forward", async () => {
-      const y = bench.zeros(count);
-      bench.run(ops.geluForward(bench.kernels, { x: bench.upload(x), y, count }));
-      assertClose(await bench.read(y, count), gelu(x), 1e-6, "gelu");
-    });
-    await t.step("backward, in place", async () => {
-      const grad = bench.upload(dy);
-      bench.run(ops.geluBackward(bench.kernels, { x: bench.upload(x), grad, count }));
-      assertClose(await bench.read(grad, count), geluBackward(x, dy), 1e-6, "dx");
-    });
-  } finally {
-    bench.destroy();
-  }
+  await t.step("forward", async () => {
+    const y = bench.zeros(count);
+    bench.run(ops.geluForward(bench.kernels, { x: bench.upload(x), y, count }));
+    assertClose(await bench.read(y, count), gelu(x), 1e-6, "gelu");
+  });
+  await t.step("backward, in place", async () => {
+    const grad = bench.upload(dy);
+    bench.run(ops.geluBackward(bench.kernels, { x: bench.upload(x), grad, count }));
+    assertClose(await bench.read(grad, count), geluBackward(x, dy), 1e-6, "dx");
+  });
 });

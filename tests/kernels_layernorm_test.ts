@@ -21,27 +21,23 @@ Deno.test("layernorm kernels match the float64 reference", async (t) => {
     dweight: bench.zeros(width),
     dbias: bench.zeros(width),
   };
-  try {
-    const expected = layerNorm(x, weight, bias, rows, width);
-    await t.step("forward", async () => {
-      bench.run(ops.layerNormForward(bench.kernels, { ...buffers, rows, width }));
-      assertClose(await bench.read(buffers.y, rows * width), expected.y, 1e-5, "y");
-      const stats = await bench.read(buffers.stats, 2 * rows);
-      assertClose(stats.filter((_, i) => i % 2 === 0), expected.mean, 1e-5, "mean");
-      assertClose(stats.filter((_, i) => i % 2 === 1), expected.rstd, 1e-5, "rstd");
-    });
-    await t.step("backward accumulates dx and writes dweight, dbias", async () => {
-      bench.run([
-        ops.layerNormBackwardInput(bench.kernels, { ...buffers, rows, width }),
-        ops.layerNormBackwardParams(bench.kernels, { ...buffers, rows, width }),
-      ]);
-      const back = layerNormBackward(x, weight, dy, rows, width);
-      const dx = back.dx.map((v, i) => v + residualGrad[i]);
-      assertClose(await bench.read(buffers.dx, rows * width), dx, 1e-5, "dx");
-      assertClose(await bench.read(buffers.dweight, width), back.dweight, 1e-5, "dweight");
-      assertClose(await bench.read(buffers.dbias, width), back.dbias, 1e-5, "dbias");
-    });
-  } finally {
-    bench.destroy();
-  }
+  const expected = layerNorm(x, weight, bias, rows, width);
+  await t.step("forward", async () => {
+    bench.run(ops.layerNormForward(bench.kernels, { ...buffers, rows, width }));
+    assertClose(await bench.read(buffers.y, rows * width), expected.y, 1e-5, "y");
+    const stats = await bench.read(buffers.stats, 2 * rows);
+    assertClose(stats.filter((_, i) => i % 2 === 0), expected.mean, 1e-5, "mean");
+    assertClose(stats.filter((_, i) => i % 2 === 1), expected.rstd, 1e-5, "rstd");
+  });
+  await t.step("backward accumulates dx and writes dweight, dbias", async () => {
+    bench.run([
+      ops.layerNormBackwardInput(bench.kernels, { ...buffers, rows, width }),
+      ops.layerNormBackwardParams(bench.kernels, { ...buffers, rows, width }),
+    ]);
+    const back = layerNormBackward(x, weight, dy, rows, width);
+    const dx = back.dx.map((v, i) => v + residualGrad[i]);
+    assertClose(await bench.read(buffers.dx, rows * width), dx, 1e-5, "dx");
+    assertClose(await bench.read(buffers.dweight, width), back.dweight, 1e-5, "dweight");
+    assertClose(await bench.read(buffers.dbias, width), back.dbias, 1e-5, "dbias");
+  });
 });

@@ -11,31 +11,27 @@ const SHAPES = [[4, 4, 4], [12, 20, 8], [68, 132, 36], [20, 12, 604]] as const;
 for (const variant of ["block", "tiled"] as const) {
   Deno.test(`matmul (${variant}) matches the float64 reference`, async (t) => {
     const bench = await kernelBench(variant);
-    try {
-      for (const kind of ["nn", "nt", "tn"] as const) {
-        for (const [m, n, k] of SHAPES) {
-          for (const withBias of [false, true]) {
-            await t.step(`${kind} ${m}x${n}x${k}${withBias ? " + bias" : ""}`, async () => {
-              const a = asFloat32(randomValues(m * k, 1));
-              const b = asFloat32(randomValues(k * n, 2));
-              const bias = withBias ? asFloat32(randomValues(n, 3)) : undefined;
-              const out = bench.zeros(m * n);
-              bench.run(ops.matmul(bench.kernels, kind, {
-                a: bench.upload(a),
-                b: bench.upload(b),
-                bias: bias && bench.upload(bias),
-                out,
-                m,
-                n,
-                k,
-              }));
-              assertClose(await bench.read(out, m * n), matmul(kind, a, b, m, n, k, bias), 1e-5, "product");
-            });
-          }
+    for (const kind of ["nn", "nt", "tn"] as const) {
+      for (const [m, n, k] of SHAPES) {
+        for (const withBias of [false, true]) {
+          await t.step(`${kind} ${m}x${n}x${k}${withBias ? " + bias" : ""}`, async () => {
+            const a = asFloat32(randomValues(m * k, 1));
+            const b = asFloat32(randomValues(k * n, 2));
+            const bias = withBias ? asFloat32(randomValues(n, 3)) : undefined;
+            const out = bench.zeros(m * n);
+            bench.run(ops.matmul(bench.kernels, kind, {
+              a: bench.upload(a),
+              b: bench.upload(b),
+              bias: bias && bench.upload(bias),
+              out,
+              m,
+              n,
+              k,
+            }));
+            assertClose(await bench.read(out, m * n), matmul(kind, a, b, m, n, k, bias), 1e-5, "product");
+          });
         }
       }
-    } finally {
-      bench.destroy();
     }
   });
 }
@@ -47,15 +43,11 @@ Deno.test("matmul variant follows the adapter", () => {
 
 Deno.test("bias backward sums the rows of each column", async () => {
   const bench = await kernelBench();
-  try {
-    const [rows, cols] = [37, 24];
-    const dy = asFloat32(randomValues(rows * cols, 4));
-    const db = bench.zeros(cols);
-    bench.run(ops.biasBackward(bench.kernels, { dy: bench.upload(dy), db, rows, cols }));
-    const expected = new Float64Array(cols);
-    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) expected[c] += dy[r * cols + c];
-    assertClose(await bench.read(db, cols), expected, 1e-5, "bias gradient");
-  } finally {
-    bench.destroy();
-  }
+  const [rows, cols] = [37, 24];
+  const dy = asFloat32(randomValues(rows * cols, 4));
+  const db = bench.zeros(cols);
+  bench.run(ops.biasBackward(bench.kernels, { dy: bench.upload(dy), db, rows, cols }));
+  const expected = new Float64Array(cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) expected[c] += dy[r * cols + c];
+  assertClose(await bench.read(db, cols), expected, 1e-5, "bias gradient");
 });

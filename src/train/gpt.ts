@@ -170,7 +170,9 @@ export class GptEngine implements Engine {
       `the weights and optimizer state of '${parameterCount(config)}' parameters`,
       () => new GptEngine(config, gpu, kernels, options.seed),
     );
-    gpu.device.lost.then((info) => engine.#lost = info.message || info.reason || "unknown reason");
+    gpu.device.lost.then((info) =>
+      engine.#lost = `the WebGPU device was lost ('${info.message || info.reason}')`
+    );
     return engine;
   }
 
@@ -231,11 +233,7 @@ export class GptEngine implements Engine {
             batch.context,
           ),
       );
-      if (this.#graphs.size >= MAX_GRAPHS) {
-        const [oldest, old] = this.#graphs.entries().next().value!;
-        old.destroy();
-        this.#graphs.delete(oldest);
-      }
+      if (this.#graphs.size >= MAX_GRAPHS) this.#graphs.delete(this.#graphs.keys().next().value!);
     }
     this.#graphs.set(key, graph);
     const data = batchData(graph, batch.tokens, this.layout.vocabRows);
@@ -273,7 +271,6 @@ export class GptEngine implements Engine {
     }
     await staging.mapAsync(GPUMapMode.READ);
     const values = new Float32Array(staging.getMappedRange().slice(0));
-    staging.destroy();
     this.#inFlight = [];
     return values;
   }
@@ -377,24 +374,12 @@ export class GptEngine implements Engine {
   }
 
   /**
-   * Frees the engine's buffers. The device itself is left to the garbage collector: with Deno 2.9,
-   * `GPUDevice.destroy()` made about one process in three abort at exit ("double free or corruption").
+   * Releases the engine; its buffers are freed when it is garbage-collected. (With Deno 2.9, explicit
+   * `GPUBuffer.destroy()` and `GPUDevice.destroy()` calls made about one test process in five abort at
+   * exit with "double free or corruption".) The device is the process's shared one (`requestGpu`).
    */
   destroy(): void {
-    for (const graph of this.#graphs.values()) graph.destroy();
-    for (
-      const b of [
-        this.#params,
-        this.#grads,
-        this.#m,
-        this.#v,
-        this.#partials,
-        this.#loss,
-        this.#norm,
-        this.#settings,
-      ]
-    ) {
-      b.destroy();
-    }
+    this.#graphs.clear();
+    this.#lost = "the engine was destroyed";
   }
 }

@@ -68,7 +68,6 @@ export async function readBuffer(
   device.queue.submit([encoder.finish()]);
   await staging.mapAsync(GPUMapMode.READ);
   const copy = staging.getMappedRange().slice(0);
-  staging.destroy();
   return copy;
 }
 

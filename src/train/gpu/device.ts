@@ -12,18 +12,29 @@ export interface GpuDevice {
   isFallback: boolean;
 }
 
+let shared: Promise<GpuDevice> | null = null;
+
 /**
- * Requests the default adapter and a device with its maximum storage-buffer limits.
+ * The process's device: the default adapter's, with its maximum storage-buffer limits, requested once
+ * and shared by every engine (Deno 2.9 sometimes aborted at exit, "double free or corruption", in
+ * processes that had created and destroyed several devices; so devices are shared and never destroyed).
  * Throws a clear error when WebGPU or an adapter is missing.
  *
  * @example
  * ```ts
  * const { device, description } = await requestGpu();
- * console.log(description);
- * console.log(device.limits.maxStorageBufferBindingSize);
+ * console.log(description, device.limits.maxStorageBufferBindingSize);
  * ```
  */
-export async function requestGpu(): Promise<GpuDevice> {
+export function requestGpu(): Promise<GpuDevice> {
+  shared ??= openGpu().catch((error) => {
+    shared = null;
+    throw error;
+  });
+  return shared;
+}
+
+async function openGpu(): Promise<GpuDevice> {
   if (typeof navigator === "undefined" || !("gpu" in navigator)) {
     throw new Error("WebGPU is not available in this runtime: the trainer needs navigator.gpu (Deno >= 2)");
   }

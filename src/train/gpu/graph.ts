@@ -26,7 +26,6 @@ export interface StepGraph {
   loss: ops.Dispatch;
   /** Every parameter gradient, overwritten (nothing accumulates across steps). */
   backward: ops.Dispatch[];
-  destroy(): void;
 }
 
 /** Where the sections of the batch buffer start, in u32s (256-byte aligned). */
@@ -86,12 +85,7 @@ export function buildStepGraph(
   const rows = batch * seq;
   const paddedRows = Math.ceil(rows / 4) * 4;
   const vocabRows = layout.vocabRows;
-  const owned: GPUBuffer[] = [];
-  const buffer = (floats: number, label: string) => {
-    const b = storageBuffer(device, floats * 4, label);
-    owned.push(b);
-    return b;
-  };
+  const buffer = (floats: number, label: string) => storageBuffer(device, floats * 4, label);
   const slots = new Map(layout.slots.map((s) => [s.name, s]));
   const view = (target: GPUBuffer, name: string): Binding => {
     const slot = slots.get(name) as ParamSlot;
@@ -393,6 +387,5 @@ export function buildStepGraph(
     forward,
     loss,
     backward,
-    destroy: () => owned.forEach((b) => b.destroy()),
   };
 }

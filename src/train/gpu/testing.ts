@@ -24,44 +24,34 @@ export interface KernelBench {
   run(dispatches: Dispatch | Dispatch[]): void;
   /** The first `count` floats of a buffer. */
   read(buffer: GPUBuffer, count: number): Promise<Float32Array>;
-  /** Frees the buffers made by `upload` and `zeros`. */
-  destroy(): void;
 }
 
-let sharedDevice: Promise<GPUDevice> | null = null;
-
 /**
- * Loads the kernels with a matmul variant on a device shared by every bench of the process (see
- * `releaseDevice` for why devices are not destroyed).
+ * Loads the kernels with a matmul variant on the process's device (`requestGpu`). Buffers are left to the
+ * garbage collector (see `GptEngine.destroy`).
  *
  * @example
  * ```ts
  * const bench = await kernelBench("block");
  * const x = bench.upload([1, 2, 3, 4]);
- * bench.destroy();
+ * console.log(await bench.read(x, 4));
  * ```
  */
 export async function kernelBench(matmul: MatmulVariant = "block"): Promise<KernelBench> {
-  sharedDevice ??= requestGpu().then((gpu) => gpu.device);
-  const device = await sharedDevice;
+  const { device } = await requestGpu();
   const kernels = await Kernels.load(device, matmul);
-  const owned: GPUBuffer[] = [];
-  const own = (buffer: GPUBuffer) => (owned.push(buffer), buffer);
   return {
     kernels,
     device,
     upload: (data) =>
-      own(
-        uploadBuffer(
-          device,
-          data instanceof Uint32Array ? data : Float32Array.from(data as ArrayLike<number>),
-          "test",
-        ),
+      uploadBuffer(
+        device,
+        data instanceof Uint32Array ? data : Float32Array.from(data as ArrayLike<number>),
+        "test",
       ),
-    zeros: (count) => own(storageBuffer(device, count * 4, "test")),
+    zeros: (count) => storageBuffer(device, count * 4, "test"),
     run: (dispatches) => submitDispatches(device, Array.isArray(dispatches) ? dispatches : [dispatches]),
     read: async (buffer, count) => (await readFloats(device, buffer)).slice(0, count),
-    destroy: () => owned.forEach((buffer) => buffer.destroy()),
   };
 }
 
