@@ -99,6 +99,11 @@ Deno.test("models the kernels or the adapter cannot hold are rejected before tra
       /width '16' is not a multiple/,
     );
   });
+  await t.step("a destroyed engine rejects work", async () => {
+    const engine = await createEngine(CONFIG, { seed: 1 });
+    engine.destroy();
+    await assert.rejects(engine.evaluate(BATCHES[0]), /engine was destroyed/);
+  });
   await t.step("buffer limits", async () => {
     const huge = { ...CONFIG, layers: 1, width: 8192, heads: 64 };
     await assert.rejects(
