@@ -179,6 +179,14 @@ export class Fit {
     return peak;
   }
 
+  /** Requires a linear warmup that ends on the peak, the only warmup `framework` (e.g. "Megatron") has. */
+  linearWarmupToPeak(warmup: Segment, peak: number, framework: string): void {
+    if (warmup.shape.shape !== "linear") {
+      this.refuseAt(`a "${warmup.shape.shape}" warmup: ${framework}'s is linear`, warmup);
+    }
+    this.equal(endValue(warmup.shape)!, peak, "a warmup that ends off the peak", warmup);
+  }
+
   /** Requires a warmup to start from 0 (a rewarm from the parent's LR does not). */
   fromZero(warmup: Segment): void {
     this.warmupFrom(

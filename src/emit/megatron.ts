@@ -34,10 +34,7 @@ function lrArgs(fit: Fit, plan: Plan, B: number): Args {
   const args: Args = [["--lr", floatLiteral(peak)]];
   let Wm = 0; // Megatron's warmup, in updates
   if (warmup) {
-    if (warmup.shape.shape !== "linear") {
-      fit.refuseAt(`a "${warmup.shape.shape}" warmup: Megatron's is linear`, warmup);
-    }
-    fit.equal(endValue(warmup.shape)!, peak, "a warmup that ends off the peak", warmup);
+    fit.linearWarmupToPeak(warmup, peak, "Megatron");
     const W = warmup.end - warmup.start;
     const from = startValue(warmup.shape);
     Wm = W - warmup.offset;

@@ -27,11 +27,8 @@ export const nanotron: Target = {
     const peak = fit.peak(form);
     const W = warmup ? warmup.end - warmup.start : 0;
     if (warmup) {
-      if (warmup.shape.shape !== "linear") {
-        fit.refuseAt(`a "${warmup.shape.shape}" warmup: nanotron's is linear`, warmup);
-      }
+      fit.linearWarmupToPeak(warmup, peak, "nanotron");
       fit.fromZero(warmup);
-      fit.equal(endValue(warmup.shape)!, peak, "a warmup that ends off the peak", warmup);
       fit.offset(warmup, 0);
     }
     let scheduler: Record<string, YamlValue>;

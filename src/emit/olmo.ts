@@ -24,10 +24,7 @@ function scheduler(fit: Fit): { peak: number; config: Record<string, unknown> } 
   const W = warmup ? warmup.end - warmup.start : 0;
   let warmupMin = 0;
   if (warmup) {
-    if (warmup.shape.shape !== "linear") {
-      fit.refuseAt(`a "${warmup.shape.shape}" warmup: OLMo-core's is linear`, warmup);
-    }
-    fit.equal(endValue(warmup.shape)!, peak, "a warmup that ends off the peak", warmup);
+    fit.linearWarmupToPeak(warmup, peak, "OLMo-core");
     fit.offset(warmup, 1);
     warmupMin = startValue(warmup.shape);
   }

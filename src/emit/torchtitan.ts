@@ -24,11 +24,8 @@ function scheduler(fit: Fit, plan: Plan): { peak: number; table: TomlTable } {
   const peak = fit.peak(form);
   if (tail) fit.refuseAt("a floor held after the decay: torchtitan decays until the last update", tail);
   if (warmup) {
-    if (warmup.shape.shape !== "linear") {
-      fit.refuseAt(`a "${warmup.shape.shape}" warmup: torchtitan's is linear`, warmup);
-    }
+    fit.linearWarmupToPeak(warmup, peak, "torchtitan");
     fit.fromZero(warmup);
-    fit.equal(endValue(warmup.shape)!, peak, "a warmup that ends off the peak", warmup);
     fit.offset(warmup, 1);
   }
   let decayType = "linear";

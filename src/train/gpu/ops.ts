@@ -3,6 +3,7 @@
  * `Dispatch` that can be recorded into any compute pass. Sizes are fixed when the dispatch is built.
  * @module
  */
+import type { UpdateSettings } from "../engine.ts";
 import { type Binding, uniformBuffer } from "./buffers.ts";
 import type { KernelFile, Kernels } from "./kernels.ts";
 
@@ -356,17 +357,7 @@ export const ADAMW_SETTINGS_FIELDS = 12;
 
 /** The AdamW settings uniform's contents for one update. */
 export function adamwSettings(
-  o: {
-    lr: number;
-    weightDecay: number;
-    beta1: number;
-    beta2: number;
-    eps: number;
-    clip: number | null;
-    step: number;
-    count: number;
-    decayEnd: number;
-  },
+  o: UpdateSettings & { step: number; count: number; decayEnd: number },
 ): ArrayBuffer {
   const data = new ArrayBuffer(4 * ADAMW_SETTINGS_FIELDS);
   const floats = new Float32Array(data);
