@@ -24,3 +24,13 @@ export class UsageError extends Error {
     this.name = "UsageError";
   }
 }
+
+/**
+ * Errors about the user's input that a command prints as one line, without a stack trace, exiting 1: the
+ * library's deliberate messages (plain `Error`s), and files that are missing, unreadable or not JSON.
+ * Anything else (a TypeError, a RangeError) is a bug and keeps its trace.
+ */
+export function isInputError(error: unknown): error is Error {
+  return error instanceof Error && (error.constructor === Error || error instanceof Deno.errors.NotFound ||
+    error instanceof Deno.errors.PermissionDenied || error instanceof SyntaxError);
+}

@@ -2,7 +2,7 @@
  * The `recipe` command line: one entry point, one file per subcommand. deno.json tasks call it.
  * @module
  */
-import { type Command, EXIT, UsageError } from "./command.ts";
+import { type Command, EXIT, isInputError, UsageError } from "./command.ts";
 import { didYouMean } from "../check/suggest.ts";
 
 /** A subcommand, loaded only when it runs (so `check` never loads the emitters or the trainer). */
@@ -83,8 +83,8 @@ export async function main(args: string[]): Promise<number> {
       console.error(`error: ${error.message}\n\nRun \`deno task ${command.name} --help\` for usage.`);
       return EXIT.usage;
     }
-    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.PermissionDenied) {
-      console.error(`error: ${(error as Error).message}`);
+    if (isInputError(error)) {
+      console.error(`error: ${error.message}`);
       return EXIT.errors;
     }
     throw error;

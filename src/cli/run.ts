@@ -3,7 +3,7 @@
  * @module
  */
 import { join } from "node:path";
-import { type Command, EXIT, UsageError } from "./command.ts";
+import { type Command, EXIT, isInputError, UsageError } from "./command.ts";
 import { parseCommandArgs } from "./args.ts";
 import { compileForCommand } from "./compile_recipe.ts";
 import type { Plan } from "../plan/schema.ts";
@@ -91,6 +91,9 @@ export const command: Command = {
       );
     }
     const file = positionals[0] ?? (values.resume ? join(values.resume, "plan.json") : undefined);
+    if (values.resume && !await Deno.stat(join(values.resume, "plan.json")).then(() => true, () => false)) {
+      throw new UsageError(`There is no run to resume in "${values.resume}" (no plan.json there)`);
+    }
     if (!file) throw new UsageError("Expected a recipe file (or --resume DIR)");
     if (values.resume && !positionals[0] && values.proxy) {
       throw new UsageError(
@@ -150,7 +153,7 @@ export const command: Command = {
         console.log(summaryText(summary));
         if (summary.diverged) failed = true;
       } catch (error) {
-        if (!(error instanceof SourceError) && !(error instanceof Error && isUserError(error))) throw error;
+        if (!(error instanceof SourceError) && !isInputError(error)) throw error;
         console.error(`error: ${(error as Error).message}`);
         failed = true;
       }
@@ -171,9 +174,4 @@ async function parentDir(init: NonNullable<Plan["init"]>, suffix: string): Promi
     if (await Deno.stat(join(dir, "state.json")).then(() => true, () => false)) return dir;
   }
   return dirs.at(-1)!;
-}
-
-/** Errors about the user's input (data, parent runs, run directories, models), printed without a trace. */
-function isUserError(error: Error): boolean {
-  return error.constructor === Error;
 }

@@ -14,7 +14,15 @@ import { Plan } from "../plan/schema.ts";
  * ```
  */
 export async function readPlanFile(path: string): Promise<Plan[]> {
-  const value = JSON.parse(await Deno.readTextFile(path));
+  let value: unknown;
+  try {
+    value = JSON.parse(await Deno.readTextFile(path));
+  } catch (error) {
+    const reason = error instanceof Deno.errors.NotFound
+      ? "does not exist"
+      : `cannot be read as JSON (${(error as Error).message})`;
+    throw new Error(`Plan file "${path}" ${reason}`);
+  }
   const result = Plan.array().safeParse(Array.isArray(value) ? value : [value]);
   if (!result.success) {
     const issue = result.error.issues[0];

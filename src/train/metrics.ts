@@ -3,6 +3,7 @@
  * evaluation steps.
  * @module
  */
+import { writeFileAtomic } from "./checkpoint/atomic_write.ts";
 
 /** One line of metrics.jsonl. */
 export interface MetricsRecord {
@@ -41,13 +42,10 @@ export class MetricsWriter {
   static async open(path: string, keepBefore?: number): Promise<MetricsWriter> {
     let kept = "";
     if (keepBefore !== undefined) {
-      const text = await Deno.readTextFile(path).catch(() => "");
-      kept = text.split("\n").filter((line) => line && JSON.parse(line).step < keepBefore).map((l) =>
-        l + "\n"
-      )
-        .join("");
+      const records = await readMetrics(path).catch(() => []);
+      kept = records.filter((r) => r.step < keepBefore).map((r) => JSON.stringify(r) + "\n").join("");
     }
-    await Deno.writeTextFile(path, kept);
+    await writeFileAtomic(path, new TextEncoder().encode(kept));
     return new MetricsWriter(await Deno.open(path, { append: true }));
   }
 
@@ -61,8 +59,14 @@ export class MetricsWriter {
   }
 }
 
-/** Reads a metrics.jsonl file. */
+/** Reads a metrics.jsonl file, skipping a line a kill tore in the middle of writing. */
 export async function readMetrics(path: string): Promise<MetricsRecord[]> {
   const text = await Deno.readTextFile(path);
-  return text.split("\n").filter(Boolean).map((line) => JSON.parse(line));
+  return text.split("\n").filter(Boolean).flatMap((line) => {
+    try {
+      return [JSON.parse(line)];
+    } catch {
+      return [];
+    }
+  });
 }

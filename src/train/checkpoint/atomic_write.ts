@@ -1,12 +1,23 @@
 /**
  * Writing files and directories atomically: into a temporary name in the same directory, then renamed, so
  * that a reader (or a resumed run after a kill) sees either the old content or the new, never a torn one.
+ * Replacing a directory takes two renames; a kill between them leaves the old and the new directory under
+ * hidden temporary names, which `temporaryCopies` finds so that a resume can still use them.
  * @module
  */
 import { basename, dirname, join } from "node:path";
 
 function temporaryName(path: string): string {
   return join(dirname(path), `.${basename(path)}.tmp-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`);
+}
+
+/** The hidden temporary copies of `path` that an interrupted write left beside it. */
+export async function temporaryCopies(path: string): Promise<string[]> {
+  const prefix = `.${basename(path)}.tmp-`;
+  const entries = await Array.fromAsync(Deno.readDir(dirname(path))).catch(() => []);
+  return entries.filter((e) => e.isDirectory && e.name.startsWith(prefix)).map((e) =>
+    join(dirname(path), e.name)
+  );
 }
 
 /**
@@ -48,6 +59,10 @@ export async function writeDirectoryAtomic(path: string, files: Record<string, U
     const existed = await Deno.rename(path, previous).then(() => true, () => false);
     await Deno.rename(temporary, path);
     if (existed) await Deno.remove(previous, { recursive: true });
+    // Copies an earlier, interrupted swap left behind are stale now.
+    for (const stale of await temporaryCopies(path)) {
+      await Deno.remove(stale, { recursive: true }).catch(() => {});
+    }
   } catch (error) {
     await Deno.remove(temporary, { recursive: true }).catch(() => {});
     throw error;
