@@ -187,7 +187,7 @@ export class GptEngine implements Engine {
 
   async #graphFor(batch: TokenBatch): Promise<StepGraph> {
     if (this.#lost !== null) {
-      throw new Error(`The WebGPU device was lost ('${this.#lost}'): create a new engine`);
+      throw new Error(`This engine cannot run: ${this.#lost}; create a new engine`);
     }
     const { context, vocab } = this.config;
     if (!Number.isInteger(batch.batch) || batch.batch < 1) {

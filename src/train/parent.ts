@@ -55,5 +55,11 @@ export async function loadParent(
     if (options.strict) throw new Error(message);
     warnings.push(message);
   }
+  if (!checkpoint.state.names.includes(init.checkpoint)) {
+    const message = `The parent checkpoint "${dir}" is "${checkpoint.state.names.join('", "')}" ` +
+      `(step ${checkpoint.state.step}), not "${init.checkpoint}" as the recipe says (step ${init.step})`;
+    if (options.strict) throw new Error(message);
+    warnings.push(message);
+  }
   return { dir, checkpoint, warnings };
 }

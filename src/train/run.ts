@@ -163,6 +163,8 @@ export async function train(plan: Plan, options: TrainOptions): Promise<RunSumma
   );
   for (const warning of warnings) progress.message(`warning: ${warning}`);
 
+  // The engine checks the model against the adapter's limits: do that before replacing an old run.
+  const engine = await options.createEngine(model, { seed });
   if (!resumeFrom) {
     // Only what a run writes: --out may name a directory that holds other files too.
     for (const name of RUN_FILES) await Deno.remove(join(out, name), { recursive: true }).catch(() => {});
@@ -173,7 +175,6 @@ export async function train(plan: Plan, options: TrainOptions): Promise<RunSumma
     new TextEncoder().encode(JSON.stringify(plan, null, 2) + "\n"),
   );
 
-  const engine = await options.createEngine(model, { seed });
   try {
     let start = 0;
     let recipePlanHash = options.recipePlanHash ?? hash;
