@@ -236,7 +236,7 @@ export function targetsTable(): string {
     "  writes `data_stages`; olmo writes a SourceMixtureDatasetConfig (one mixture per run). hf, deepspeed and",
     "  torchtitan (whose DatasetMixConfig is Python) write the stages to a `*.data.json` sidecar; the Python",
     "  modules carry `MIXTURES` and `mixture_at(step)`; csv has one weight column per source.",
-    "- Continual pretraining: megatron `--load` with `--finetune`, torchtitan `[checkpoint] initial_load_path`,",
+    "- Continual pretraining: megatron `--pretrained-checkpoint` (with `--load`/`--save` on the run's own directory, so relaunches continue), torchtitan `[checkpoint] initial_load_path`,",
     "  nanotron `model.init_method.path`, olmo `trainer.load_path` with `load_trainer_state: false`; the others",
     "  note what to load. Checkpoint paths are placeholders named after the parent recipe and checkpoint.",
     "",

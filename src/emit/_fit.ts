@@ -5,6 +5,7 @@
  */
 import type { Origin, Phase, Plan, Shape } from "../plan/schema.ts";
 import { scheduleTable } from "../schedule/table.ts";
+import { shapeEndValue, shapeValue } from "../schedule/shape.ts";
 import { UnsupportedFeatureError } from "./target.ts";
 
 /** A run of updates with one LR shape: one phase, or adjacent phases holding the same constant LR. */
@@ -227,7 +228,7 @@ export class Fit {
       }),
     }).lr;
     const wanted = scheduleTable(this.plan).lr;
-    const peak = Math.max(...wanted) || 1;
+    const peak = wanted.reduce((a, b) => Math.max(a, b), 0) || 1; // no spread: plans have millions of updates
     let worst = 0;
     for (let k = 0; k < wanted.length; k++) worst = Math.max(worst, Math.abs(actual[k] - wanted[k]) / peak);
     return worst;
@@ -244,12 +245,21 @@ export class Fit {
     return Math.max(1, Math.floor(batch + 0.5));
   }
 
+  /** The value a setting keeps over the whole plan; a shape that does not move (`linear 0.1 -> 0.1`) counts. */
   #constant(pick: (phase: Phase) => Shape, feature: string): number {
-    const first = pick(this.plan.phases[0]);
-    const value = first.shape === "constant" ? first.value : NaN;
+    const ends = (phase: Phase) => {
+      const shape = pick(phase);
+      const n = phase.end - phase.start;
+      return shape.shape === "constant"
+        ? [shape.value, shape.value]
+        : [shapeValue(shape, 0, n, 0), shapeEndValue(shape, n)];
+    };
+    const value = ends(this.plan.phases[0])[0];
     for (const phase of this.plan.phases) {
       const shape = pick(phase);
-      if (shape.shape !== "constant" || !same(shape.value, value)) this.refuseAt(feature, { phase });
+      const flat = shape.shape === "constant" ||
+        (!["step", "inverse-sqrt"].includes(shape.shape) && ends(phase).every((v) => same(v, value)));
+      if (!flat || !same(ends(phase)[0], value)) this.refuseAt(feature, { phase });
     }
     return value;
   }

@@ -40,8 +40,8 @@ export function quoted(text: string): string {
     UNPRINTABLE,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
-  if (/\\ud[89a-f][0-9a-f]{2}/i.test(json)) {
-    throw new RangeError(`Name ${json} has an unpaired surrogate, which configs cannot hold`);
+  if (!text.isWellFormed()) {
+    throw new RangeError(`Text ${json} has an unpaired surrogate, which configs cannot hold`);
   }
   return json;
 }

@@ -139,8 +139,8 @@ function panelSvg(panel: Panel, top: number): string {
       points: downsample(panel.logY ? s.points.filter((p) => p[1] > 0) : s.points),
     }));
     const ys = lines.flatMap((s) => s.points.map((p) => p[1])).filter(Number.isFinite);
-    let lo = ys.length ? Math.min(...ys) : 0;
-    let hi = ys.length ? Math.max(...ys) : 1;
+    let lo = ys.length ? ys.reduce((a, b) => Math.min(a, b)) : 0;
+    let hi = ys.length ? ys.reduce((a, b) => Math.max(a, b)) : 1;
     if (panel.logY) {
       const [a, b] = [Math.log10(lo), Math.log10(hi)];
       const span = b - a || 1;
