@@ -9,25 +9,24 @@ import { compileForCommand } from "./compile_recipe.ts";
 import { planJson } from "../plan/plan_json.ts";
 import { emitPlan, TARGETS } from "../emit/mod.ts";
 import { type Emitted, UnsupportedFeatureError } from "../emit/target.ts";
-import { diagnostic, formatDiagnostics } from "../check/diagnostic.ts";
+import { formatDiagnostics } from "../check/diagnostic.ts";
 import { SourceText } from "../check/source_text.ts";
 
 async function refusal(error: UnsupportedFeatureError): Promise<string> {
   if (!error.origin) return `error[R0024]: ${error.message}\n`;
-  const text = await Deno.readTextFile(error.origin.file).catch(() => "");
-  const source = new SourceText(error.origin.file, text);
-  const lines = text.split("\n").slice(0, error.origin.line - 1);
-  const offset = lines.reduce((n, l) => n + l.length + 1, 0) + error.origin.column - 1;
-  const targets = error.alternatives.join(", ");
-  return formatDiagnostics([
-    diagnostic(
-      "R0024",
-      source,
-      { start: offset, end: offset + 1 },
-      `Target "${error.target}" cannot express ${error.feature}`,
-      `targets that can: ${targets}`,
-    ),
-  ]);
+  const { file, line, column } = error.origin;
+  const text = await Deno.readTextFile(file).catch(() => "");
+  return formatDiagnostics([{
+    code: "R0024",
+    severity: "error",
+    message: `Target "${error.target}" cannot express ${error.feature}`,
+    hint: `targets that can: ${error.alternatives.join(", ")}`,
+    file,
+    line,
+    column,
+    endColumn: column + 1,
+    lineText: new SourceText(file, text).lineText(line),
+  }]);
 }
 
 async function writeFiles(dir: string, files: { name: string; content: string }[]): Promise<void> {
