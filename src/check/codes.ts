@@ -142,6 +142,12 @@ export const CODES = {
     description:
       "An emitter refused: the target trainer has no way to do exactly what the plan says (a shape, a phase sequence, a mixture change). The message names the feature and the targets that can; `pytorch` and `csv` always can, and `--approximate` allows a documented approximation where the target has one.",
   },
+  R0025: {
+    severity: "error",
+    title: "Name cannot be a file name",
+    description:
+      'A recipe or checkpoint name becomes a directory or file name (the run directory, a checkpoint directory, emitted files), so it cannot be empty, contain `/` or `\\`, start with a dot, contain control characters or `<>:"|?*`, end with a space or a dot, be a Windows device name such as `con`, or be longer than 100 characters.',
+  },
   W0001: {
     severity: "warning",
     title: "LR jumps between phases",

@@ -8,6 +8,7 @@ import type { FileAst, RecipeDecl } from "../syntax/ast.ts";
 import { parse } from "../syntax/parse.ts";
 import { type Diagnostic, diagnostic, fileDiagnostic } from "./diagnostic.ts";
 import { SourceText } from "./source_text.ts";
+import { FILE_NAME_HINT, fileNameProblem } from "./file_name.ts";
 
 /** Reads a file's text; the default reads from disk, tests pass an in-memory map. */
 export type ReadFile = (path: string) => Promise<string>;
@@ -110,6 +111,20 @@ export async function loadProgram(entryPath: string, readFile: ReadFile = readFr
     }
     active.pop();
     for (const recipe of parsed.ast.recipes) {
+      const problem = fileNameProblem(recipe.name);
+      if (problem) {
+        program.diagnostics.push(
+          diagnostic(
+            "R0025",
+            file.source,
+            recipe.nameSpan,
+            `The recipe name ${
+              JSON.stringify(recipe.name)
+            } names its run directory and files, but ${problem}`,
+            FILE_NAME_HINT,
+          ),
+        );
+      }
       const previous = program.recipes.get(recipe.name);
       if (previous) {
         program.diagnostics.push(

@@ -4,6 +4,7 @@
  * 0 success, 1 errors in the input, 2 usage errors.
  * @module
  */
+import { FileNameError } from "../check/file_name.ts";
 
 /** One subcommand of `recipe`. */
 export interface Command {
@@ -31,6 +32,7 @@ export class UsageError extends Error {
  * Anything else (a TypeError, a RangeError) is a bug and keeps its trace.
  */
 export function isInputError(error: unknown): error is Error {
-  return error instanceof Error && (error.constructor === Error || error instanceof Deno.errors.NotFound ||
+  return error instanceof Error && (error.constructor === Error || error instanceof FileNameError ||
+    error instanceof Deno.errors.NotFound ||
     error instanceof Deno.errors.PermissionDenied || error instanceof SyntaxError);
 }

@@ -3,6 +3,7 @@
  * @module
  */
 import { dirname, join } from "node:path";
+import { safeFileName } from "../check/file_name.ts";
 import { type Command, EXIT, UsageError } from "./command.ts";
 import { outputDirectory, parseCommandArgs, recipeArgument } from "./args.ts";
 import { compileForCommand } from "./compile_recipe.ts";
@@ -32,8 +33,9 @@ async function refusal(error: UnsupportedFeatureError): Promise<string> {
 async function writeFiles(dir: string, files: { name: string; content: string }[]): Promise<void> {
   await Deno.mkdir(dir, { recursive: true });
   for (const file of files) {
-    await Deno.writeTextFile(join(dir, file.name), file.content);
-    console.error(`wrote ${join(dir, file.name)}`);
+    const path = join(dir, safeFileName(file.name, "output file name"));
+    await Deno.writeTextFile(path, file.content);
+    console.error(`wrote ${path}`);
   }
 }
 

@@ -2,6 +2,7 @@
  * `recipe plot FILE -o out.svg`: the plan as a chart.
  * @module
  */
+import { safeFileName } from "../check/file_name.ts";
 import { dirname, join } from "node:path";
 import { type Command, EXIT } from "./command.ts";
 import { outputDirectory, parseCommandArgs, recipeArgument } from "./args.ts";
@@ -33,11 +34,15 @@ Options:
       console.log(plans.map(plotPlan).join("\n"));
       return EXIT.ok;
     }
-    const files = plans.length === 1
-      ? [[values.out, plans[0]] as const]
-      : plans.map((p) =>
-        [join(outputDirectory(values.out!, plans.length, ".svg"), `${p.name}.svg`), p] as const
-      );
+    const files = plans.length === 1 ? [[values.out, plans[0]] as const] : plans.map((p) =>
+      [
+        join(
+          outputDirectory(values.out!, plans.length, ".svg"),
+          safeFileName(`${p.name}.svg`, "output file name"),
+        ),
+        p,
+      ] as const
+    );
     for (const [path, plan] of files) {
       await Deno.mkdir(dirname(path), { recursive: true });
       await Deno.writeTextFile(path, plotPlan(plan));

@@ -14,6 +14,7 @@ import { train } from "../train/run.ts";
 import { createEngine } from "../train/gpt.ts";
 import { summaryText } from "../train/report.ts";
 import { SourceError } from "../train/data/source_data.ts";
+import { safeFileName } from "../check/file_name.ts";
 
 const HELP = `Usage: deno task run FILE [options]
        deno task run --resume DIR
@@ -130,9 +131,11 @@ export const command: Command = {
     for (const recipePlan of compiled) {
       const plan = proxyTokens ? proxyPlan(recipePlan, proxyTokens) : recipePlan;
       const suffix = proxyTokens ? `-proxy-${values.proxy}` : "";
-      const name = `${plan.name}${suffix}`;
+      const name = safeFileName(`${plan.name}${suffix}`, "run name");
       const out = values.resume ??
-        (values.out ? (compiled.length > 1 ? join(values.out, plan.name) : values.out) : join("runs", name));
+        (values.out
+          ? (compiled.length > 1 ? join(values.out, safeFileName(plan.name, "plan name")) : values.out)
+          : join("runs", name));
       const initDir = values.init ?? (plan.init ? await parentDir(plan.init, suffix) : undefined);
       try {
         const summary = await train(plan, {
@@ -168,7 +171,12 @@ export const command: Command = {
  */
 async function parentDir(init: NonNullable<Plan["init"]>, suffix: string): Promise<string> {
   const dirs = [...new Set([suffix, ""])].map((s) =>
-    join("runs", `${init.recipe}${s}`, "checkpoints", init.checkpoint)
+    join(
+      "runs",
+      safeFileName(`${init.recipe}${s}`, "parent run name"),
+      "checkpoints",
+      safeFileName(init.checkpoint, "parent checkpoint name"),
+    )
   );
   for (const dir of dirs) {
     if (await Deno.stat(join(dir, "state.json")).then(() => true, () => false)) return dir;

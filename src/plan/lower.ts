@@ -21,6 +21,7 @@ import type { Program } from "../check/load.ts";
 import { Scope } from "../check/scope.ts";
 import type { SourceText } from "../check/source_text.ts";
 import { didYouMean } from "../check/suggest.ts";
+import { FILE_NAME_HINT, fileNameProblem } from "../check/file_name.ts";
 import { effectiveRecipe, type Located } from "./effective.ts";
 import {
   type BudgetUnit,
@@ -719,6 +720,16 @@ export async function lowerRecipe(
       );
       continue;
     }
+    const problem = fileNameProblem(checkpoint.name);
+    if (problem) {
+      report(
+        "R0025",
+        at,
+        `The checkpoint name ${JSON.stringify(checkpoint.name)} names a directory of the run, but ${problem}`,
+        FILE_NAME_HINT,
+      );
+      continue;
+    }
     const other = byName.get(checkpoint.name);
     if (other && other.step !== checkpoint.step) {
       report(
@@ -777,10 +788,13 @@ export async function lowerRecipe(
   const parsed = PlanSchema.safeParse(plan);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
+    // Only the plan's name (a sweep appends its values to the recipe's) is not checked before this point.
+    const badName = issue.path.length === 1 && issue.path[0] === "name";
     report(
-      "R0009",
+      badName ? "R0025" : "R0009",
       { node: { span: recipe.nameSpan }, source: home },
       `The plan is invalid at ${issue.path.join(".")}: ${issue.message}`,
+      badName ? FILE_NAME_HINT : undefined,
     );
     return null;
   }

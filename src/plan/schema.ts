@@ -11,6 +11,7 @@
  * @module
  */
 import { z } from "zod";
+import { fileNameProblem } from "../check/file_name.ts";
 
 /** The version of the Plan format this code writes and reads. */
 export const PLAN_VERSION = 1;
@@ -19,6 +20,16 @@ const finite = z.number().refine(Number.isFinite, { message: "Expected a finite 
 const nonNegative = finite.refine((x) => x >= 0, { message: "Expected a number >= 0" });
 const positiveInt = z.number().int().positive();
 const nonNegativeInt = z.number().int().nonnegative();
+/** A name that becomes a file or directory name (a run, a checkpoint): see `fileNameProblem`. */
+const fileName = z.string().superRefine((name, ctx) => {
+  const problem = fileNameProblem(name);
+  if (problem) {
+    ctx.addIssue({
+      code: "custom",
+      message: `The name ${JSON.stringify(name)} cannot be a file name: ${problem}`,
+    });
+  }
+});
 
 /** Where a recipe feature was written, so that consumers can point at it in their errors. */
 export const Origin = z.strictObject({
@@ -132,7 +143,7 @@ export type Source = z.infer<typeof Source>;
 
 /** A named checkpoint: the weights after `step` updates (so step 0 is the initial weights). */
 export const Checkpoint = z.strictObject({
-  name: z.string().min(1),
+  name: fileName,
   step: nonNegativeInt,
   origin: Origin,
 });
@@ -141,8 +152,8 @@ export type Checkpoint = z.infer<typeof Checkpoint>;
 
 /** Where a continual-pretraining plan starts: a named checkpoint of a parent recipe. */
 export const Init = z.strictObject({
-  recipe: z.string().min(1),
-  checkpoint: z.string().min(1),
+  recipe: fileName,
+  checkpoint: fileName,
   /** The parent's step at that checkpoint. */
   step: nonNegativeInt,
   /** The parent plan's hash (see `planHash`), so that a consumer can tell a stale parent run. */
@@ -184,7 +195,7 @@ export type Model = z.infer<typeof Model>;
 /** The plan: everything a consumer needs to run the recipe, update by update. */
 export const Plan = z.strictObject({
   version: z.literal(PLAN_VERSION),
-  name: z.string().min(1),
+  name: fileName,
   /** Total optimizer updates T; the plan covers k = 0..T-1. */
   steps: positiveInt,
   /** Tokens per sequence. */

@@ -26,8 +26,10 @@ export async function readPlanFile(path: string): Promise<Plan[]> {
   const result = Plan.array().safeParse(Array.isArray(value) ? value : [value]);
   if (!result.success) {
     const issue = result.error.issues[0];
+    // A file with one plan (not an array) names the field without the index of the array it was put in.
+    const at = Array.isArray(value) ? issue.path : issue.path.slice(1);
     throw new Error(
-      `"${path}" is not a valid plan: ${issue.message} at "${issue.path.join(".")}" (compile a recipe with ` +
+      `"${path}" is not a valid plan: ${issue.message} at "${at.join(".")}" (compile a recipe with ` +
         "`deno task compile FILE -o x.plan.json` to get one)",
     );
   }

@@ -25,6 +25,7 @@ import { loadParent } from "./parent.ts";
 import { Progress } from "./progress.ts";
 import { latestCheckpoint } from "./resume.ts";
 import { writeRunReport } from "./report.ts";
+import { safeFileName } from "../check/file_name.ts";
 
 /** Creates the engine a run trains (src/train/gpt.ts's `createEngine`, or a fake in tests). */
 export type EngineFactory = (config: Model, options: { seed: number }) => Promise<Engine>;
@@ -124,6 +125,9 @@ async function isRun(out: string): Promise<boolean> {
  */
 export async function train(plan: Plan, options: TrainOptions): Promise<RunSummary> {
   const out = options.out;
+  // Checkpoint names become directories inside `out`: refuse any that could reach outside it, before
+  // anything is written or removed (a plan JSON may not have come from the compiler).
+  for (const c of plan.checkpoints) safeFileName(c.name, "checkpoint name");
   const model = modelFor(plan);
   const hash = await planHash(plan);
   const table = scheduleTable(plan);
@@ -213,7 +217,7 @@ export async function train(plan: Plan, options: TrainOptions): Promise<RunSumma
         due.push("latest");
       }
       for (const name of due) {
-        const dir = join(out, "checkpoints", name);
+        const dir = join(out, "checkpoints", safeFileName(name, "checkpoint name"));
         if (!await saveCheckpoint(dir, engine, state(done, due))) return false;
         lastGood = dir;
       }
