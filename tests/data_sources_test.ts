@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import type { Source } from "../src/plan/schema.ts";
 import { brownDocuments, detokenizeBrown } from "../src/train/data/brown.ts";
-import { expandGlob, globToRegExp } from "../src/train/data/glob.ts";
+import { expandGlob, Glob } from "../src/train/data/glob.ts";
 import { HELD_OUT_FRACTION, loadSource, SourceError } from "../src/train/data/source_data.ts";
 
 const recipe = "tests/testdata/train/tiny.recipe";
@@ -38,12 +38,42 @@ Deno.test("brown corpus", async (t) => {
 
 Deno.test("glob", async (t) => {
   await t.step("patterns", () => {
-    assert.ok(globToRegExp("**/*.ts").test("a/b/c.ts"));
-    assert.ok(globToRegExp("**/*.ts").test("c.ts"));
-    assert.ok(!globToRegExp("*.ts").test("a/c.ts"));
-    assert.ok(globToRegExp("f?.{md,txt}").test("f1.txt"));
-    assert.ok(globToRegExp("[ab].txt").test("b.txt"));
-    assert.ok(!globToRegExp("a.txt").test("abtxt"));
+    const matches = (glob: string, path: string) => new Glob(glob).matches(path);
+    assert.ok(matches("**/*.ts", "a/b/c.ts"));
+    assert.ok(matches("**/*.ts", "c.ts"));
+    assert.ok(!matches("*.ts", "a/c.ts"));
+    assert.ok(matches("f?.{md,txt}", "f1.txt"));
+    assert.ok(matches("[ab].txt", "b.txt"));
+    assert.ok(matches("[a-c].txt", "b.txt"));
+    assert.ok(!matches("[!a-c].txt", "b.txt"));
+    assert.ok(!matches("a.txt", "abtxt"));
+    assert.ok(matches("a/**/b/*.txt", "a/b/x.txt"));
+    assert.ok(matches("a/**/b/*.txt", "a/x/y/b/x.txt"));
+    assert.ok(!matches("a/**/b/*.txt", "a/x/y/c/x.txt"));
+    assert.ok(matches("{a,b/{c,d}}/*.md", "b/d/x.md"));
+    assert.ok(matches("\\*.txt", "*.txt") && !matches("\\*.txt", "a.txt"));
+    assert.ok(matches("/**/x", "/etc/x") && !matches("/**/x", "etc/x"));
+  });
+  await t.step("a pattern built to make a regex backtrack matches in linear time", () => {
+    const glob = new Glob("data/*a*a*a*a*a*a*a*a*a*a*a*a*a*b");
+    const began = performance.now();
+    assert.ok(!glob.matches(`data/${"a".repeat(200)}`));
+    assert.ok(glob.matches(`data/${"a".repeat(200)}b`));
+    assert.ok(performance.now() - began < 100, `took ${performance.now() - began} ms`);
+  });
+  await t.step("bad syntax is an error naming the pattern and what is wrong", () => {
+    const bad: [string, RegExp][] = [
+      ["[z-a].txt", /The glob "\[z-a\].txt" is not valid: the range 'z-a' in "\[z-a\]" runs backwards/],
+      ["{a,b", /The glob "\{a,b" is not valid: '\{' at character 1 is never closed/],
+      ["a}", /'\}' at character 2 has no '\{' before it/],
+      ["[abc", /'\[' at character 1 is never closed with '\]'/],
+      ["a**.ts", /'\*\*' must be a whole path segment/],
+      ["dir/", /ends with '\/'/],
+      ["a/**", /ends with '\*\*'/],
+      ["*/../x", /'\.\.' may only come before the first wildcard/],
+      ["{a,b}{c,d}{e,f}{g,h}{i,j}{k,l}{m,n}{o,p}{q,r}{s,t}{u,v}", /more than 1024 patterns/],
+    ];
+    for (const [glob, message] of bad) assert.throws(() => new Glob(glob), message, glob);
   });
   await t.step("expands relative to a base directory, sorted", async () => {
     const found = await expandGlob("files/**/*.txt", "tests/testdata/train");
@@ -87,6 +117,45 @@ Deno.test("loadSource", async (t) => {
       loadSource(src("files", "nothing/*.txt", "code"), recipe, 100),
       /Source "code" matches no files: the glob "nothing\/\*.txt" is read relative to "tests\/testdata\/train"/,
     );
+  });
+  await t.step("files outside the recipe's directory need allowOutside (--allow-outside)", async () => {
+    const root = await Deno.makeTempDir();
+    await Deno.mkdir(`${root}/recipes/sub`, { recursive: true });
+    await Deno.writeTextFile(`${root}/secret.txt`, "x".repeat(400));
+    const inner = `${root}/recipes/sub/r.recipe`;
+    const at = (uri: string) => ({
+      ...src("files", uri, "leak"),
+      origin: { file: inner, line: 1, column: 1 },
+    });
+    for (const uri of ["../../*.txt", `${root}/*.txt`, `${root}/secret.txt`]) {
+      await assert.rejects(
+        loadSource(at(uri), inner, 10),
+        (e: Error) =>
+          e instanceof SourceError &&
+          e.message.includes(`reads 1 file(s) outside "${root}/recipes/sub"`) &&
+          e.message.includes(`"${root}/secret.txt"`) && e.message.includes("--allow-outside"),
+        uri,
+      );
+      const data = await loadSource(at(uri), inner, 10, { allowOutside: true });
+      assert.equal(data.documents, 1);
+    }
+    await Deno.remove(root, { recursive: true });
+  });
+  await t.step("a glob that would backtrack a regex beside a long file name returns at once", async () => {
+    const root = await Deno.makeTempDir();
+    await Deno.mkdir(`${root}/data`);
+    await Deno.writeTextFile(`${root}/data/${"a".repeat(200)}`, "x");
+    const file = `${root}/r.recipe`;
+    const source = {
+      ...src("files", "data/*a*a*a*a*a*a*a*a*a*a*a*a*a*b", "s"),
+      origin: { file, line: 1, column: 1 },
+    };
+    await assert.rejects(loadSource(source, file, 10), /matches no files/);
+    await assert.rejects(
+      loadSource({ ...source, uri: "data/[z-a]" }, file, 10),
+      /Source "s": The glob "data\/\[z-a\]" is not valid: the range 'z-a'/,
+    );
+    await Deno.remove(root, { recursive: true });
   });
   await t.step("a dataset source is refused with what the built-in trainer reads", async () => {
     await assert.rejects(

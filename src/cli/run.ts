@@ -42,6 +42,8 @@ Options:
   --strict-init      fail, instead of warning, when the parent run followed another
                      version of the parent recipe
   --force            replace a run already in the run directory
+  --allow-outside    let \`files\` sources read files outside the directory of the
+                     recipe that declares them (absolute globs, leading ../)
   --log-every N      read the training loss back every N updates (default 10)
   --eval-every N     held-out evaluation every N updates (default: ten per run)
   --save-every N     write the "latest" checkpoint every N updates (default: ten per run)
@@ -80,6 +82,7 @@ export const command: Command = {
       "init-optimizer": { type: "boolean" },
       "strict-init": { type: "boolean" },
       force: { type: "boolean" },
+      "allow-outside": { type: "boolean" },
       "log-every": { type: "string" },
       "eval-every": { type: "string" },
       "save-every": { type: "string" },
@@ -144,6 +147,7 @@ export const command: Command = {
           seed,
           resume: Boolean(values.resume),
           force: values.force,
+          allowOutside: values["allow-outside"],
           recipePlanHash: proxyTokens ? await planHash(recipePlan) : undefined,
           init: {
             dir: initDir,

@@ -42,7 +42,10 @@ export class MetricsWriter {
   static async open(path: string, keepBefore?: number): Promise<MetricsWriter> {
     let kept = "";
     if (keepBefore !== undefined) {
-      const records = await readMetrics(path).catch(() => []);
+      const records = await readMetrics(path).catch((error) => {
+        if (error instanceof Deno.errors.NotFound) return [];
+        throw error;
+      });
       kept = records.filter((r) => r.step < keepBefore).map((r) => JSON.stringify(r) + "\n").join("");
     }
     await writeFileAtomic(path, new TextEncoder().encode(kept));
@@ -59,14 +62,27 @@ export class MetricsWriter {
   }
 }
 
-/** Reads a metrics.jsonl file, skipping a line a kill tore in the middle of writing. */
+/**
+ * Reads a metrics.jsonl file, skipping a line a kill tore in the middle of writing and any line that is
+ * not a record (a `null`, a number: an edit). A path that is not a file is an error naming it.
+ */
 export async function readMetrics(path: string): Promise<MetricsRecord[]> {
-  const text = await Deno.readTextFile(path);
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) throw error;
+    throw new Error(`Metrics file "${path}" cannot be read (${(error as Error).message})`);
+  }
   return text.split("\n").filter(Boolean).flatMap((line) => {
+    let value: unknown;
     try {
-      return [JSON.parse(line)];
+      value = JSON.parse(line);
     } catch {
       return [];
     }
+    const isRecord = typeof value === "object" && value !== null && !Array.isArray(value) &&
+      Number.isSafeInteger((value as { step?: unknown }).step);
+    return isRecord ? [value as MetricsRecord] : [];
   });
 }

@@ -15,7 +15,10 @@ export function summaryText(summary: RunSummary): string {
     lines.push(
       `Run "${summary.plan}" stopped: the loss is '${summary.diverged.loss}' at step ${summary.diverged.step}` +
         (summary.diverged.checkpoint
-          ? `; the last good checkpoint is "${summary.diverged.checkpoint}"`
+          ? `; the last good checkpoint is "${summary.diverged.checkpoint}"` +
+            (summary.diverged.checkpointStep !== undefined
+              ? ` (after ${summary.diverged.checkpointStep} updates)`
+              : "")
           : "; no checkpoint was written"),
     );
   } else {

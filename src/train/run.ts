@@ -12,7 +12,7 @@ import type { Engine, TokenBatch } from "./engine.ts";
 import {
   type CheckpointState,
   loadCheckpoint,
-  readCheckpointState,
+  type LoadedCheckpoint,
   restoreCheckpoint,
   saveCheckpoint,
 } from "./checkpoint/checkpoint.ts";
@@ -23,7 +23,9 @@ import { type MetricsRecord, MetricsWriter } from "./metrics.ts";
 import { modelFor } from "./model_config.ts";
 import { loadParent } from "./parent.ts";
 import { Progress } from "./progress.ts";
-import { latestCheckpoint } from "./resume.ts";
+import { completeCheckpoints, resumeCandidates } from "./resume.ts";
+import { checkRunFiles } from "./run_files.ts";
+import { trainerPlanProblems } from "./plan_limits.ts";
 import { writeRunReport } from "./report.ts";
 import { safeFileName } from "../check/file_name.ts";
 
@@ -60,6 +62,8 @@ export interface TrainOptions {
   stopAfter?: number;
   /** Where progress goes (default: a bar on a terminal, lines otherwise). */
   progress?: Progress;
+  /** Let `files` sources read files outside their recipe's directory (`--allow-outside`). */
+  allowOutside?: boolean;
 }
 
 /** What a run did. */
@@ -80,7 +84,7 @@ export interface RunSummary {
   /** The last training loss read. */
   loss: number | null;
   /** Set when the loss became NaN or infinite: the update, and the last good checkpoint. */
-  diverged?: { step: number; loss: number; checkpoint: string | null };
+  diverged?: { step: number; loss: number; checkpoint: string | null; checkpointStep?: number };
   warnings: string[];
 }
 
@@ -102,14 +106,52 @@ function checkpointNames(plan: Plan): Map<number, string[]> {
  * plan's other readable sources too (a continual-pretraining plan lists its parent's, so that forgetting
  * shows in their held-out loss). An unused `dataset` source is skipped rather than refused.
  */
-async function loadSources(plan: Plan): Promise<SourceData[]> {
+async function loadSources(plan: Plan, allowOutside: boolean): Promise<SourceData[]> {
   const used = new Set(plan.phases.flatMap((p) => Object.keys(p.mix)));
   const sources = plan.sources.filter((s) => used.has(s.name) || s.kind !== "dataset");
-  return await Promise.all(sources.map((s) => loadSource(s, plan.file, 4 * (plan.context + 1))));
+  return await Promise.all(
+    sources.map((s) => loadSource(s, plan.file, 4 * (plan.context + 1), { allowOutside })),
+  );
 }
 
+/** A run directory holds a run once it holds a complete checkpoint (a kill before the first leaves none). */
 async function isRun(out: string): Promise<boolean> {
-  return await Deno.stat(join(out, "checkpoints")).then(() => true, () => false);
+  return (await completeCheckpoints(join(out, "checkpoints"))).length > 0;
+}
+
+/**
+ * The checkpoint a resumed run continues from: the one with the most updates whose files all verify. A
+ * damaged one is skipped with a warning naming it and the one used instead; null when the run has no
+ * complete checkpoint (it was killed before its first was written), which starts the run afresh.
+ */
+async function resumePoint(
+  out: string,
+  hash: string,
+  warnings: string[],
+): Promise<{ dir: string; checkpoint: LoadedCheckpoint } | null> {
+  const checkpointsDir = join(out, "checkpoints");
+  const { candidates, damaged } = await resumeCandidates(checkpointsDir, hash);
+  for (const { dir } of candidates) {
+    try {
+      const checkpoint = await loadCheckpoint(dir);
+      for (const d of damaged) {
+        warnings.push(
+          `${d.reason}: resuming from "${dir}" (step ${checkpoint.state.step}) instead of "${d.dir}"`,
+        );
+      }
+      return { dir, checkpoint };
+    } catch (error) {
+      damaged.push({ dir, reason: (error as Error).message });
+    }
+  }
+  if (damaged.length > 0) {
+    throw new Error(
+      `No intact checkpoint to resume from in "${checkpointsDir}": ${
+        damaged.map((d) => d.reason).join("; ")
+      }; start afresh with --force`,
+    );
+  }
+  return null;
 }
 
 /**
@@ -128,6 +170,14 @@ export async function train(plan: Plan, options: TrainOptions): Promise<RunSumma
   // Checkpoint names become directories inside `out`: refuse any that could reach outside it, before
   // anything is written or removed (a plan JSON may not have come from the compiler).
   for (const c of plan.checkpoints) safeFileName(c.name, "checkpoint name");
+  // A plan JSON may have been edited by hand: check it before anything is allocated.
+  const problems = trainerPlanProblems(plan);
+  if (problems.length > 0) {
+    throw new Error(
+      `Plan "${plan.name}" cannot be trained: ${problems.slice(0, 3).join("; ")}` +
+        (problems.length > 3 ? `; and ${problems.length - 3} more` : ""),
+    );
+  }
   const model = modelFor(plan);
   const hash = await planHash(plan);
   const table = scheduleTable(plan);
@@ -138,18 +188,26 @@ export async function train(plan: Plan, options: TrainOptions): Promise<RunSumma
   const progress = options.progress ?? new Progress();
   const warnings: string[] = [];
 
-  let resumeFrom: string | null = null;
+  await checkRunFiles(out, { resume: Boolean(options.resume) });
+  let resumed: { dir: string; checkpoint: LoadedCheckpoint } | null = null;
   if (options.resume) {
-    resumeFrom = await latestCheckpoint(join(out, "checkpoints"), hash);
+    resumed = await resumePoint(out, hash, warnings);
+    if (!resumed) {
+      warnings.push(
+        `"${out}" holds no complete checkpoint (the run was stopped before its first one was written): ` +
+          "starting it afresh",
+      );
+    }
   } else if (await isRun(out) && !options.force) {
     throw new Error(
       `Run directory "${out}" already holds a run: continue it with --resume "${out}", ` +
         "or choose another --out (or --force to replace it)",
     );
   }
+  const resumeFrom = resumed?.dir ?? null;
   // A resumed run keeps its seed, so that its batches are the ones the interrupted run would have drawn.
-  const seed = resumeFrom ? (await readCheckpointState(resumeFrom)).sampler.seed : options.seed ?? 1;
-  const parent = plan.init && !resumeFrom ? await loadParent(plan, options.init) : null;
+  const seed = resumed ? resumed.checkpoint.state.sampler.seed : options.seed ?? 1;
+  const parent = plan.init && !resumed ? await loadParent(plan, options.init) : null;
   if (parent && JSON.stringify(parent.checkpoint.state.model) !== JSON.stringify(model)) {
     throw new Error(
       `The parent checkpoint "${parent.dir}" holds a model '${
@@ -160,7 +218,7 @@ export async function train(plan: Plan, options: TrainOptions): Promise<RunSumma
   }
   warnings.push(...parent?.warnings ?? []);
 
-  const sources = await loadSources(plan);
+  const sources = await loadSources(plan, Boolean(options.allowOutside));
   const sampler = new Sampler(sources, plan.context, seed);
   const evalSets = new Map(
     sources.map((s) => [s.name, heldOutBatches(s, plan.context, table.batch[0], options.evalBatches ?? 2)]),
@@ -173,18 +231,20 @@ export async function train(plan: Plan, options: TrainOptions): Promise<RunSumma
     // Only what a run writes: --out may name a directory that holds other files too.
     for (const name of RUN_FILES) await Deno.remove(join(out, name), { recursive: true }).catch(() => {});
   }
-  await Deno.mkdir(join(out, "checkpoints"), { recursive: true });
+  // plan.json first: a run killed at any point after checkpoints/ appears can be resumed by its directory.
+  await Deno.mkdir(out, { recursive: true });
   await writeFileAtomic(
     join(out, "plan.json"),
     new TextEncoder().encode(JSON.stringify(plan, null, 2) + "\n"),
   );
+  await Deno.mkdir(join(out, "checkpoints"), { recursive: true });
 
   try {
     let start = 0;
     let recipePlanHash = options.recipePlanHash ?? hash;
     let tokens = 0;
-    if (resumeFrom) {
-      const checkpoint = await loadCheckpoint(resumeFrom);
+    if (resumed) {
+      const checkpoint = resumed.checkpoint;
       await restoreCheckpoint(engine, checkpoint);
       start = checkpoint.state.step;
       recipePlanHash = checkpoint.state.recipePlanHash;
@@ -197,10 +257,11 @@ export async function train(plan: Plan, options: TrainOptions): Promise<RunSumma
     const metrics = await MetricsWriter.open(join(out, "metrics.jsonl"), resumeFrom ? start : undefined);
     const names = checkpointNames(plan);
     let lastGood: string | null = resumeFrom;
+    let lastGoodStep = start;
 
     const state = (step: number, checkpointNames: string[]): CheckpointState => ({
       format: "recipe-checkpoint",
-      version: 1,
+      version: 2,
       step,
       plan: plan.name,
       planHash: hash,
@@ -213,6 +274,9 @@ export async function train(plan: Plan, options: TrainOptions): Promise<RunSumma
     /** Writes the checkpoints due after `done` updates; false when the weights are not finite. */
     const save = async (done: number): Promise<boolean> => {
       const due = [...names.get(done) ?? []];
+      // A step-0 "latest" gives a run killed before its first periodic save, or diverging early, a
+      // checkpoint to go back to.
+      if (done === 0 && !due.includes("latest")) due.push("latest");
       if (done > start && (done % saveEvery === 0 || done === T) && !due.includes("latest")) {
         due.push("latest");
       }
@@ -220,6 +284,7 @@ export async function train(plan: Plan, options: TrainOptions): Promise<RunSumma
         const dir = join(out, "checkpoints", safeFileName(name, "checkpoint name"));
         if (!await saveCheckpoint(dir, engine, state(done, due))) return false;
         lastGood = dir;
+        lastGoodStep = done;
       }
       return true;
     };
@@ -267,7 +332,7 @@ export async function train(plan: Plan, options: TrainOptions): Promise<RunSumma
       if (result) {
         lastLoss = result.loss;
         if (!Number.isFinite(result.loss) || !Number.isFinite(result.gradNorm)) {
-          diverged = { step: k, loss: result.loss, checkpoint: lastGood };
+          diverged = { step: k, loss: result.loss, checkpoint: lastGood, checkpointStep: lastGoodStep };
           break;
         }
         const record: MetricsRecord = {
@@ -287,7 +352,7 @@ export async function train(plan: Plan, options: TrainOptions): Promise<RunSumma
         mark = { time: performance.now(), tokens };
         overhead += (mark.time - now) / 1000;
         if (!saved) {
-          diverged = { step: k, loss: result.loss, checkpoint: lastGood };
+          diverged = { step: k, loss: result.loss, checkpoint: lastGood, checkpointStep: lastGoodStep };
           break;
         }
       }

@@ -17,10 +17,19 @@ export const CHECKPOINT_FILES = {
   state: "state.json",
 } as const;
 
+/** What state.json records about one tensor file: its SHA-256, size, and the tensors it must hold. */
+export interface FileRecord {
+  sha256: string;
+  bytes: number;
+  /** Tensor names and shapes, in the file's order. */
+  tensors: { name: string; shape: number[] }[];
+}
+
 /** The JSON sidecar of a checkpoint. */
 export interface CheckpointState {
   format: "recipe-checkpoint";
-  version: 1;
+  /** 2: with checksums of the tensor files and of the sidecar itself. */
+  version: 2;
   /** Updates done: the weights are those after `step` updates. */
   step: number;
   /** The name of the plan that made it. */
@@ -36,6 +45,10 @@ export interface CheckpointState {
   tokens: number;
   /** The checkpoint names this one was saved as, e.g. ["latest"] or ["pre-cooldown"]. */
   names: string[];
+  /** The tensor files by name (filled in by `saveCheckpoint`). */
+  files?: Record<string, FileRecord>;
+  /** SHA-256 of this JSON without the `checksum` field (filled in by `saveCheckpoint`). */
+  checksum?: string;
 }
 
 /** What a checkpoint holds once loaded. */
@@ -47,23 +60,62 @@ export interface LoadedCheckpoint {
 
 const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value, null, 2) + "\n");
 
+/** The SHA-256 of `bytes` in hex. */
+export async function sha256(bytes: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>);
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** The checksum of a sidecar: SHA-256 of its JSON without `checksum`. */
+async function stateChecksum(state: CheckpointState): Promise<string> {
+  const { checksum: _, ...rest } = state;
+  return await sha256(new TextEncoder().encode(JSON.stringify(rest)));
+}
+
+async function fileRecord(bytes: Uint8Array, tensors: HostTensor[]): Promise<FileRecord> {
+  return {
+    sha256: await sha256(bytes),
+    bytes: bytes.length,
+    tensors: tensors.map((t) => ({ name: t.name, shape: [...t.shape] })),
+  };
+}
+
 /**
- * Reads the engine's weights and optimizer state and writes them with `state` to `dir` atomically.
- * Returns false, writing nothing, when a weight is NaN or infinite (the last good checkpoint stays).
+ * Reads the engine's weights and optimizer state and writes them with `state` to `dir` atomically, with
+ * the SHA-256 of each tensor file and of the sidecar recorded in state.json. Returns false, writing
+ * nothing, when a weight is NaN or infinite (the last good checkpoint stays).
  */
 export async function saveCheckpoint(dir: string, engine: Engine, state: CheckpointState): Promise<boolean> {
   const weights = await engine.readWeights();
   if (weights.some((t) => !t.data.every(Number.isFinite))) return false;
   const optimizer = await engine.readOptimizerState();
+  const model = encodeSafetensors(weights, { format: "pt", step: String(state.step) });
+  const adam = encodeSafetensors(optimizer.tensors, { step: String(optimizer.step) });
+  const sealed: CheckpointState = {
+    ...state,
+    version: 2,
+    files: {
+      [CHECKPOINT_FILES.weights]: await fileRecord(model, weights),
+      [CHECKPOINT_FILES.optimizer]: await fileRecord(adam, optimizer.tensors),
+    },
+  };
+  delete sealed.checksum;
+  sealed.checksum = await stateChecksum(sealed);
   await writeDirectoryAtomic(dir, {
-    [CHECKPOINT_FILES.weights]: encodeSafetensors(weights, { format: "pt", step: String(state.step) }),
-    [CHECKPOINT_FILES.optimizer]: encodeSafetensors(optimizer.tensors, { step: String(optimizer.step) }),
-    [CHECKPOINT_FILES.state]: json(state),
+    [CHECKPOINT_FILES.weights]: model,
+    [CHECKPOINT_FILES.optimizer]: adam,
+    [CHECKPOINT_FILES.state]: json(sealed),
   });
   return true;
 }
 
-/** Reads only a checkpoint's sidecar; throws a clear error when `dir` holds no checkpoint. */
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * Reads only a checkpoint's sidecar and verifies its checksum; throws a plain `Error` naming the file
+ * when `dir` holds no checkpoint, or its state.json is not one, or was changed after it was written.
+ */
 export async function readCheckpointState(dir: string): Promise<CheckpointState> {
   const path = join(dir, CHECKPOINT_FILES.state);
   let text: string;
@@ -73,20 +125,79 @@ export async function readCheckpointState(dir: string): Promise<CheckpointState>
     if (error instanceof Deno.errors.NotFound) {
       throw new Error(`No checkpoint at "${dir}": "${path}" does not exist`);
     }
-    throw error;
+    throw new Error(`Checkpoint file "${path}" cannot be read (${(error as Error).message})`);
   }
-  const state = JSON.parse(text) as CheckpointState;
-  if (state.format !== "recipe-checkpoint") {
-    throw new Error(`"${path}" is not a Recipe checkpoint sidecar (format "${state.format}")`);
+  let state: unknown;
+  try {
+    state = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`Checkpoint file "${path}" is not JSON (${(error as Error).message})`);
   }
-  return state;
+  if (!isObject(state) || state.format !== "recipe-checkpoint") {
+    throw new Error(`"${path}" is not a Recipe checkpoint sidecar`);
+  }
+  if (state.version !== 2 || typeof state.checksum !== "string" || !isObject(state.files)) {
+    throw new Error(
+      `"${path}" is a checkpoint of version '${state.version}' without checksums: ` +
+        "it was written by an older Recipe; start the run afresh",
+    );
+  }
+  const checked = state as unknown as CheckpointState;
+  if (await stateChecksum(checked) !== checked.checksum) {
+    throw new Error(
+      `Checkpoint file "${path}" was changed after it was written (its checksum does not match)`,
+    );
+  }
+  return checked;
 }
 
-/** Reads a whole checkpoint directory. */
+/** Reads one tensor file of a checkpoint and checks it against what state.json recorded. */
+async function readTensorFile(dir: string, name: string, state: CheckpointState) {
+  const path = join(dir, name);
+  const record = state.files?.[name];
+  if (!record) throw new Error(`Checkpoint "${dir}" records no checksum of "${name}"`);
+  let bytes: Uint8Array;
+  try {
+    bytes = await Deno.readFile(path);
+  } catch (error) {
+    const why = error instanceof Deno.errors.NotFound ? "does not exist" : `cannot be read (${error})`;
+    throw new Error(`Checkpoint file "${path}" ${why}`);
+  }
+  if (bytes.length !== record.bytes) {
+    throw new Error(
+      `Checkpoint file "${path}" holds '${bytes.length}' bytes, state.json recorded '${record.bytes}' ` +
+        "(it was cut short or changed)",
+    );
+  }
+  if (await sha256(bytes) !== record.sha256) {
+    throw new Error(
+      `Checkpoint file "${path}" does not match the SHA-256 in state.json (it was changed after it was written)`,
+    );
+  }
+  let content;
+  try {
+    content = decodeSafetensors(bytes);
+  } catch (error) {
+    throw new Error(`Checkpoint file "${path}": ${(error as Error).message}`);
+  }
+  const found = content.tensors.map((t) => `${t.name}[${t.shape}]`).join(" ");
+  const expected = record.tensors.map((t) => `${t.name}[${t.shape}]`).join(" ");
+  if (found !== expected) {
+    throw new Error(
+      `Checkpoint file "${path}" does not hold the tensors state.json lists (names or shapes differ)`,
+    );
+  }
+  return content;
+}
+
+/**
+ * Reads a whole checkpoint directory, verifying every file against the checksums in state.json; throws a
+ * plain `Error` naming the first file that is missing, torn or changed.
+ */
 export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
   const state = await readCheckpointState(dir);
-  const weights = decodeSafetensors(await Deno.readFile(join(dir, CHECKPOINT_FILES.weights)));
-  const optimizer = decodeSafetensors(await Deno.readFile(join(dir, CHECKPOINT_FILES.optimizer)));
+  const weights = await readTensorFile(dir, CHECKPOINT_FILES.weights, state);
+  const optimizer = await readTensorFile(dir, CHECKPOINT_FILES.optimizer, state);
   return {
     state,
     weights: weights.tensors,

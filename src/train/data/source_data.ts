@@ -4,11 +4,11 @@
  * external trainers).
  * @module
  */
-import { dirname } from "node:path";
+import { dirname, resolve } from "node:path";
 import type { Source } from "../../plan/schema.ts";
 import { BROWN_GENRES, brownDocuments } from "./brown.ts";
 import type { Document } from "./document.ts";
-import { expandGlob } from "./glob.ts";
+import { expandGlob, Glob, GlobError, outside } from "./glob.ts";
 
 /** Share of each source's bytes held out for evaluation (the tail of the source's byte stream). */
 export const HELD_OUT_FRACTION = 0.05;
@@ -35,7 +35,21 @@ export class SourceError extends Error {
 /** The built-in corpus names, for messages. */
 export const CORPUS_NAMES: readonly string[] = ["brown", ...BROWN_GENRES.map((g) => `brown/${g}`)];
 
-async function documentsOf(source: Source, planFile: string): Promise<Document[]> {
+/** Options of `loadSource`. */
+export interface LoadSourceOptions {
+  /** Let a `files` glob read files outside the directory of the recipe that declares it (`--allow-outside`). */
+  allowOutside?: boolean;
+}
+
+const list = (paths: string[], most = 3) =>
+  paths.slice(0, most).map((p) => `"${p}"`).join(", ") +
+  (paths.length > most ? ` and ${paths.length - most} more` : "");
+
+async function documentsOf(
+  source: Source,
+  planFile: string,
+  options: LoadSourceOptions,
+): Promise<Document[]> {
   if (source.kind === "dataset") {
     throw new SourceError(
       `Source "${source.name}" is a dataset ("${source.uri}"), which only external trainers read: ` +
@@ -56,7 +70,24 @@ async function documentsOf(source: Source, planFile: string): Promise<Document[]
     return documents;
   }
   const base = dirname(source.origin.file || planFile);
-  const paths = await expandGlob(source.uri, base);
+  let paths: string[];
+  try {
+    paths = await expandGlob(new Glob(source.uri), base);
+  } catch (error) {
+    if (error instanceof GlobError) throw new SourceError(`Source "${source.name}": ${error.message}`);
+    throw error;
+  }
+  const away = outside(paths, base);
+  if (away.length > 0 && !options.allowOutside) {
+    throw new SourceError(
+      `Source "${source.name}": the glob "${source.uri}" reads ${away.length} file(s) outside "${
+        resolve(base)
+      }", ` +
+        `the directory of the recipe that declares it (${
+          list(away)
+        }): pass --allow-outside to run to read them`,
+    );
+  }
   if (paths.length === 0) {
     throw new SourceError(
       `Source "${source.name}" matches no files: the glob "${source.uri}" is read relative to "${base}", ` +
@@ -94,8 +125,13 @@ function joinDocuments(documents: Document[]): Uint8Array {
  * data.train.length; // bytes to train on
  * ```
  */
-export async function loadSource(source: Source, planFile: string, minHeldOut: number): Promise<SourceData> {
-  const documents = await documentsOf(source, planFile);
+export async function loadSource(
+  source: Source,
+  planFile: string,
+  minHeldOut: number,
+  options: LoadSourceOptions = {},
+): Promise<SourceData> {
+  const documents = await documentsOf(source, planFile, options);
   const bytes = joinDocuments(documents);
   const heldOut = Math.max(minHeldOut, Math.ceil(bytes.length * HELD_OUT_FRACTION));
   if (bytes.length < 2 * heldOut) {
