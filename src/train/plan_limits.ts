@@ -6,6 +6,7 @@
  */
 import type { Plan } from "../plan/schema.ts";
 import { batchAt } from "../schedule/evaluate.ts";
+import { planProblems } from "../plan/invariants.ts";
 
 /** Most updates the built-in trainer runs (its per-update tables are kept in memory). */
 export const MAX_STEPS = 10_000_000;
@@ -32,11 +33,14 @@ export function activationBytes(
 }
 
 /**
- * The reasons the built-in trainer cannot train `plan`, as sentences (empty when it can): phases that do
- * not tile the updates, batch sizes that are not positive integers, and sizes beyond the trainer's
- * bounds. Runs in time proportional to the plan's updates, allocating nothing per update.
+ * The reasons the built-in trainer cannot train `plan`, as sentences (empty when it can): the plan
+ * invariants of `planProblems` (phases that do not tile the updates, non-finite values, mixtures, batch
+ * bounds), then sizes beyond the built-in trainer's bounds. Runs in time proportional to the plan's updates, allocating nothing per update.
  */
 export function trainerPlanProblems(plan: Plan): string[] {
+  // The invariants of every plan (tiling, finite values, mixtures, batch bounds) come first.
+  const invariants = planProblems(plan);
+  if (invariants.length > 0) return invariants;
   const problems: string[] = [];
   if (!isCount(plan.steps) || plan.steps > MAX_STEPS) {
     problems.push(`its 'steps' '${plan.steps}' is not an integer from 1 to '${MAX_STEPS}'`);
@@ -51,29 +55,7 @@ export function trainerPlanProblems(plan: Plan): string[] {
       }
     }
   }
-  // The phases must tile [0, steps) in order.
-  let next = 0;
-  for (const phase of plan.phases) {
-    if (phase.start !== next) {
-      problems.push(
-        phase.start > next
-          ? `updates ${next} to ${
-            phase.start - 1
-          } belong to no phase (phase "${phase.name}" starts at ${phase.start})`
-          : `phase "${phase.name}" starts at update ${phase.start}, inside the phase before it (which ends at ${next})`,
-      );
-    }
-    if (phase.end <= phase.start) {
-      problems.push(`phase "${phase.name}" ends at ${phase.end}, not after its start ${phase.start}`);
-    }
-    next = Math.max(next, phase.end);
-  }
-  if (plan.phases.length === 0) problems.push("it has no phases");
-  else if (next !== plan.steps) {
-    problems.push(`its phases end at update ${next}, but the plan has ${plan.steps} updates`);
-  }
   if (problems.length > 0) return problems;
-
   const model = plan.model ?? { layers: 2, width: 64, heads: 2, vocab: 256 };
   for (const phase of plan.phases) {
     const n = phase.end - phase.start;
