@@ -7,8 +7,21 @@ import { CstParser } from "chevrotain";
 import * as t from "./tokens.ts";
 import { errorMessageProvider } from "./messages.ts";
 
+/** Thrown out of a parse that recorded `maxErrors` syntax errors, to stop it (see `RecipeParser.maxErrors`). */
+export class TooManySyntaxErrors extends Error {
+  constructor() {
+    super("Too many syntax errors");
+  }
+}
+
 /** The parser class; use the shared `parser` instance rather than constructing another. */
 export class RecipeParser extends CstParser {
+  /**
+   * A parse stops (throwing {@link TooManySyntaxErrors}) once it has recorded this many errors: recovery
+   * costs tens of microseconds per error, and nobody reads the ten-thousandth.
+   */
+  maxErrors = Infinity;
+
   /**
    * `validate` runs chevrotain's grammar checks (ambiguities, left recursion) while building the parser;
    * they are slow, so the shared instance skips them and a test runs them.
@@ -22,6 +35,14 @@ export class RecipeParser extends CstParser {
       errorMessageProvider,
     });
     this.performSelfAnalysis();
+    // chevrotain records every syntax error through SAVE_ERROR (not in its public types).
+    const self = this as unknown as { SAVE_ERROR(error: unknown): unknown; errors: unknown[] };
+    const save = self.SAVE_ERROR.bind(this);
+    self.SAVE_ERROR = (error) => {
+      const saved = save(error);
+      if (this.errors.length >= this.maxErrors) throw new TooManySyntaxErrors();
+      return saved;
+    };
   }
 
   file = this.RULE("file", () => {

@@ -106,10 +106,10 @@ export const NumberLiteral = createToken({
   pattern: /(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?[KMBT]?(?:x(?![A-Za-z0-9_]))?/,
   label: "a number",
 });
-/** A double-quoted string; `\"`, `\\`, `\n` and `\t` escapes. */
+/** A double-quoted string on one line; `\"`, `\\`, `\n` and `\t` escapes. */
 export const StringLiteral = createToken({
   name: "StringLiteral",
-  pattern: /"(?:[^"\\\n]|\\.)*"/,
+  pattern: /"(?:[^"\\\n\r]|\\.)*"/,
   label: "a string",
 });
 
@@ -127,7 +127,7 @@ export const Star = createToken({ name: "Star", pattern: /\*/, label: '"*"' });
 export const Slash = createToken({ name: "Slash", pattern: /\//, label: '"/"' });
 
 export const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /\s+/, group: Lexer.SKIPPED });
-export const Comment = createToken({ name: "Comment", pattern: /#[^\n]*/, group: Lexer.SKIPPED });
+export const Comment = createToken({ name: "Comment", pattern: /#[^\n\r]*/, group: Lexer.SKIPPED });
 
 /** Every token, in the order the lexer tries them. */
 export const allTokens: TokenType[] = [

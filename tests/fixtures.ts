@@ -76,12 +76,19 @@ export async function goldenFor(recipePath: string): Promise<string> {
  * the archive with its `diagnostics` section brought up to date.
  */
 export async function errorFixture(archive: Txtar): Promise<Txtar> {
-  const inputs = archive.files.filter((f) => f.name.endsWith(".recipe"));
+  // A section `-- big.recipe * 60000 --` is the file big.recipe: its content (a section ends with one
+  // newline) repeated 60,000 times.
+  const inputs = archive.files.filter((f) => /\.recipe( \* \d+)?$/.test(f.name));
+  const expanded = inputs.map((f) => {
+    const [name, times] = f.name.split(" * ");
+    const line = f.content.endsWith("\n") ? f.content : f.content + "\n";
+    return { name, content: times ? line.repeat(Number(times)) : f.content };
+  });
   const readFile = (path: string) => {
-    const file = inputs.find((f) => normalize(f.name) === path);
+    const file = expanded.find((f) => normalize(f.name) === path);
     return file ? Promise.resolve(file.content) : Promise.reject(new Deno.errors.NotFound(path));
   };
-  const result = await compileFile(inputs[0].name, { readFile });
+  const result = await compileFile(expanded[0].name, { readFile });
   const diagnostics = formatDiagnostics(result.diagnostics) || "(none)\n";
   return { comment: archive.comment, files: [...inputs, { name: "diagnostics", content: diagnostics }] };
 }

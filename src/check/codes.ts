@@ -63,7 +63,7 @@ export const CODES = {
     severity: "error",
     title: "Invalid value",
     description:
-      "A learning rate, weight decay, weight, size, count or setting that is negative, NaN, infinite, outside its range, or an empty name; a plan of more than 2^31-1 updates; more than 10,000 checkpoints from one `checkpoint every`.",
+      "A learning rate, weight decay, weight, size, count or setting that is negative, NaN, infinite, outside its range (a batch of more than 16,777,216 sequences), or an empty name; a mixture whose temperature weights overflow; more than 10,000 checkpoints from one `checkpoint every`.",
   },
   R0010: {
     severity: "error",
@@ -117,7 +117,7 @@ export const CODES = {
     severity: "error",
     title: "Invalid shape",
     description:
-      "A shape that cannot take these values: exponential through 0, step milestones out of order, `to` on a shape that has none (constant, inverse-sqrt, step) or missing where it is needed (a shaped `phase`), a relative value where no base exists.",
+      "A shape that cannot take these values: exponential through 0 or across a ratio too large for a double (from 1e-320 to 1x), step factors that overflow, step milestones out of order, `to` on a shape that has none (constant, inverse-sqrt, step) or missing where it is needed (a shaped `phase`), a relative value where no base exists.",
   },
   R0021: {
     severity: "error",
@@ -148,6 +148,35 @@ export const CODES = {
     description:
       'A recipe or checkpoint name becomes a directory or file name (the run directory, a checkpoint directory, emitted files), so it cannot be empty, contain `/` or `\\`, start with a dot, contain control characters or `<>:"|?*`, end with a space or a dot, be a Windows device name such as `con`, or be longer than 100 characters.',
   },
+  R0026: {
+    severity: "error",
+    title: "Too many errors",
+    description:
+      "A file has more than 100 diagnostics, and errors are among those not shown: the first 100 are shown and this one says how many more there are. Syntax checking stops at the 100th syntax error, and says where. Fix those and check again.",
+  },
+  R0027: {
+    severity: "error",
+    title: "File too large",
+    description:
+      "A recipe file is larger than 1 MiB (1,048,576 bytes). Recipes are short; a file this large is usually not a recipe.",
+  },
+  R0028: {
+    severity: "error",
+    title: "Name too long",
+    description: "A name (a let, a source) longer than 128 characters.",
+  },
+  R0029: {
+    severity: "error",
+    title: "Nested too deeply",
+    description:
+      "Brackets, braces or parentheses nested more than 64 deep, or more than 64 signs in a row (`- - - 1`). Split long expressions with `let`.",
+  },
+  R0030: {
+    severity: "error",
+    title: "Plan too large",
+    description:
+      "A plan of more than 10,000 phases (a `cycles` block repeats its phases once per cycle) or more than 2,147,483,647 updates.",
+  },
   W0001: {
     severity: "warning",
     title: "LR jumps between phases",
@@ -163,6 +192,12 @@ export const CODES = {
     severity: "warning",
     title: "Unused source",
     description: "A declared source that no mixture uses.",
+  },
+  W0004: {
+    severity: "warning",
+    title: "Too many warnings",
+    description:
+      "A file has more than 100 diagnostics, and those not shown are all warnings; this one says how many.",
   },
 } as const satisfies Record<string, CodeInfo>;
 

@@ -18,7 +18,31 @@ export interface Diagnostic {
   column: number;
   /** Column one past the end of the marked text on `line`. */
   endColumn: number;
+  /**
+   * The text of `line`; a line longer than {@link MAX_FRAME_WIDTH} is cut to that many characters around
+   * the column, with `…` where text was left out (see `lineTextColumn`).
+   */
   lineText: string;
+  /** When `lineText` was cut: the column of the line's first character shown (after a leading `…`). */
+  lineTextColumn?: number;
+}
+
+/** The most characters of a line a code frame shows; a longer line is cut around the caret. */
+export const MAX_FRAME_WIDTH = 120;
+
+/** How many characters a cut line keeps before the caret. */
+const FRAME_LEAD = 40;
+
+/**
+ * A window of at most {@link MAX_FRAME_WIDTH} characters of `line` around `column`, with `…` marking text
+ * left out, and the column of its first real character.
+ */
+export function cutLine(line: string, column: number): { text: string; start: number } {
+  if (line.length <= MAX_FRAME_WIDTH) return { text: line, start: 1 };
+  const from = Math.max(0, Math.min(column - 1 - FRAME_LEAD, line.length - MAX_FRAME_WIDTH));
+  const to = from + MAX_FRAME_WIDTH;
+  const text = (from > 0 ? "…" : "") + line.slice(from, to) + (to < line.length ? "…" : "");
+  return { text, start: from + 1 };
 }
 
 /** Builds a diagnostic for `span` of `source`; the severity comes from the code table. */
@@ -31,8 +55,9 @@ export function diagnostic(
 ): Diagnostic {
   const start = source.position(span.start);
   const end = source.position(Math.max(span.start, span.end));
-  const lineText = source.lineText(start.line);
-  const endColumn = end.line === start.line ? Math.max(end.column, start.column + 1) : lineText.length + 1;
+  const line = source.lineText(start.line);
+  const endColumn = end.line === start.line ? Math.max(end.column, start.column + 1) : line.length + 1;
+  const cut = cutLine(line, start.column);
   return {
     code,
     severity: CODES[code].severity,
@@ -42,7 +67,8 @@ export function diagnostic(
     line: start.line,
     column: start.column,
     endColumn,
-    lineText,
+    lineText: cut.text,
+    ...(cut.text !== line ? { lineTextColumn: cut.start } : {}),
   };
 }
 
@@ -91,8 +117,15 @@ function formatOne(d: Diagnostic): string {
   if (!d.lineText && d.column === 1) return head + (d.hint ? `  = help: ${d.hint}\n` : "");
   const gutter = String(d.line).length;
   const pad = " ".repeat(gutter);
-  const tabs = d.lineText.slice(0, d.column - 1).replace(/[^\t]/g, " ");
-  const caret = "^".repeat(Math.max(1, d.endColumn - d.column));
+  // A line cut when the diagnostic was made keeps its window; any other long line is cut here.
+  const { text, start } = d.lineTextColumn !== undefined
+    ? { text: d.lineText, start: d.lineTextColumn }
+    : cutLine(d.lineText, d.column);
+  const lead = start > 1 ? 1 : 0; // the leading "…"
+  const shown = Math.min(text.length - lead, MAX_FRAME_WIDTH);
+  const at = Math.min(Math.max(0, d.column - start), shown);
+  const tabs = text.slice(0, lead + at).replace(/[^\t]/g, " ");
+  const caret = "^".repeat(Math.max(1, Math.min(d.endColumn - d.column, shown - at)));
   return head +
-    `${pad} |\n${d.line} | ${d.lineText}\n${pad} | ${tabs}${caret}${d.hint ? ` ${d.hint}` : ""}\n`;
+    `${pad} |\n${d.line} | ${text}\n${pad} | ${tabs}${caret}${d.hint ? ` ${d.hint}` : ""}\n`;
 }

@@ -9,6 +9,8 @@ import { parse } from "../syntax/parse.ts";
 import { type Diagnostic, diagnostic, fileDiagnostic } from "./diagnostic.ts";
 import { SourceText } from "./source_text.ts";
 import { FILE_NAME_HINT, fileNameProblem } from "./file_name.ts";
+import { MAX_FILE_BYTES } from "./limits.ts";
+import { formatCount } from "./format_number.ts";
 
 /** Reads a file's text; the default reads from disk, tests pass an in-memory map. */
 export type ReadFile = (path: string) => Promise<string>;
@@ -34,8 +36,41 @@ export interface Program {
   diagnostics: Diagnostic[];
 }
 
-/** Reads files from disk. */
-export const readFromDisk: ReadFile = (path) => Deno.readTextFile(path);
+/**
+ * Reads files from disk: at most one byte more than {@link MAX_FILE_BYTES}, so that a huge file or a
+ * device such as /dev/zero is refused (R0027) instead of read to the end.
+ */
+export const readFromDisk: ReadFile = async (path) => {
+  const file = await Deno.open(path);
+  try {
+    const buffer = new Uint8Array(MAX_FILE_BYTES + 1);
+    let size = 0;
+    while (size < buffer.length) {
+      const n = await file.read(buffer.subarray(size));
+      if (n === null) break;
+      size += n;
+    }
+    return new TextDecoder().decode(buffer.subarray(0, size));
+  } finally {
+    file.close();
+  }
+};
+
+/** True when `text` takes more than {@link MAX_FILE_BYTES} bytes of UTF-8 (no string is built to tell). */
+function tooLarge(text: string): boolean {
+  // A UTF-16 unit takes 1 to 3 bytes (a surrogate pair 4), so the length bounds the byte count both ways.
+  if (text.length > MAX_FILE_BYTES) return true;
+  if (text.length * 3 <= MAX_FILE_BYTES) return false;
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c < 0xdc00) {
+      bytes += 4; // a surrogate pair (an unpaired one is counted high)
+      i++;
+    } else bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+  }
+  return bytes > MAX_FILE_BYTES;
+}
 
 /**
  * Loads `entryPath` and its imports (depth first). Import paths are relative to the importing file.
@@ -68,6 +103,17 @@ export async function loadProgram(entryPath: string, readFile: ReadFile = readFr
           key,
           `File "${key}" ${reason}`,
           "check the path; imports are relative to the importing file",
+        ),
+      );
+      return null;
+    }
+    if (tooLarge(text)) {
+      program.diagnostics.push(
+        fileDiagnostic(
+          "R0027",
+          key,
+          `File "${key}" is larger than the limit of 1 MiB (${formatCount(MAX_FILE_BYTES)} bytes)`,
+          "a recipe is a few kilobytes; check that this is the file you meant",
         ),
       );
       return null;

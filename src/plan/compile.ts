@@ -9,6 +9,8 @@ import { loadProgram, type ReadFile, readFromDisk } from "../check/load.ts";
 import { Scope } from "../check/scope.ts";
 import type { SourceText } from "../check/source_text.ts";
 import { didYouMean } from "../check/suggest.ts";
+import { MAX_DIAGNOSTICS_PER_FILE } from "../check/limits.ts";
+import { formatCount } from "../check/format_number.ts";
 import { effectiveRecipe } from "./effective.ts";
 import { collectSweeps } from "./sweeps.ts";
 import { lowerRecipe } from "./lower.ts";
@@ -68,7 +70,8 @@ async function compileProgram(path: string, options: CompileOptions): Promise<Co
     const unique = dedupe(diagnostics).sort((a, b) =>
       (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column
     );
-    return { ok: !hasErrors(unique), plans: hasErrors(unique) ? [] : plans, diagnostics: unique };
+    const ok = !hasErrors(unique);
+    return { ok, plans: ok ? plans : [], diagnostics: capPerFile(unique) };
   };
   if (!program.entry || hasErrors(diagnostics)) return done([]);
   const own = program.entry.ast.recipes.map((r) => r.name);
@@ -175,4 +178,45 @@ function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
     seen.add(key);
     return true;
   });
+}
+
+/**
+ * The first {@link MAX_DIAGNOSTICS_PER_FILE} diagnostics of each file (sorted by file), and after them one
+ * diagnostic that counts the rest: R0026 when an error is among them, else W0004.
+ */
+function capPerFile(sorted: Diagnostic[]): Diagnostic[] {
+  const kept: Diagnostic[] = [];
+  let index = 0;
+  while (index < sorted.length) {
+    const file = sorted[index].file;
+    let end = index;
+    while (end < sorted.length && sorted[end].file === file) end++;
+    // A parse that stopped early says where (an R0026 of its own); it always shows, last.
+    const group = sorted.slice(index, end);
+    const stopped = group.filter((d) => d.code === "R0026");
+    const rest = group.filter((d) => d.code !== "R0026");
+    kept.push(...rest.slice(0, MAX_DIAGNOSTICS_PER_FILE));
+    const hidden = rest.slice(MAX_DIAGNOSTICS_PER_FILE);
+    const errors = hidden.filter((d) => d.severity === "error").length;
+    const what = errors === hidden.length
+      ? (errors === 1 ? "error" : "errors")
+      : errors
+      ? `diagnostics (${errors} of them errors)`
+      : (hidden.length === 1 ? "warning" : "warnings");
+    if (stopped.length) {
+      const more = hidden.length ? `; ${formatCount(hidden.length)} more ${what} before it not shown` : "";
+      kept.push({ ...stopped[0], message: stopped[0].message + more });
+    } else if (hidden.length) {
+      kept.push(
+        fileDiagnostic(
+          errors ? "R0026" : "W0004",
+          file,
+          `${formatCount(hidden.length)} more ${what} not shown`,
+          `a file shows at most ${MAX_DIAGNOSTICS_PER_FILE}; fix these and check again`,
+        ),
+      );
+    }
+    index = end;
+  }
+  return kept;
 }

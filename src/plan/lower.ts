@@ -57,6 +57,9 @@ export const MAX_STEPS = 2 ** 31 - 1;
 /** The most repetitions a `cycles` block may have. */
 export const MAX_CYCLES = 10_000;
 
+/** The most phases a plan may have, counting each repetition of a `cycles` block's phases. */
+export const MAX_PHASES = 10_000;
+
 const BATCH_SHAPES: readonly ShapeName[] = [
   "constant",
   "linear",
@@ -507,6 +510,23 @@ export async function lowerRecipe(
     return null;
   }
   if (errorsSince()) return null;
+  const phaseCount = items.reduce(
+    (sum, item) => sum + (item.kind === "phase" ? 1 : item.count * item.slots.length),
+    0,
+  );
+  if (phaseCount > MAX_PHASES) {
+    const biggest = items.filter((item) => item.kind === "cycles")
+      .sort((a, b) => b.count * b.slots.length - a.count * a.slots.length)[0];
+    report(
+      "R0030",
+      biggest ? biggest.decl : { node: { span: recipe.nameSpan }, source: home },
+      `The schedule makes ${formatCount(phaseCount)} phases${
+        biggest ? ` (this block: ${biggest.count} cycles x ${biggest.slots.length} phases)` : ""
+      }, more than the limit of ${formatCount(MAX_PHASES)}`,
+      "use fewer cycles or fewer phases per cycle",
+    );
+    return null;
+  }
   const timeline = placePhases(
     { unit: budget.unit as BudgetUnit, value: budget.value },
     items,
@@ -517,7 +537,7 @@ export async function lowerRecipe(
   const T = timeline.steps;
   if (T > MAX_STEPS) {
     report(
-      "R0009",
+      "R0030",
       eff.budget!,
       `The plan has ${formatCount(T)} updates; a plan can have at most ${formatCount(MAX_STEPS)}`,
       "check the budget and its unit",

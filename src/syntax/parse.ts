@@ -3,12 +3,14 @@
  * @module
  */
 import { lexer } from "../../grammar/tokens.ts";
-import { parser } from "../../grammar/parser.ts";
+import { parser, TooManySyntaxErrors } from "../../grammar/parser.ts";
 import { syntaxHint } from "../../grammar/messages.ts";
 import type { FileAst } from "./ast.ts";
 import { toAst } from "./to_ast.ts";
 import { type Diagnostic, diagnostic } from "../check/diagnostic.ts";
 import { SourceText } from "../check/source_text.ts";
+import { MAX_DIAGNOSTICS_PER_FILE, MAX_NAME_LENGTH, MAX_NESTING } from "../check/limits.ts";
+import type { IToken } from "chevrotain";
 
 /** The result of parsing one file: an AST when the text had no syntax errors. */
 export interface ParseResult {
@@ -54,12 +56,19 @@ export function parse(text: string, path: string): ParseResult {
       ),
     );
   }
+  const limits = limitDiagnostics(lexed.tokens, source);
+  if (limits.length) return { ast: null, diagnostics: [...diagnostics, ...limits] };
   parser.input = lexed.tokens;
+  parser.maxErrors = MAX_DIAGNOSTICS_PER_FILE;
   let cst;
+  let stopped = false;
   try {
     cst = parser.file();
   } catch (error) {
-    if (!(error instanceof RangeError)) throw error;
+    if (error instanceof TooManySyntaxErrors) stopped = true;
+    else if (!(error instanceof RangeError)) throw error;
+  }
+  if (!stopped && !cst) {
     const message = "The text is nested too deeply to parse";
     return {
       ast: null,
@@ -84,7 +93,67 @@ export function parse(text: string, path: string): ParseResult {
       ),
     );
   }
+  if (stopped) {
+    // The count of what was not shown would be a guess: say where checking stopped instead.
+    const last = diagnostics[diagnostics.length - 1];
+    diagnostics.push({
+      ...last,
+      code: "R0026",
+      message: `Syntax checking stopped here, after ${MAX_DIAGNOSTICS_PER_FILE} errors`,
+      hint: "fix these and check again",
+    });
+  }
   if (diagnostics.length) return { ast: null, diagnostics };
-  const ast = toAst(cst, source, diagnostics);
+  const ast = toAst(cst!, source, diagnostics);
   return { ast, diagnostics };
+}
+
+const OPENERS = new Set(["LParen", "LBrace", "LBracket"]);
+const CLOSERS = new Set(["RParen", "RBrace", "RBracket"]);
+const SIGNS = new Set(["Minus", "Plus"]);
+
+/**
+ * Names longer than {@link MAX_NAME_LENGTH} (R0028) and nesting deeper than {@link MAX_NESTING} (R0029),
+ * found in one pass over the tokens before the parser recurses into them.
+ */
+function limitDiagnostics(tokens: readonly IToken[], source: SourceText): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  const at = (t: IToken) => ({ start: t.startOffset, end: t.startOffset + t.image.length });
+  let depth = 0;
+  let signs = 0;
+  let nested = false;
+  for (const t of tokens) {
+    const kind = t.tokenType.name;
+    if (kind === "Identifier" && t.image.length > MAX_NAME_LENGTH) {
+      found.push(
+        diagnostic(
+          "R0028",
+          source,
+          { start: t.startOffset, end: t.startOffset + 1 },
+          `This name is ${t.image.length} characters long, more than the limit of ${MAX_NAME_LENGTH}`,
+          "use a shorter name",
+        ),
+      );
+    }
+    signs = SIGNS.has(kind) ? signs + 1 : 0;
+    if (OPENERS.has(kind)) depth++;
+    else if (CLOSERS.has(kind)) depth = Math.max(0, depth - 1);
+    if (!nested && (depth > MAX_NESTING || signs > MAX_NESTING)) {
+      nested = true;
+      found.push(
+        diagnostic(
+          "R0029",
+          source,
+          at(t),
+          depth > MAX_NESTING
+            ? `Brackets nest more than ${MAX_NESTING} deep here`
+            : `More than ${MAX_NESTING} signs in a row here`,
+          depth > MAX_NESTING
+            ? "split the expression with let, or close the brackets you opened"
+            : "remove the extra signs",
+        ),
+      );
+    }
+  }
+  return found;
 }
