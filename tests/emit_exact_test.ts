@@ -2,18 +2,19 @@
  * Every target, every test plan: either the target's own scheduler (tests/frameworks, re-implemented from
  * the framework's source) fed with the emitted config reproduces the plan's LR at every update to 1e-12,
  * or the target refuses with UnsupportedFeatureError naming the feature, where it was written and the
- * targets that can. Which targets express which plan is recorded in tests/testdata/emit/expected.json.
+ * targets that can. Which targets express which plan, and in which tier, is recorded in
+ * tests/testdata/emit/expected.json.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { scheduleTable } from "../src/schedule/table.ts";
-import { TARGETS, targetsFor } from "../src/emit/mod.ts";
+import { TARGETS, tiersFor } from "../src/emit/mod.ts";
 import { UnsupportedFeatureError } from "../src/emit/target.ts";
 import { mixStages } from "../src/emit/_data.ts";
 import { FRAMEWORKS, SETTINGS, traceMismatch } from "./frameworks/mod.ts";
 import { testPlans } from "./frameworks/plans.ts";
 
-const expected: Record<string, string[]> = JSON.parse(
+const expected: Record<string, Record<string, string>> = JSON.parse(
   Deno.readTextFileSync(join(import.meta.dirname!, "testdata/emit/expected.json")),
 );
 
@@ -21,16 +22,21 @@ Deno.test("every target reproduces each test plan's LR at every update, or refus
   for (const [name, plan] of testPlans()) {
     await t.step(name, () => {
       const lr = scheduleTable(plan).lr;
-      const able = targetsFor(plan);
+      const tiers = tiersFor(plan);
+      const able = Object.keys(tiers);
       assert.deepEqual(
-        able,
+        tiers,
         expected[name],
-        "the targets that can express the plan changed",
+        "the targets that can express the plan, or their tiers, changed",
       );
       for (const target of TARGETS) {
         try {
           const emitted = target.emit(plan, {});
           assert.equal(emitted.maxDeviation, 0);
+          assert.equal(
+            emitted.files.some((f) => f.name.endsWith("_schedule.py")),
+            emitted.tier === "extension",
+          );
           const mismatch = traceMismatch(FRAMEWORKS[target.name](emitted, plan.steps), lr);
           assert.equal(mismatch, null, `${target.name}: ${mismatch}`);
         } catch (error) {

@@ -46,7 +46,7 @@ Deno.test("pytorch, optax and csv express every plan; a refusal names them among
       assert.ok(able.includes(universal), `${name} ${universal}`);
     }
   }
-  assert.throws(() => emitPlan(plans.get("cycles")!, "hf"), (e: unknown) => {
+  assert.throws(() => emitPlan(plans.get("cycles")!, "hf", { native: true }), (e: unknown) => {
     assert.ok(e instanceof UnsupportedFeatureError);
     assert.equal(e.target, "hf");
     assert.deepEqual(e.alternatives, ["optax", "pytorch", "csv"]);
@@ -69,8 +69,12 @@ Deno.test("approximate: off-by-ones and warmup starts are allowed, and the repor
   for (const [name, target] of cases) {
     await t.step(`${name} ${target}`, () => {
       const plan = plans.get(name)!;
-      assert.throws(() => emitPlan(plan, target), UnsupportedFeatureError, "exact emission must refuse");
-      const emitted = emitPlan(plan, target, { approximate: true });
+      assert.throws(
+        () => emitPlan(plan, target, { native: true }),
+        UnsupportedFeatureError,
+        "exact native emission must refuse",
+      );
+      const emitted = emitPlan(plan, target, { native: true, approximate: true });
       const lr = scheduleTable(plan).lr;
       const peak = Math.max(...lr);
       const trace = FRAMEWORKS[target](emitted, plan.steps);
@@ -89,7 +93,7 @@ Deno.test("approximate does not approximate shapes, phases, mixtures or weight d
     ]]
   ) {
     assert.throws(
-      () => emitPlan(plans.get(name)!, target, { approximate: true }),
+      () => emitPlan(plans.get(name)!, target, { native: true, approximate: true }),
       UnsupportedFeatureError,
       name,
     );

@@ -11,7 +11,7 @@ Deno.test("--approximate works on plans of hundreds of thousands of updates", as
   );
   for (const target of ["torchtitan", "olmo", "hf"]) {
     try {
-      emitPlan(plan, target, { approximate: true });
+      emitPlan(plan, target, { native: true, approximate: true });
     } catch (error) {
       assert.ok(error instanceof UnsupportedFeatureError, `${target}: ${error}`);
     }

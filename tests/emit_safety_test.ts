@@ -1,15 +1,16 @@
 /**
- * Source names, paths and recipe names reach Python, YAML, TOML, JSON, CSV and shell text: every target
+ * Source names, paths and recipe names reach Python, YAML, JSON, CSV and shell text: every target
  * must write them so that they read back as the same strings and never as code.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { parse as parseToml } from "smol-toml";
 import YAML from "yaml";
 import type { Plan } from "../src/plan/schema.ts";
 import { emitPlan, TARGETS } from "../src/emit/mod.ts";
 import { UnsupportedFeatureError } from "../src/emit/target.ts";
 import { bashArray, parseArgs } from "./frameworks/megatron.ts";
+import { moduleSettings } from "./frameworks/torchtitan.ts";
+import { extensionModule } from "./frameworks/mod.ts";
 import { testPlans } from "./frameworks/plans.ts";
 
 const HOSTILE = [
@@ -105,6 +106,11 @@ Deno.test("hostile names and paths read back unchanged from every target's files
           throw error;
         }
         for (const file of emitted.files) assert.match(file.name, /^[A-Za-z0-9][A-Za-z0-9._-]*$/);
+        const module = extensionModule(emitted);
+        if (module !== null) {
+          assert.equal(JSON.parse(module.match(/^PLAN = (.*)$/m)![1]), plan.name);
+          assert.equal(JSON.parse(module.match(/^RECIPE_FILE = (.*)$/m)![1]), plan.file);
+        }
         const text = emitted.files[0].content;
         switch (target.name) {
           case "hf":
@@ -130,10 +136,14 @@ Deno.test("hostile names and paths read back unchanged from every target's files
             break;
           }
           case "torchtitan": {
-            // deno-lint-ignore no-explicit-any
-            const config = parseToml(text) as any;
-            assert.equal(config.optimizer.name, "AdamW");
-            for (const line of text.split("\n")) assert.match(line, /^(#.*|\[[a-z_]+\]|[a-z_0-9]+ = .*|)$/);
+            assert.equal(moduleSettings(text, "TRAINING").steps, plan.steps);
+            const benign =
+              emitPlan({ ...base, name: "benign", file: "benign" }, "torchtitan").files[0].content;
+            assert.equal(
+              text.split("\n").length,
+              benign.split("\n").length,
+              "a name added lines to the module",
+            );
             break;
           }
           case "nanotron": {

@@ -39,13 +39,28 @@ async function writeFiles(dir: string, files: { name: string; content: string }[
   }
 }
 
+/** Says on stderr which tier a target used, why, and the lines the user adds to their script. */
+function reportTier(target: string, emitted: Emitted, plan: string | null): void {
+  const of = plan ? ` (plan ${JSON.stringify(plan)})` : "";
+  if (emitted.tier === "extension") {
+    console.error(
+      `${target}${of}: extension tier: its config keys cannot express ${emitted.reason}, so the schedule ` +
+        `comes from ${JSON.stringify(emitted.files.at(-1)!.name)} (exact at every update)`,
+    );
+  } else console.error(`${target}${of}: ${emitted.tier} tier (exact at every update)`);
+  if (emitted.usage.length) {
+    console.error(`In your training script:\n${emitted.usage.map((l) => `    ${l}`).join("\n")}`);
+  }
+}
+
 /** `compile`: plan JSON or target configs on stdout or into files. */
 export const command: Command = {
   name: "compile",
   help: `Usage: deno task compile FILE [--target NAME | --all] [-o PATH] [--approximate] [--recipe NAME]
 
 Prints the plan as JSON on stdout (a JSON array when the recipe has sweeps).
-With --target, prints that trainer's config instead. Targets:
+With --target, prints that trainer's config instead (for a sweep, a JSON array of
+the configs of JSON targets; other formats need -o DIR). Targets:
 ${TARGETS.map((t) => `  ${t.name.padEnd(12)} ${t.description}`).join("\n")}
 
 Options:
@@ -53,22 +68,36 @@ Options:
                    sweeps, with --all, or when the target writes several files
   --target NAME    emit the config of one target trainer
   --all            emit every target that can express the recipe (needs -o DIR)
-  --approximate    allow a target's documented approximation, and print its
-                   largest deviation from the plan's LR
+  --native         only the trainer's own config keys: refuse where they cannot
+                   express the plan, instead of adding the extension-tier module
+  --approximate    with --native, allow a target's documented approximation, and
+                   print its largest deviation from the plan's LR
   --recipe NAME    which recipe of the file (when it defines several)
   -h, --help       show this help
 
-A target that cannot express the recipe exactly refuses with an error naming the
-feature and the targets that can (pytorch and csv always can); exit code 1.`,
+Each target uses its own config keys where they give the plan's LR at every update
+(the native tier), else its documented extension point: a Python module beside the
+config, <plan>_<target>_schedule.py, whose make_scheduler(optimizer) follows the plan
+exactly (hf, deepspeed, olmo, torchtitan). stderr says which tier was used and the
+lines to add to your training script. A target that cannot express the recipe in
+any tier refuses with an error naming the feature and the targets that can
+(pytorch, optax and csv always can); exit code 1.`,
   async run(args) {
     const { values, positionals } = parseCommandArgs(args, {
       out: { type: "string", short: "o" },
       target: { type: "string" },
       all: { type: "boolean" },
       approximate: { type: "boolean" },
+      native: { type: "boolean" },
       recipe: { type: "string" },
     });
     const file = recipeArgument(positionals);
+    if (values.approximate && !values.native) {
+      throw new UsageError(
+        "--approximate goes with --native: without it, a target whose native keys fall short uses its exact " +
+          "extension tier",
+      );
+    }
     if (values.all && values.target) throw new UsageError("Use either --target or --all, not both");
     if (values.all && !values.out) {
       throw new UsageError("--all writes one file per target: give a directory with -o DIR");
@@ -94,19 +123,25 @@ feature and the targets that can (pytorch and csv always can); exit code 1.`,
     }
 
     const targets = values.all ? TARGETS.map((t) => t.name) : [values.target!];
+    const options = { approximate: values.approximate, native: values.native };
     let failed = false;
+    /** Main files of a sweep without -o: printed together as one JSON array at the end. */
+    const sweepDocuments: unknown[] = [];
     for (const plan of plans) {
       for (const target of targets) {
         let emitted: Emitted;
         try {
-          emitted = emitPlan(plan, target, { approximate: values.approximate });
+          emitted = emitPlan(plan, target, options);
         } catch (error) {
           if (!(error instanceof UnsupportedFeatureError)) throw error;
           console.error(await refusal(error));
           if (!values.all) failed = true;
           continue;
         }
-        for (const note of emitted.notes) console.error(`note: ${note}`);
+        reportTier(target, emitted, plans.length > 1 ? plan.name : null);
+        for (const note of emitted.notes) {
+          console.error(note.startsWith("warning: ") ? note : `note: ${note}`);
+        }
         if (values.approximate && emitted.maxDeviation > 0) {
           console.error(
             `note: "${target}" approximates the plan: largest relative LR deviation ${
@@ -114,15 +149,25 @@ feature and the targets that can (pytorch and csv always can); exit code 1.`,
             }`,
           );
         }
-        if (values.out) await writeFiles(values.out, emitted.files);
-        else {
-          await Deno.stdout.write(new TextEncoder().encode(emitted.files[0].content));
-          for (const extra of emitted.files.slice(1)) {
-            console.error(`note: "${extra.name}" is written only with -o DIR`);
-          }
+        if (values.out) {
+          await writeFiles(values.out, emitted.files);
+          continue;
         }
+        const [main, ...rest] = emitted.files;
+        if (plans.length > 1) {
+          if (!main.name.endsWith(".json")) {
+            throw new UsageError(
+              `The recipe makes ${plans.length} plans and "${target}" writes ${
+                main.name.slice(main.name.lastIndexOf(".") + 1)
+              } files, which do not concatenate: give a directory with -o DIR`,
+            );
+          }
+          sweepDocuments.push(JSON.parse(main.content));
+        } else await Deno.stdout.write(new TextEncoder().encode(main.content));
+        for (const extra of rest) console.error(`note: "${extra.name}" is written only with -o DIR`);
       }
     }
+    if (sweepDocuments.length) console.log(JSON.stringify(sweepDocuments, null, 2));
     return failed ? EXIT.errors : EXIT.ok;
   },
 };

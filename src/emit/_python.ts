@@ -111,7 +111,7 @@ function dataTables(plan: Plan, stages: { start: number; end: number; mix: Phase
 }
 
 /** `BASE_LR` of the Python modules: the optimizer's peak, or 1 when it is 0 (lambdas divide by it). */
-function baseLr(plan: Plan): number {
+export function baseLr(plan: Plan): number {
   return plan.optimizer.lr > 0 ? plan.optimizer.lr : 1;
 }
 

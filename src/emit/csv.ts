@@ -10,6 +10,7 @@ import { csvField, fileStem } from "./_literals.ts";
 /** The `csv` target. */
 export const csv: Target = {
   name: "csv",
+  release: "any reader",
   description: "CSV table: step,lr,weight_decay,batch and one weight column per source, any plan",
   emit(plan) {
     const table = scheduleTable(plan);
@@ -24,6 +25,8 @@ export const csv: Target = {
       files: [{ name: `${fileStem(plan.name)}.csv`, content: lines.join("\n") + "\n" }],
       notes: [],
       maxDeviation: 0,
+      tier: "universal",
+      usage: [],
     };
   },
 };

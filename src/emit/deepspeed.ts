@@ -5,80 +5,157 @@
  * min + (max - min) (k - 1) / W' with W' = max(2, warmup_num_steps): the first value is held one extra
  * update. It expresses a constant LR, and a linear warmup after a 1-update phase at the warmup's start (the
  * optimizer's "lr" is set to that value too, for versions that did not set it at construction). Anything
- * else: pass the pytorch target's make_scheduler to deepspeed.initialize as its lr_scheduler.
+ * else, and named checkpoints (DeepSpeed's config does not save), take the extension tier: the config
+ * without "scheduler", and a module whose make_scheduler goes to deepspeed.initialize(lr_scheduler=...), a
+ * callable DeepSpeed calls with its optimizer and steps after every optimizer step.
  * @module
  */
+import type { Plan } from "../plan/schema.ts";
 import type { Target } from "./target.ts";
 import { endValue, Fit, lrSegments, same, startValue } from "./_fit.ts";
 import { initCheckpoint, mixtureSidecar, placeholderNotes } from "./_data.ts";
 import { fileStem } from "./_literals.ts";
+import { chooseTier } from "./_tier.ts";
+import { extensionModule } from "./_schedule_module.ts";
+import { intervalNotes, namedCheckpoints, saveInterval } from "./_checkpoints.ts";
+import { baseLr } from "./_python.ts";
+import { scheduleTable } from "../schedule/table.ts";
 
-/** The `deepspeed` target. */
+interface WarmupParams {
+  first: number;
+  min: number;
+  max: number;
+  steps: number;
+}
+
+/** WarmupLR's parameters that reproduce the plan's LR, or a refusal. */
+function warmupLr(fit: Fit, plan: Plan): WarmupParams {
+  const segments = lrSegments(plan);
+  const [first, warmup, stable] = segments;
+  if (segments.length === 1 && first.shape.shape === "constant") {
+    const lr = first.shape.value;
+    return { first: lr, min: lr, max: lr, steps: 2 };
+  }
+  const ok = segments.length <= 3 && first.shape.shape === "constant" && first.end === 1 &&
+    warmup.shape.shape === "linear" && warmup.end - warmup.start >= 2 &&
+    same(startValue(warmup.shape), first.shape.value) &&
+    (!stable || (stable.shape.shape === "constant" && same(stable.shape.value, endValue(warmup.shape)!)));
+  if (!ok) {
+    fit.refuseAt(
+      "an LR schedule other than constant or a linear warmup that holds its first value one extra " +
+        "update (DeepSpeed steps its scheduler only after each update)",
+      segments.length > 1 && first.end === 1 ? segments[1] : first,
+    );
+  }
+  fit.offset(warmup, 0);
+  return {
+    first: startValue(first.shape),
+    min: startValue(warmup.shape),
+    max: endValue(warmup.shape)!,
+    steps: warmup.end - warmup.start,
+  };
+}
+
+/** DeepSpeed has no checkpoint setting: named checkpoints need the extension module's save helper. */
+function noNamedCheckpoints(fit: Fit, plan: Plan): void {
+  const named = namedCheckpoints(plan).filter((c) => c.step > 0);
+  if (named.length) {
+    fit.refuse(
+      `the named checkpoint ${JSON.stringify(named[0].name)}: DeepSpeed's config does not save`,
+      named[0].origin,
+    );
+  }
+}
+
+/** The extension tier's glue: a helper that saves the plan's checkpoints with engine.save_checkpoint. */
+const GLUE = {
+  imports: [],
+  code: `
+def save_due_checkpoints(engine, save_dir):
+    """Call after every engine.step(): saves the plan's checkpoints due after this update, tagged by name."""
+    if engine.is_gradient_accumulation_boundary():
+        for name in checkpoints_after(engine.global_steps):
+            engine.save_checkpoint(save_dir, tag=name)
+`,
+};
+
+/** The \`deepspeed\` target. */
 export const deepspeed: Target = {
   name: "deepspeed",
-  description: "DeepSpeed config JSON (optimizer, WarmupLR scheduler); constant or held-first-value warmup",
+  release: "DeepSpeed 0.19.5",
+  description:
+    "DeepSpeed config JSON (optimizer, WarmupLR); a client lr_scheduler module where WarmupLR falls short",
   emit(plan, options) {
-    const fit = new Fit("deepspeed", plan, options.approximate ?? false);
-    const segments = lrSegments(plan);
-    const [first, warmup, stable] = segments;
-    let params: { first: number; min: number; max: number; steps: number };
-    if (segments.length === 1 && first.shape.shape === "constant") {
-      const lr = first.shape.value;
-      params = { first: lr, min: lr, max: lr, steps: 2 };
-    } else {
-      const ok = segments.length <= 3 && first.shape.shape === "constant" && first.end === 1 &&
-        warmup.shape.shape === "linear" && warmup.end - warmup.start >= 2 &&
-        same(startValue(warmup.shape), first.shape.value) &&
-        (!stable || (stable.shape.shape === "constant" && same(stable.shape.value, endValue(warmup.shape)!)));
-      if (!ok) {
-        fit.refuseAt(
-          "an LR schedule other than constant or a linear warmup that holds its first value one extra " +
-            "update (DeepSpeed steps its scheduler only after each update)",
-          segments.length > 1 && first.end === 1 ? segments[1] : first,
-        );
-      }
-      fit.offset(warmup, 0);
-      params = {
-        first: startValue(first.shape),
-        min: startValue(warmup.shape),
-        max: endValue(warmup.shape)!,
-        steps: warmup.end - warmup.start,
-      };
-    }
-    const weightDecay = fit.constantWeightDecay();
-    const batch = fit.constantBatch();
-    const config = {
+    const batch = new Fit("deepspeed", plan, false).constantBatch();
+    const chosen = chooseTier("deepspeed", plan, options, (fit) => {
+      noNamedCheckpoints(fit, plan);
+      return { warmup: warmupLr(fit, plan), weightDecay: fit.constantWeightDecay() };
+    });
+    const native = chosen.tier === "native" ? chosen.value : null;
+    const table = scheduleTable(plan);
+    const config: Record<string, unknown> = {
       train_batch_size: batch,
       gradient_clipping: plan.optimizer.clip ?? 0,
       optimizer: {
         type: "AdamW",
         params: {
-          lr: params.first,
+          lr: native?.warmup.first ?? baseLr(plan),
           betas: plan.optimizer.betas,
           eps: plan.optimizer.eps,
-          weight_decay: weightDecay,
-        },
-      },
-      scheduler: {
-        type: "WarmupLR",
-        params: {
-          warmup_min_lr: params.min,
-          warmup_max_lr: params.max,
-          warmup_num_steps: params.steps,
-          warmup_type: "linear",
+          // In the extension tier the client scheduler sets every update's weight decay.
+          weight_decay: native?.weightDecay ?? table.weightDecay.reduce((a, b) => Math.max(a, b), 0),
         },
       },
     };
+    if (native) {
+      config.scheduler = {
+        type: "WarmupLR",
+        params: {
+          warmup_min_lr: native.warmup.min,
+          warmup_max_lr: native.warmup.max,
+          warmup_num_steps: native.warmup.steps,
+          warmup_type: "linear",
+        },
+      };
+    }
     const sidecar = mixtureSidecar(plan, "deepspeed");
     const init = initCheckpoint(plan);
-    const notes = [sidecar.note, ...placeholderNotes(plan), ...(init ? [init.note] : [])];
+    const main = {
+      name: `${fileStem(plan.name)}.deepspeed.json`,
+      content: JSON.stringify(config, null, 2) + "\n",
+    };
+    const module = native ? null : extensionModule(plan, "deepspeed", "DeepSpeed", GLUE);
+    const runDir = `runs/${fileStem(plan.name)}`;
+    const notes = [
+      sidecar.note,
+      ...placeholderNotes(plan),
+      ...(init ? [init.note] : []),
+      ...intervalNotes(
+        "deepspeed",
+        plan,
+        { ...saveInterval(plan), extra: 0, missed: [] },
+        (c) => `${runDir}/${c.name}`,
+        "saves them with save_due_checkpoints(engine, save_dir)",
+      ),
+    ];
+    const initialize = (scheduler: string) =>
+      `engine, optimizer, _, scheduler = deepspeed.initialize(model=model, model_parameters=model.parameters(), ${scheduler}config=${
+        JSON.stringify(main.name)
+      })`;
     return {
-      files: [{
-        name: `${fileStem(plan.name)}.deepspeed.json`,
-        content: JSON.stringify(config, null, 2) + "\n",
-      }, sidecar.file],
+      files: module ? [main, sidecar.file, module] : [main, sidecar.file],
       notes,
-      maxDeviation: fit.deviation(),
+      maxDeviation: chosen.tier === "native" ? chosen.fit.deviation() : 0,
+      tier: chosen.tier,
+      reason: chosen.tier === "extension" ? chosen.reason : undefined,
+      usage: module
+        ? [
+          "import deepspeed",
+          `from ${module.name.slice(0, -3)} import make_scheduler, save_due_checkpoints`,
+          initialize("lr_scheduler=make_scheduler, "),
+          `# after every engine.step(): save_due_checkpoints(engine, ${JSON.stringify(runDir)})`,
+        ]
+        : ["import deepspeed", initialize("")],
     };
   },
 };

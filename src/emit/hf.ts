@@ -10,6 +10,11 @@ import type { Target } from "./target.ts";
 import { endValue, Fit, type Segment, startValue, warmupWord, type WsdForm } from "./_fit.ts";
 import { initCheckpoint, mixtureSidecar, placeholderNotes } from "./_data.ts";
 import { fileStem } from "./_literals.ts";
+import { chooseTier } from "./_tier.ts";
+import { extensionModule } from "./_schedule_module.ts";
+import { intervalNotes, namedCheckpoints, saveInterval } from "./_checkpoints.ts";
+import { baseLr } from "./_python.ts";
+import { scheduleTable } from "../schedule/table.ts";
 
 interface HfSchedule {
   type: string;
@@ -59,7 +64,11 @@ function wsd(fit: Fit, form: WsdForm, peak: number): HfSchedule {
   let shift = 0;
   if (decay) {
     if (!(decay.shape.shape in WSD_SHAPES)) {
-      fit.refuseAt(`a "${decay.shape.shape}" decay: hf decays linear, cosine, 1-sqrt or polynomial`, decay);
+      fit.refuseAt(
+        `a "${decay.shape.shape}" decay with a stable part or a floor: hf's warmup_stable_decay decays ` +
+          "linear, cosine or 1-sqrt",
+        decay,
+      );
     }
     // An inclusive decay is warmup_stable_decay's decay started one update earlier, out of the stable part.
     if (decay.offset === 1 && stable) shift = 1;
@@ -114,33 +123,88 @@ function schedule(fit: Fit): HfSchedule {
   return simple(form, peak, 0) ?? simple(form, peak, 1) ?? wsd(fit, form, peak);
 }
 
+/** The save settings that save exactly the plan's named checkpoints, or a refusal (then a callback saves them). */
+function nativeSaves(fit: Fit, plan: Plan): Record<string, unknown> {
+  const save = saveInterval(plan);
+  if (namedCheckpoints(plan).every((c) => c.step === 0 || c.step === plan.steps)) return {};
+  if (!save.exact) {
+    const named = namedCheckpoints(plan).filter((c) => c.step > 0 && c.step < plan.steps);
+    fit.refuse(
+      `checkpoints after updates ${named.map((c) => c.step).join(", ")}, which no save_steps saves alone`,
+      named[0].origin,
+    );
+  }
+  return { save_strategy: "steps", save_steps: save.interval };
+}
+
+/** The extension tier's glue: a Trainer whose create_scheduler returns the plan's scheduler, and a save callback. */
+const GLUE = {
+  imports: ["", "from transformers import Trainer, TrainerCallback"],
+  code: `
+class PlanCheckpoints(TrainerCallback):
+    """Saves after exactly the updates the plan names (CHECKPOINTS), besides the end of training."""
+
+    def on_step_end(self, args, state, control, **kwargs):
+        if checkpoints_after(state.global_step):
+            control.should_save = True
+        return control
+
+
+class PlanTrainer(Trainer):
+    """A transformers Trainer whose LR and weight decay follow the plan at every update (make_scheduler),
+    saving the plan's named checkpoints as checkpoint-<update> in output_dir."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_callback(PlanCheckpoints())
+
+    def create_scheduler(self, num_training_steps, optimizer=None):
+        if self.lr_scheduler is None:
+            self.lr_scheduler = make_scheduler(self.optimizer if optimizer is None else optimizer)
+            self._created_lr_scheduler = True
+        return self.lr_scheduler
+`,
+};
+
 /** The `hf` target. */
 export const hf: Target = {
   name: "hf",
-  description: "Hugging Face TrainingArguments JSON (HfArgumentParser.parse_dict); mixtures in a sidecar",
+  release: "transformers 5.18.0",
+  description:
+    "Hugging Face TrainingArguments JSON (HfArgumentParser); a Trainer subclass module where native keys " +
+    "fall short; mixtures in a sidecar",
   emit(plan: Plan, options) {
-    const fit = new Fit("hf", plan, options.approximate ?? false);
-    const s = schedule(fit);
-    const weightDecay = fit.constantWeightDecay();
-    const batch = fit.constantBatch();
+    const batch = new Fit("hf", plan, false).constantBatch();
+    const chosen = chooseTier("hf", plan, options, (fit) => ({
+      schedule: schedule(fit),
+      weightDecay: fit.constantWeightDecay(),
+      saves: nativeSaves(fit, plan),
+    }));
+    const native = chosen.tier === "native" ? chosen.value : null;
+    const table = scheduleTable(plan);
     const args: Record<string, unknown> = {
       output_dir: `runs/${fileStem(plan.name)}`,
       max_steps: plan.steps,
-      learning_rate: s.peak,
-      lr_scheduler_type: s.type,
-      warmup_steps: s.warmup,
-      lr_scheduler_kwargs: s.kwargs,
+      learning_rate: native?.schedule.peak ?? baseLr(plan),
+      lr_scheduler_type: native?.schedule.type ?? "constant",
+      warmup_steps: native?.schedule.warmup ?? 0,
+      lr_scheduler_kwargs: native?.schedule.kwargs ?? {},
       optim: "adamw_torch",
-      weight_decay: weightDecay,
+      // In the extension tier the scheduler sets every update's weight decay in the groups HF decays.
+      weight_decay: native?.weightDecay ?? table.weightDecay.reduce((a, b) => Math.max(a, b), 0),
       adam_beta1: plan.optimizer.betas[0],
       adam_beta2: plan.optimizer.betas[1],
       adam_epsilon: plan.optimizer.eps,
       max_grad_norm: plan.optimizer.clip ?? 0,
       per_device_train_batch_size: batch,
       gradient_accumulation_steps: 1,
+      ...(native ? native.saves : { save_strategy: "steps", save_steps: plan.steps }),
     };
     const sidecar = mixtureSidecar(plan, "hf");
     const init = initCheckpoint(plan);
+    const save = saveInterval(plan);
+    const main = { name: `${fileStem(plan.name)}.hf.json`, content: JSON.stringify(args, null, 2) + "\n" };
+    const module = native ? null : extensionModule(plan, "hf", "transformers' Trainer", GLUE);
     const notes = [
       `per_device_train_batch_size is the plan's global batch (${batch}) for one device: on N devices ` +
       `divide it by N x gradient_accumulation_steps`,
@@ -152,8 +216,31 @@ export const hf: Target = {
           `resume_from_checkpoint, which would restore the parent's schedule`,
         ]
         : []),
+      ...intervalNotes(
+        "hf",
+        plan,
+        native ? save : { ...save, extra: 0, missed: [] },
+        (c) => `${args.output_dir}/checkpoint-${c.step}`,
+        native ? undefined : "saves them with PlanTrainer's callback",
+      ),
     ];
-    const main = { name: `${fileStem(plan.name)}.hf.json`, content: JSON.stringify(args, null, 2) + "\n" };
-    return { files: [main, sidecar.file], notes, maxDeviation: fit.deviation() };
+    const parse = [
+      "from transformers import HfArgumentParser, TrainingArguments",
+      `(args,) = HfArgumentParser(TrainingArguments).parse_json_file(${JSON.stringify(main.name)})`,
+    ];
+    return {
+      files: module ? [main, sidecar.file, module] : [main, sidecar.file],
+      notes,
+      maxDeviation: chosen.tier === "native" ? chosen.fit.deviation() : 0,
+      tier: chosen.tier,
+      reason: chosen.tier === "extension" ? chosen.reason : undefined,
+      usage: module
+        ? [
+          ...parse,
+          `from ${module.name.slice(0, -3)} import PlanTrainer`,
+          "trainer = PlanTrainer(model=model, args=args, train_dataset=train_dataset)",
+        ]
+        : [...parse, "trainer = Trainer(model=model, args=args, train_dataset=train_dataset)"],
+    };
   },
 };

@@ -14,6 +14,7 @@ import { endValue, Fit, same, startValue } from "./_fit.ts";
 import { dataPath, initCheckpoint, mixStages, placeholderNotes } from "./_data.ts";
 import { fileStem, floatLiteral, shellWord } from "./_literals.ts";
 import { scheduleTable } from "../schedule/table.ts";
+import { intervalNotes, namedCheckpoints, saveInterval } from "./_checkpoints.ts";
 
 type Args = [string, ...(string | number)[]][];
 
@@ -120,6 +121,7 @@ function bashArray(name: string, args: Args): string {
 /** The `megatron` target. */
 export const megatron: Target = {
   name: "megatron",
+  release: "Megatron-LM core_v0.19.0",
   description: "Megatron-LM pretrain_gpt.py arguments (bash arrays), sample-based, blends per stage",
   emit(plan, options) {
     const fit = new Fit("megatron", plan, options.approximate ?? false);
@@ -153,8 +155,14 @@ export const megatron: Target = {
     // A relaunch (at a phase transition, or after a failure) must continue this run, not restart it: the run
     // saves to and loads from its own directory, and a parent checkpoint is only the starting point
     // (Megatron loads --pretrained-checkpoint with finetune semantics while --load holds no checkpoint).
+    // Named checkpoints are saved every `interval` iterations (the gcd of their updates); Megatron's
+    // validate_args wants --save-interval whenever --save is given.
     const runDir = `runs/${plan.name}`;
-    if (stages.length > 1 || init) args.push(["--save", runDir], ["--load", runDir]);
+    const save = saveInterval(plan);
+    const saves = namedCheckpoints(plan).some((c) => c.step > 0);
+    if (stages.length > 1 || init || saves) {
+      args.push(["--save", runDir], ["--load", runDir], ["--save-interval", save.interval]);
+    }
     if (init) args.push(["--pretrained-checkpoint", init.path]);
     const data = stages.map((stage, i) =>
       bashArray(`MEGATRON_DATA_${i + 1}`, [
@@ -183,7 +191,8 @@ export const megatron: Target = {
           `${init.note}; --pretrained-checkpoint starts the schedule at 0 and does not load the optimizer state`,
         ]
         : []),
-      ...(stages.length > 1 || init
+      ...intervalNotes("megatron", plan, save, (c) => `${runDir}/iter_${String(c.step).padStart(7, "0")}`),
+      ...(stages.length > 1 || init || saves
         ? [
           `--save and --load name the placeholder run directory "${runDir}": every launch of this run must use the same one`,
         ]
@@ -193,6 +202,11 @@ export const megatron: Target = {
       files: [{ name: `${fileStem(plan.name)}.megatron.sh`, content }],
       notes,
       maxDeviation: fit.deviation(),
+      tier: "native",
+      usage: [
+        `source ${fileStem(plan.name)}.megatron.sh`,
+        'torchrun ... pretrain_gpt.py "${MEGATRON_ARGS[@]}" "${MEGATRON_DATA_1[@]}"',
+      ],
     };
   },
 };

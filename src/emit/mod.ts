@@ -11,7 +11,7 @@
  * @module
  */
 import type { Plan } from "../plan/schema.ts";
-import { type EmitOptions, type Emitted, type Target, UnsupportedFeatureError } from "./target.ts";
+import { type EmitOptions, type Emitted, type Target, type Tier, UnsupportedFeatureError } from "./target.ts";
 import { hf } from "./hf.ts";
 import { torchtitan } from "./torchtitan.ts";
 import { megatron } from "./megatron.ts";
@@ -28,6 +28,7 @@ export {
   type Emitted,
   type EmittedFile,
   type Target,
+  type Tier,
   UnsupportedFeatureError,
 } from "./target.ts";
 
@@ -43,17 +44,31 @@ const EMITTERS: readonly Target[] = [
   csv,
 ];
 
+/**
+ * The tier each target that can express `plan` (with `options`) uses, in registry order; targets that
+ * refuse are left out.
+ *
+ * @example
+ * ```ts
+ * import { tiersFor } from "./mod.ts";
+ * // tiersFor(plan) // { hf: "extension", megatron: "native", ..., pytorch: "universal", csv: "universal" }
+ * ```
+ */
+export function tiersFor(plan: Plan, options: EmitOptions = {}): Record<string, Tier> {
+  const tiers: Record<string, Tier> = {};
+  for (const target of EMITTERS) {
+    try {
+      tiers[target.name] = target.emit(plan, options).tier;
+    } catch (error) {
+      if (!(error instanceof UnsupportedFeatureError)) throw error;
+    }
+  }
+  return tiers;
+}
+
 /** The names of the targets that can express `plan` (with `options`), in registry order. */
 export function targetsFor(plan: Plan, options: EmitOptions = {}): string[] {
-  return EMITTERS.filter((target) => {
-    try {
-      target.emit(plan, options);
-      return true;
-    } catch (error) {
-      if (error instanceof UnsupportedFeatureError) return false;
-      throw error;
-    }
-  }).map((t) => t.name);
+  return Object.keys(tiersFor(plan, options));
 }
 
 function withAlternatives(target: Target): Target {

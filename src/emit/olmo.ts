@@ -4,8 +4,11 @@
  * (optim/scheduler.py) evaluates get_lr at current = k + 1 (the trainer counts the update before setting the
  * LR): warmups reach the peak on their last update and decays the floor on the last update, i.e. the plan's
  * "inclusive" convention. Schedulers: constant, constant_with_warmup, WSD (linear decay), CosWithWarmup and
- * LinearWithWarmup (t_max ends the decay before a held floor), InvSqrtWithWarmup. A mixture change needs a
- * separate run: refused.
+ * LinearWithWarmup (t_max ends the decay before a held floor), InvSqrtWithWarmup. Any other schedule, or a
+ * weight decay that changes, takes the extension tier: a Scheduler subclass (`PlanLR`, in
+ * `<plan>_olmo_schedule.py`, named by the config's `_CLASS_`) whose get_lr is the plan's LR. Named
+ * checkpoints go to CheckpointerCallback.fixed_steps. A mixture change needs a separate run: refused.
+ * Read against OLMo-core 2.5.0.
  * @module
  */
 import type { Plan } from "../plan/schema.ts";
@@ -13,6 +16,11 @@ import type { Target } from "./target.ts";
 import { endValue, Fit, startValue } from "./_fit.ts";
 import { constantMix, dataPath, initCheckpoint, placeholderNotes } from "./_data.ts";
 import { fileStem } from "./_literals.ts";
+import { chooseTier } from "./_tier.ts";
+import { extensionModule } from "./_schedule_module.ts";
+import { intervalNotes, namedCheckpoints, saveInterval } from "./_checkpoints.ts";
+import { baseLr } from "./_python.ts";
+import { scheduleTable } from "../schedule/table.ts";
 
 const SCHEDULER = "olmo_core.optim.scheduler";
 
@@ -102,45 +110,113 @@ function mixture(fit: Fit, plan: Plan, batch: number): Record<string, unknown> {
   };
 }
 
-/** The `olmo` target. */
+/** The extension tier's glue: an OLMo-core Scheduler whose get_lr is the plan's LR (and weight decay). */
+const GLUE = {
+  imports: ["from dataclasses import dataclass", "", "from olmo_core.optim.scheduler import Scheduler"],
+  code: `
+@dataclass
+class PlanLR(Scheduler):
+    """OLMo-core's Scheduler following the plan. The train module calls set_lr for every param group before
+    each update with current = trainer.global_step = updates done + 1; groups created with weight_decay 0
+    keep 0, the others take the plan's weight decay."""
+
+    def get_lr(self, initial_lr, current, t_max):
+        return initial_lr * lr_lambda(current - 1)
+
+    def set_lr(self, group, trainer):
+        new_lr = super().set_lr(group, trainer)
+        if group.setdefault("plan_decays", group.get("weight_decay", 0.0) != 0.0):
+            group["weight_decay"] = weight_decay_at(trainer.global_step - 1)
+        return new_lr
+`,
+};
+
+/** The checkpointer callback that saves the plan's named checkpoints, at exactly their updates. */
+function checkpointer(plan: Plan): Record<string, unknown> | null {
+  const named = namedCheckpoints(plan);
+  if (named.length === 0) return null;
+  const steps = [...new Set(named.map((c) => c.step).filter((s) => s > 0))].sort((a, b) => a - b);
+  return {
+    _CLASS_: "olmo_core.train.callbacks.CheckpointerCallback",
+    fixed_steps: steps,
+    ...(named.some((c) => c.step === 0) ? { pre_train_checkpoint: true } : {}),
+  };
+}
+
+/** The \`olmo\` target. */
 export const olmo: Target = {
   name: "olmo",
-  description: "OLMo-core config JSON: scheduler, AdamW, source mixture, checkpoint to load",
+  release: "OLMo-core 2.5.0",
+  description:
+    "OLMo-core config JSON: scheduler (a Scheduler subclass module where native ones fall short), AdamW, " +
+    "source mixture, checkpoints",
   emit(plan, options) {
-    const fit = new Fit("olmo", plan, options.approximate ?? false);
-    const { peak, config } = scheduler(fit);
-    const weightDecay = fit.constantWeightDecay();
-    const batch = fit.constantBatch();
+    const base = new Fit("olmo", plan, false);
+    const batch = base.constantBatch();
+    const mix = mixture(base, plan, batch);
+    const chosen = chooseTier("olmo", plan, options, (fit) => ({
+      ...scheduler(fit),
+      weightDecay: fit.constantWeightDecay(),
+    }));
+    const native = chosen.tier === "native" ? chosen.value : null;
+    const module = native ? null : extensionModule(plan, "olmo", "OLMo-core", GLUE);
+    const table = scheduleTable(plan);
     const init = initCheckpoint(plan);
     const document: Record<string, unknown> = {
-      scheduler: { ...config, units: "steps" },
+      scheduler: native
+        ? { ...native.config, units: "steps" }
+        : { _CLASS_: `${module!.name.slice(0, -3)}.PlanLR`, units: "steps" },
       optim: {
         _CLASS_: "olmo_core.optim.AdamWConfig",
-        lr: peak,
+        lr: native?.peak ?? baseLr(plan),
         betas: plan.optimizer.betas,
         eps: plan.optimizer.eps,
-        weight_decay: weightDecay,
+        // In the extension tier PlanLR sets every update's weight decay in the groups that decay.
+        weight_decay: native?.weightDecay ?? table.weightDecay.reduce((a, b) => Math.max(a, b), 0),
       },
       max_grad_norm: plan.optimizer.clip,
       max_duration: { value: plan.steps, unit: "steps" },
       global_batch_size_tokens: batch * plan.context,
       sequence_length: plan.context,
-      mixture: mixture(fit, plan, batch),
+      mixture: mix,
     };
-    if (init) document.trainer = { load_path: init.path, load_trainer_state: false };
+    const trainer: Record<string, unknown> = {};
+    if (init) Object.assign(trainer, { load_path: init.path, load_trainer_state: false });
+    const callback = checkpointer(plan);
+    if (callback) trainer.callbacks = { checkpointer: callback };
+    if (Object.keys(trainer).length) document.trainer = trainer;
     const notes = [
       "the config holds the parts of an OLMo-core experiment the plan fixes: copy them into your train " +
       "module (scheduler, optim, max_grad_norm), trainer and data loader configs",
       ...placeholderNotes(plan),
       ...(init ? [`${init.note}; load_trainer_state false restarts the step count at 0`] : []),
+      ...intervalNotes(
+        "olmo",
+        plan,
+        { ...saveInterval(plan), extra: 0, atStart: [], missed: [] },
+        (c) => `<save_folder>/step${c.step}`,
+        "saves them at CheckpointerCallback.fixed_steps (keep max_checkpoints None on releases after 2.5.0, " +
+          "which would prune them)",
+      ),
     ];
+    const main = {
+      name: `${fileStem(plan.name)}.olmo.json`,
+      content: JSON.stringify(document, null, 2) + "\n",
+    };
     return {
-      files: [{
-        name: `${fileStem(plan.name)}.olmo.json`,
-        content: JSON.stringify(document, null, 2) + "\n",
-      }],
+      files: module ? [main, module] : [main],
       notes,
-      maxDeviation: fit.deviation(),
+      maxDeviation: chosen.tier === "native" ? chosen.fit.deviation() : 0,
+      tier: chosen.tier,
+      reason: chosen.tier === "extension" ? chosen.reason : undefined,
+      usage: [
+        ...(module ? [`# put ${module.name} on PYTHONPATH: the config's scheduler _CLASS_ imports it`] : []),
+        "import json",
+        "from olmo_core.config import Config",
+        `plan = Config.from_dict(json.load(open(${
+          JSON.stringify(main.name)
+        })))  # then copy its parts into your experiment`,
+      ],
     };
   },
 };

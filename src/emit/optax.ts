@@ -12,6 +12,7 @@ import { floatLiteral, moduleStem, quoted } from "./_literals.ts";
 /** The `optax` target. */
 export const optax: Target = {
   name: "optax",
+  release: "optax 0.2.8, jax 0.10.2",
   description: "Python module (jax, optax): schedule(count) and optimizer(), any plan",
   emit(plan) {
     const [b1, b2] = plan.optimizer.betas;
@@ -71,6 +72,13 @@ def optimizer():
         } and start the optimizer count at 0`,
       ]
       : [];
-    return { files: [{ name: `${moduleStem(plan.name)}_optax.py`, content }], notes, maxDeviation: 0 };
+    const module = `${moduleStem(plan.name)}_optax`;
+    return {
+      files: [{ name: `${module}.py`, content }],
+      notes,
+      maxDeviation: 0,
+      tier: "universal",
+      usage: [`from ${module} import optimizer`, "tx = optimizer()  # optax.adamw with the plan's schedules"],
+    };
   },
 };

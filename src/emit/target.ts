@@ -19,7 +19,20 @@ export interface Emitted {
   notes: string[];
   /** With `approximate`, the largest deviation of the target's LR from the plan's, relative to its peak; else 0. */
   maxDeviation: number;
+  /**
+   * How the target follows the plan: "native", its own config keys; "extension", its documented extension
+   * point driven by the plan's exact per-update values (a Python module among `files`); "universal", a
+   * target that expresses every plan by construction (pytorch, optax, csv).
+   */
+  tier: Tier;
+  /** Why the native keys were not enough (extension tier only), in the recipe's words. */
+  reason?: string;
+  /** The few lines the user adds to their training script to use the files (empty when none). */
+  usage: string[];
 }
+
+/** How a target follows the plan: see `Emitted.tier`. */
+export type Tier = "native" | "extension" | "universal";
 
 /** Options every emitter accepts. */
 export interface EmitOptions {
@@ -31,6 +44,11 @@ export interface EmitOptions {
    * updates, relative to the plan's peak LR.
    */
   approximate?: boolean;
+  /**
+   * Only the trainer's native config keys: refuse instead of falling back to the extension tier (a Python
+   * module at the trainer's extension point).
+   */
+  native?: boolean;
 }
 
 /** A recipe feature a target cannot express exactly. */
@@ -60,6 +78,8 @@ export interface Target {
   name: string;
   /** One line for `--help` and docs/targets.md. */
   description: string;
+  /** The trainer release the output is written for (read from its source), e.g. "transformers 5.18.0". */
+  release: string;
   /** Throws `UnsupportedFeatureError` when the plan is beyond the target (unless approximating). */
   emit(plan: Plan, options: EmitOptions): Emitted;
 }

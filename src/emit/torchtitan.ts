@@ -1,24 +1,33 @@
 /**
- * The `torchtitan` target: TOML `[optimizer]`, `[lr_scheduler]`, `[training]` (and `[checkpoint]` for
- * continual pretraining), with the equivalent `--section.key` CLI flags in its header. torchtitan's
- * schedule (components/optimizer/lr_scheduler.py, LambdaLR of s = k): warmup (s + 1) / W, i.e. the plan's
- * "inclusive" warmup from 0; stable; decay over the last D = round(T x decay_ratio) updates with
+ * The `torchtitan` target, for torchtitan's Python config system (main since #2386, February 2026, with the
+ * token-counted batch of #4121, August 2026; read at b5bcd76, 2026-08-21 — v0.2.2, the last release, still
+ * reads TOML): a Python module whose `apply_plan(config)` returns the user's `Trainer.Config` with the plan's
+ * optimizer (`default_adamw`), LR schedule, training length, batch in tokens, clipping and checkpoints.
+ * torchtitan's schedule (components/optimizer/lr_scheduler.py, LambdaLR of s = k): warmup (s + 1) / W, i.e.
+ * the plan's "inclusive" warmup from 0; stable; decay over the last D = round(T x decay_ratio) updates with
  * p = (s - (T - D)) / D (an exclusive decay) of type linear, sqrt (1-sqrt) or cosine to min_lr_factor, where
- * T is total_steps (default training.steps): total_steps = T - 1 makes the decay inclusive.
- * Its DatasetMixConfig is Python: one mixture goes to a sidecar; a change of mixture is refused.
+ * T is total_steps (default training.steps): total_steps = T - 1 makes the decay inclusive. Any other
+ * schedule, or a weight decay that changes, takes the extension tier: an LRSchedulersContainer.Config
+ * subclass (`PlanLRSchedulers`, in `<plan>_torchtitan_schedule.py`) whose build() returns the plan's exact
+ * scheduler for every optimizer. Its DatasetMixConfig is Python: one mixture goes to a sidecar; a change of
+ * mixture is refused. Named checkpoints: checkpoint.interval at their greatest common divisor.
  * @module
  */
 import type { Plan } from "../plan/schema.ts";
 import type { Target } from "./target.ts";
 import { endValue, Fit, startValue } from "./_fit.ts";
 import { constantMix, initCheckpoint, mixtureSidecar, placeholderNotes } from "./_data.ts";
-import { fileStem, floatLiteral, shellWord } from "./_literals.ts";
-import { toml, type TomlTable } from "./_toml.ts";
+import { floatLiteral, moduleStem, quoted } from "./_literals.ts";
+import { chooseTier } from "./_tier.ts";
+import { extensionModule } from "./_schedule_module.ts";
+import { intervalNotes, namedCheckpoints, saveInterval } from "./_checkpoints.ts";
+import { baseLr } from "./_python.ts";
+import { scheduleTable } from "../schedule/table.ts";
 
 const DECAY_TYPES: Record<string, string> = { linear: "linear", "1-sqrt": "sqrt", cosine: "cosine" };
 
-/** The `[lr_scheduler]` table that reproduces the plan's LR, and the peak LR, or a refusal. */
-function scheduler(fit: Fit, plan: Plan): { peak: number; table: TomlTable } {
+/** The LRSchedulersContainer.Config fields that reproduce the plan's LR, and the peak LR, or a refusal. */
+function scheduler(fit: Fit, plan: Plan): { peak: number; table: Record<string, unknown> } {
   const form = fit.wsd();
   const { warmup, decay, tail } = form;
   const peak = fit.peak(form);
@@ -64,64 +73,132 @@ function scheduler(fit: Fit, plan: Plan): { peak: number; table: TomlTable } {
   };
 }
 
-/** The `torchtitan` target. */
+/** A Python literal of a JSON-like value: dicts, tuples (arrays), floats with a dot, None, booleans, strings. */
+function pythonLiteral(value: unknown): string {
+  if (value === null) return "None";
+  if (typeof value === "boolean") return value ? "True" : "False";
+  if (typeof value === "string") return quoted(value);
+  if (typeof value === "number") return Number.isInteger(value) ? String(value) : floatLiteral(value);
+  if (Array.isArray(value)) return `(${value.map(pythonLiteral).join(", ")})`;
+  const { float } = value as { float?: number };
+  if (float !== undefined) return float === Infinity ? "math.inf" : floatLiteral(float);
+  return `{${
+    Object.entries(value as Record<string, unknown>).map(([k, v]) => `${quoted(k)}: ${pythonLiteral(v)}`)
+      .join(", ")
+  }}`;
+}
+
+/** The extension tier's glue: an LRSchedulersContainer.Config whose build() returns the plan's scheduler. */
+const GLUE = {
+  imports: ["import dataclasses", "", "from torchtitan.components.optimizer import LRSchedulersContainer"],
+  code: `
+@dataclasses.dataclass(kw_only=True, slots=True)
+class PlanLRSchedulers(LRSchedulersContainer.Config):
+    """torchtitan's LR-scheduler config, building the plan's scheduler (LR and weight decay at every
+    update) for every optimizer. The trainer steps it once after every optimizer step."""
+
+    def build(self, *, optimizers, training_steps):
+        container = LRSchedulersContainer(optimizers, lr_lambda)
+        container.schedulers = [make_scheduler(optimizer) for optimizer in optimizers]
+        return container
+`,
+};
+
+/** The \`torchtitan\` target. */
 export const torchtitan: Target = {
   name: "torchtitan",
-  description: "torchtitan TOML ([lr_scheduler], [training], [optimizer]) and CLI flags",
+  release: "torchtitan main since 2026-08-20 (read at b5bcd76); v0.2.2 and earlier read TOML",
+  description:
+    "torchtitan Python config (apply_plan(Trainer.Config)); an LR-scheduler config module where native " +
+    "keys fall short",
   emit(plan, options) {
-    const fit = new Fit("torchtitan", plan, options.approximate ?? false);
-    const { peak, table } = scheduler(fit, plan);
-    const weightDecay = fit.constantWeightDecay();
-    const batch = fit.constantBatch();
-    constantMix(fit, plan);
+    const base = new Fit("torchtitan", plan, false);
+    const batch = base.constantBatch();
+    constantMix(base, plan);
+    const chosen = chooseTier("torchtitan", plan, options, (fit) => ({
+      ...scheduler(fit, plan),
+      weightDecay: fit.constantWeightDecay(),
+    }));
+    const native = chosen.tier === "native" ? chosen.value : null;
     const init = initCheckpoint(plan);
-    const tables: Record<string, TomlTable> = {
-      optimizer: {
-        name: "AdamW",
-        lr: { float: peak },
-        beta1: { float: plan.optimizer.betas[0] },
-        beta2: { float: plan.optimizer.betas[1] },
+    const save = saveInterval(plan);
+    const stem = moduleStem(plan.name);
+    const schedule = native ? null : extensionModule(plan, "torchtitan", "torchtitan", GLUE);
+    const settings: Record<string, Record<string, unknown>> = {
+      OPTIMIZER: {
+        lr: { float: native?.peak ?? baseLr(plan) },
+        betas: plan.optimizer.betas.map((b) => ({ float: b })),
         eps: { float: plan.optimizer.eps },
-        weight_decay: { float: weightDecay },
+        // In the extension tier the scheduler sets every update's weight decay.
+        weight_decay: {
+          float: native?.weightDecay ?? scheduleTable(plan).weightDecay.reduce((a, b) => Math.max(a, b), 0),
+        },
       },
-      lr_scheduler: table,
-      training: {
+      ...(native ? { LR_SCHEDULER: native.table } : {}),
+      TRAINING: {
         steps: plan.steps,
-        local_batch_size: batch,
-        global_batch_size: batch,
-        seq_len: plan.context,
+        num_tokens_per_train_step: batch * plan.context,
+        max_context_length: plan.context,
         max_norm: { float: plan.optimizer.clip ?? Infinity },
       },
+      CHECKPOINT: {
+        ...(namedCheckpoints(plan).length || init ? { enable: true } : {}),
+        ...(namedCheckpoints(plan).length ? { interval: save.interval, keep_latest_k: 0 } : {}),
+        ...(init ? { initial_load_path: init.path, initial_load_model_only: true } : {}),
+      },
     };
-    if (init) {
-      tables.checkpoint = { enable: true, initial_load_path: init.path, initial_load_model_only: true };
-    }
-    const body = toml(tables);
-    const flags = Object.entries(tables).flatMap(([section, table]) =>
-      Object.entries(table).filter(([, value]) => value !== null).map(([key, value]) => {
-        const text = typeof value === "object" && value !== null
-          ? (value.float === Infinity ? "inf" : floatLiteral(value.float))
-          : String(value);
-        return `#   --${section}.${key} ${shellWord(text)}`;
-      })
-    );
-    const header = [
-      "# torchtitan config generated by recipe from a plan: do not edit.",
-      "# The same settings as CLI flags:",
-      ...flags,
+    const content = [
+      `"""torchtitan settings of plan ${quoted(plan.name)}, generated by recipe from a plan: do not edit.`,
+      "",
+      "For torchtitan's Python config system (main since 2026-08-20: Trainer.Config with token-counted",
+      "batches; v0.2.2 and earlier read TOML). In the config function you launch with --module/--config:",
+      "",
+      `    from ${stem}_torchtitan import apply_plan`,
+      "    def my_run():",
+      "        return apply_plan(llama3_debugmodel())  # your model, tokenizer, data and parallelism",
+      '"""',
+      "import dataclasses",
+      "import math",
+      "",
+      "from torchtitan.components.optimizer import LRSchedulersContainer, default_adamw",
+      ...(schedule ? [`from ${schedule.name.slice(0, -3)} import PlanLRSchedulers`] : []),
+      "",
+      ...Object.entries(settings).map(([name, value]) => `${name} = ${pythonLiteral(value)}`),
+      "",
+      "",
+      "def apply_plan(config):",
+      '    """\`config\` (a Trainer.Config) with the plan\'s optimizer, LR schedule, length, batch and checkpoints."""',
+      "    return dataclasses.replace(",
+      "        config,",
+      "        optimizer=default_adamw(**OPTIMIZER),",
+      `        lr_scheduler=${
+        schedule ? "PlanLRSchedulers()" : "LRSchedulersContainer.Config(**LR_SCHEDULER)"
+      },`,
+      "        training=dataclasses.replace(config.training, **TRAINING),",
+      "        checkpoint=dataclasses.replace(config.checkpoint, **CHECKPOINT),",
+      "    )",
       "",
     ].join("\n");
     const sidecar = mixtureSidecar(plan, "torchtitan");
     const notes = [
-      `local_batch_size is the global batch (${batch}) on one data-parallel rank: on N ranks divide it by N`,
+      `num_tokens_per_train_step is the global batch (${batch} x ${plan.context} tokens); set ` +
+      "num_tokens_per_microbatch_per_dp_rank for your cluster so that it divides it",
       sidecar.note.replace("has no data mixtures", "takes its mixture as a Python DatasetMixConfig"),
       ...placeholderNotes(plan),
       ...(init ? [init.note] : []),
+      ...intervalNotes("torchtitan", plan, save, (c) => `<dump_folder>/checkpoint/step-${c.step}`),
     ];
+    const main = { name: `${stem}_torchtitan.py`, content };
     return {
-      files: [{ name: `${fileStem(plan.name)}.torchtitan.toml`, content: header + body }, sidecar.file],
+      files: schedule ? [main, sidecar.file, schedule] : [main, sidecar.file],
       notes,
-      maxDeviation: fit.deviation(),
+      maxDeviation: chosen.tier === "native" ? chosen.fit.deviation() : 0,
+      tier: chosen.tier,
+      reason: chosen.tier === "extension" ? chosen.reason : undefined,
+      usage: [
+        `from ${stem}_torchtitan import apply_plan`,
+        "def my_run(): return apply_plan(llama3_debugmodel())  # torchrun ... -m torchtitan.train --module <yours> --config my_run",
+      ],
     };
   },
 };

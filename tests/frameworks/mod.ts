@@ -3,24 +3,43 @@
  * function: the LR the framework gives updates 0..T-1 when fed the emitted files.
  * @module
  */
-import { parse as parseToml } from "smol-toml";
 import YAML from "yaml";
 import type { Plan } from "../../src/plan/schema.ts";
 import type { Emitted } from "../../src/emit/target.ts";
 import { bashArray, parseArgs, weightDecayTrace } from "./megatron.ts";
 import { moduleValue } from "./pytorch.ts";
 import { lrTrace as hf } from "./hf.ts";
-import { lrTrace as torchtitan } from "./torchtitan.ts";
+import { lrTrace as torchtitan, moduleSettings } from "./torchtitan.ts";
 import { lrTrace as megatron } from "./megatron.ts";
 import { lrTrace as nanotron } from "./nanotron.ts";
-import { lrTrace as olmo } from "./olmo.ts";
+import { extensionTrace as olmoExtension, lrTrace as olmo } from "./olmo.ts";
 import { lrTrace as optax } from "./optax.ts";
 import { lrTrace as pytorch } from "./pytorch.ts";
 import { lrTrace as deepspeed } from "./deepspeed.ts";
 import { lrTrace as csv } from "./csv.ts";
 
-/** The LR trace a target's framework follows for its emitted files (`steps`: for configs without a length). */
-export const FRAMEWORKS: Record<string, (emitted: Emitted, steps: number) => number[]> = {
+/** The extension-tier module among a target's emitted files (`<plan>_<target>_schedule.py`), or null. */
+export function extensionModule(emitted: Emitted): string | null {
+  return emitted.files.find((f) => f.name.endsWith("_schedule.py"))?.content ?? null;
+}
+
+/**
+ * The trainer's own scheduler when the emitted files are native; with an extension-tier module, the
+ * trainer driving the module's scheduler at its extension point: a LambdaLR stepped after every update
+ * (hf's create_scheduler, deepspeed's client lr_scheduler, torchtitan's scheduler builder) or, for OLMo-core,
+ * the Scheduler subclass's get_lr at current = k + 1 (see tests/frameworks/olmo.ts).
+ */
+function tiered(
+  native: (emitted: Emitted, steps: number) => number[],
+  extension: (module: string) => number[] = pytorch,
+): (emitted: Emitted, steps: number) => number[] {
+  return (emitted, steps) => {
+    const module = extensionModule(emitted);
+    return module === null ? native(emitted, steps) : extension(module);
+  };
+}
+
+const NATIVE_TRACES: Record<string, (emitted: Emitted, steps: number) => number[]> = {
   hf: (e) => hf(e.files[0].content),
   torchtitan: (e) => torchtitan(e.files[0].content),
   megatron: (e) => megatron(e.files[0].content),
@@ -30,6 +49,15 @@ export const FRAMEWORKS: Record<string, (emitted: Emitted, steps: number) => num
   pytorch: (e) => pytorch(e.files[0].content),
   deepspeed: (e, steps) => deepspeed(e.files[0].content, steps),
   csv: (e) => csv(e.files[0].content),
+};
+
+/** The LR trace a target's framework follows for its emitted files (`steps`: for configs without a length). */
+export const FRAMEWORKS: Record<string, (emitted: Emitted, steps: number) => number[]> = {
+  ...NATIVE_TRACES,
+  hf: tiered(NATIVE_TRACES.hf),
+  deepspeed: tiered(NATIVE_TRACES.deepspeed),
+  olmo: tiered(NATIVE_TRACES.olmo, olmoExtension),
+  torchtitan: tiered(NATIVE_TRACES.torchtitan),
 };
 
 /** The first update where `actual` differs from `expected` by more than 1e-12 relative (0 must be exactly 0), or null. */
@@ -61,7 +89,7 @@ function sidecarStages(emitted: Emitted): Settings["stages"] {
 }
 
 /** The weight decay, batch and mixture each target's config gives, read the way the framework reads them. */
-export const SETTINGS: Record<string, (emitted: Emitted, plan: Plan) => Settings> = {
+const NATIVE_SETTINGS: Record<string, (emitted: Emitted, plan: Plan) => Settings> = {
   hf: (e, plan) => {
     const args = JSON.parse(e.files[0].content);
     return {
@@ -70,15 +98,14 @@ export const SETTINGS: Record<string, (emitted: Emitted, plan: Plan) => Settings
       stages: sidecarStages(e),
     };
   },
-  torchtitan: (e, plan) => {
-    // deno-lint-ignore no-explicit-any
-    const config = parseToml(e.files[0].content) as any;
-    return {
-      weightDecay: fill(plan.steps, config.optimizer.weight_decay),
-      batch: fill(plan.steps, config.training.global_batch_size),
-      stages: sidecarStages(e),
-    };
-  },
+  torchtitan: (e, plan) => ({
+    weightDecay: fill(plan.steps, moduleSettings(e.files[0].content, "OPTIMIZER").weight_decay),
+    batch: fill(
+      plan.steps,
+      moduleSettings(e.files[0].content, "TRAINING").num_tokens_per_train_step / plan.context,
+    ),
+    stages: sidecarStages(e),
+  }),
   megatron: (e, plan) => {
     const text = e.files[0].content;
     const args = parseArgs(bashArray(text, "MEGATRON_ARGS"));
@@ -157,6 +184,20 @@ export const SETTINGS: Record<string, (emitted: Emitted, plan: Plan) => Settings
     };
   },
 };
+
+/**
+ * What each target's files give: with an extension-tier module, the weight decay its scheduler sets at every
+ * update and the batch and mixture of the config.
+ */
+export const SETTINGS: Record<string, (emitted: Emitted, plan: Plan) => Settings> = Object.fromEntries(
+  Object.entries(NATIVE_SETTINGS).map(([target, native]) => [target, (emitted: Emitted, plan: Plan) => {
+    const settings = native(emitted, plan);
+    const module = extensionModule(emitted);
+    return module === null
+      ? settings
+      : { ...settings, weightDecay: pythonSettings(module, plan).weightDecay };
+  }]),
+);
 
 /** The python modules' weight_decay_at, batch_size_at and MIXTURES, transliterated. */
 function pythonSettings(module: string, plan: Plan): Settings {

@@ -4,6 +4,8 @@
  * uses get_lr(initial_lr = optim.lr, current = k + 1, t_max = max_duration).
  * @module
  */
+import { pythonConstant } from "./python_expr.ts";
+import { moduleValue } from "./pytorch.ts";
 
 function linearWarmup(lr: number, current: number, warmup: number, min: number): number {
   if (!(0 <= min && min < lr)) throw new Error("assert 0 <= warmup_min_lr < initial_lr");
@@ -53,4 +55,18 @@ export function lrTrace(json: string): number[] {
     }
   };
   return Array.from({ length: tMax }, (_, k) => getLr(k + 1));
+}
+
+/**
+ * The LR OLMo-core gives updates 0..STEPS-1 with the extension-tier module's Scheduler subclass: the train
+ * module calls get_lr(initial_lr = BASE_LR, current = k + 1, t_max), which returns
+ * initial_lr * lr_lambda(current - 1).
+ */
+export function extensionTrace(module: string): number[] {
+  const steps = pythonConstant(module, "STEPS");
+  const base = pythonConstant(module, "BASE_LR");
+  return Array.from({ length: steps }, (_, k) => {
+    const current = k + 1;
+    return base * (moduleValue(module, "_LR", current - 1) / base);
+  });
 }

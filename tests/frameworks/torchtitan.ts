@@ -1,15 +1,30 @@
 /**
  * torchtitan's LR schedule (torchtitan/components/optimizer/lr_scheduler.py, LRSchedulersContainer.Config
- * build), re-implemented from the source and fed with the emitted TOML: a LambdaLR, so update k uses
- * optimizer.lr * linear_warmup_stable_decay(k).
+ * build), re-implemented from the source and fed with the emitted Python config module: a LambdaLR, so
+ * update k uses optimizer lr * linear_warmup_stable_decay(k).
  * @module
  */
-import { parse } from "smol-toml";
 
-/** The LR torchtitan gives updates 0..training.steps-1 for the emitted TOML. */
+/**
+ * One `NAME = {...}` settings dict of the emitted module, read as JSON (its literals are JSON-like:
+ * tuples, None, True/False, math.inf, and strings without parentheses).
+ */
+// deno-lint-ignore no-explicit-any
+export function moduleSettings(text: string, name: string): any {
+  const line = new RegExp(`^${name} = (.*)$`, "m").exec(text);
+  if (!line) throw new Error(`the module has no ${name}`);
+  const json = line[1].replaceAll("None", "null").replaceAll("True", "true").replaceAll("False", "false")
+    .replaceAll("math.inf", "1e999").replaceAll("(", "[").replaceAll(")", "]");
+  return JSON.parse(json);
+}
+
+/** The LR torchtitan gives updates 0..training.steps-1 for the emitted module. */
 export function lrTrace(text: string): number[] {
-  // deno-lint-ignore no-explicit-any
-  const config = parse(text) as any;
+  const config = {
+    lr_scheduler: moduleSettings(text, "LR_SCHEDULER"),
+    training: moduleSettings(text, "TRAINING"),
+    optimizer: moduleSettings(text, "OPTIMIZER"),
+  };
   const total = config.lr_scheduler.total_steps ?? config.training.steps;
   let warmup = Math.trunc(config.lr_scheduler.warmup_steps ?? 200);
   if (warmup > total) warmup = total;

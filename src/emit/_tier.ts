@@ -1,0 +1,44 @@
+/**
+ * Choosing a target's tier: its native config keys when they give the plan's values at every update, else
+ * its extension point (a Python module driven by the plan's exact per-update values), unless the user asked
+ * for `native` only, where `approximate` may still allow the target's documented approximation.
+ * @module
+ */
+import type { Plan } from "../plan/schema.ts";
+import { type EmitOptions, UnsupportedFeatureError } from "./target.ts";
+import { Fit } from "./_fit.ts";
+
+/** The tier chosen for one plan: the native settings, or why they were not enough. */
+export type Chosen<T> =
+  | { tier: "native"; value: T; fit: Fit }
+  | { tier: "extension"; reason: string };
+
+/**
+ * Runs `native` (which refuses with UnsupportedFeatureError where the target's keys cannot express the
+ * plan) exactly; on a refusal falls back to the extension tier, or with `options.native` rethrows it (or
+ * retries approximately with `options.approximate`).
+ *
+ * @example
+ * ```ts
+ * import { chooseTier } from "./_tier.ts";
+ * // const chosen = chooseTier("hf", plan, options, (fit) => schedule(fit));
+ * // chosen.tier === "extension" ? chosen.reason : chosen.value
+ * ```
+ */
+export function chooseTier<T>(
+  target: string,
+  plan: Plan,
+  options: EmitOptions,
+  native: (fit: Fit) => T,
+): Chosen<T> {
+  try {
+    const fit = new Fit(target, plan, false);
+    return { tier: "native", value: native(fit), fit };
+  } catch (error) {
+    if (!(error instanceof UnsupportedFeatureError)) throw error;
+    if (!options.native) return { tier: "extension", reason: error.feature };
+    if (!options.approximate) throw error;
+    const fit = new Fit(target, plan, true);
+    return { tier: "native", value: native(fit), fit };
+  }
+}
