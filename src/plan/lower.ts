@@ -38,6 +38,7 @@ import { ValueReader } from "./values.ts";
 import { shapeEndValue, shapeValue } from "../schedule/shape.ts";
 import { evaluate } from "../schedule/evaluate.ts";
 import { planHash } from "./hash.ts";
+import { MAX_BATCH, planProblems } from "./invariants.ts";
 
 /** Which plan of a recipe to lower. */
 export interface LowerOptions {
@@ -235,6 +236,17 @@ export async function lowerRecipe(
       } else if (!Number.isInteger(size)) {
         report("R0009", b, `The batch size is "${size}" but must be a whole number of sequences`);
       } else sequences = size;
+      if (sequences !== null && sequences > MAX_BATCH) {
+        report(
+          "R0009",
+          at(b.node.size),
+          `The batch is ${formatCount(sequences)} sequences, more than the limit of ${
+            formatCount(MAX_BATCH)
+          }`,
+          `use at most ${formatCount(MAX_BATCH)} sequences per update`,
+        );
+        sequences = null;
+      }
       if (context === null && b.node.unit !== "steps") {
         report(
           "R0016",
@@ -305,6 +317,20 @@ export async function lowerRecipe(
         exclusive: true,
       });
       if (tau === null) return null;
+      const largest = Math.max(0, ...sources.map((s) => s.tokens ?? 0));
+      // size^(1/T) of the largest source, summed over the sources, must stay a finite double.
+      const lowest = Math.log(largest) / Math.log(Number.MAX_VALUE / Math.max(1, sources.length));
+      if (largest > 1 && !(tau >= lowest)) {
+        report(
+          "R0009",
+          { node: stmt.node.temperature, source: stmt.source },
+          `At temperature ${formatNumber(tau)} the weight size^(1/T) of a ${
+            formatCount(largest)
+          }-token source overflows`,
+          `use a temperature of at least ${formatNumber(Number((lowest * 1.0001).toPrecision(3)))}`,
+        );
+        return null;
+      }
       for (const s of sources) {
         if (s.tokens === undefined) {
           report(
@@ -400,7 +426,14 @@ export async function lowerRecipe(
     localUpdates: (position: Measured) => number,
     what: string,
   ): Shape | null => {
-    const rule = { base, min: setting.node.key === "batch" ? 1 : 0 };
+    const rule = setting.node.key === "batch"
+      ? {
+        base,
+        min: 1,
+        max: MAX_BATCH,
+        maxHint: `a batch is at most ${formatCount(MAX_BATCH)} sequences per update`,
+      }
+      : { base, min: 0 };
     const valueAt = (expr: A.Expr, label: string) =>
       read.number({ node: expr, source: setting.source }, `${what} (${label})`, rule);
     if (setting.node.value) {
@@ -430,10 +463,13 @@ export async function lowerRecipe(
     const from = option("from") ? valueAt(option("from")!.expr, "from") : shapeEndValue(carried, 1);
     const to = option("to") ? valueAt(option("to")!.expr, "to") : from;
     if (from === null || to === null) return null;
+    const written = (key: string) =>
+      option(key) ? { node: option(key)!.expr, source: setting.source } : undefined;
     return buildShape({
       name: spec.name,
       spec: { node: spec, source: setting.source },
       at: setting,
+      ends: { from: written("from"), to: written("to") },
       from,
       to,
       n,
@@ -634,10 +670,12 @@ export async function lowerRecipe(
     const from = lrOption("from") ?? lrOption("at") ?? d.from;
     const to = lrOption("to") ?? d.to ?? from;
     if (from === null || to === null) continue;
+    const written = (key: string) => option(key) ? { node: option(key)!.expr, source } : undefined;
     const lr = buildShape({
       name: shapeName,
       spec: decl.shape ? { node: decl.shape, source } : null,
       at: keywordAt,
+      ends: { from: written("from") ?? written("at"), to: written("to") },
       from,
       to,
       n,
@@ -815,6 +853,22 @@ export async function lowerRecipe(
       { node: { span: recipe.nameSpan }, source: home },
       `The plan is invalid at ${issue.path.join(".")}: ${issue.message}`,
       badName ? FILE_NAME_HINT : undefined,
+    );
+    return null;
+  }
+  // Every number was checked where it was read; this is the net under those checks (values that only go
+  // wrong in combination, at some update), so that no plan the compiler returns feeds a trainer NaN.
+  const problems = planProblems(parsed.data);
+  if (problems.length) {
+    const index = Number(problems[0].match(/^phases\[(\d+)\]/)?.[1] ?? -1);
+    const phase = timeline.phases[index]?.slot.phase;
+    report(
+      "R0009",
+      phase
+        ? { node: { span: phase.node.keywordSpan }, source: phase.source }
+        : { node: { span: recipe.nameSpan }, source: home },
+      `The plan would be invalid: ${problems[0]}`,
+      "check the values of this phase; each must stay a finite number >= 0 at every update",
     );
     return null;
   }

@@ -8,6 +8,10 @@ import { diagnostic } from "../check/diagnostic.ts";
 import { type Measured, roundHalfUp } from "./durations.ts";
 import type { Located } from "./effective.ts";
 import type { ValueReader } from "./values.ts";
+import { formatNumber } from "../check/format_number.ts";
+
+/** The widest ratio between the ends of an exponential shape (a double overflows near 1.8e308). */
+export const MAX_RATIO = 1e300;
 
 /** What a shape is built from. */
 export interface ShapeRequest {
@@ -23,6 +27,8 @@ export interface ShapeRequest {
   localUpdates: (position: Measured) => number;
   /** The default inverse-sqrt timescale (the previous phase's length), if any. */
   defaultTimescale: number | null;
+  /** Where `from` and `to` were written, if they were: an error about an end points there. */
+  ends?: { from?: Located<{ span: A.Span }>; to?: Located<{ span: A.Span }> };
   /** "the LR", "the weight decay", "the batch size": for messages. */
   what: string;
 }
@@ -49,6 +55,31 @@ export function buildShape(request: ShapeRequest, reader: ValueReader): Shape | 
         return fail(
           `An exponential shape cannot reach 0 (${request.what} goes from ${from} to ${to})`,
           "end on a small positive value such as `to 0.01x`, or use another shape",
+        );
+      }
+      if (!(to / from <= MAX_RATIO && from / to <= MAX_RATIO)) {
+        const small = from < to ? "from" : "to";
+        const written = request.ends?.[small] ?? request.ends?.[small === "from" ? "to" : "from"];
+        const large = Math.max(from, to);
+        if (written) {
+          reader.diagnostics.push(
+            diagnostic(
+              "R0020",
+              written.source,
+              written.node.span,
+              `An exponential shape from ${formatNumber(from)} to ${
+                formatNumber(to)
+              } spans a ratio of more than 1e300, which overflows`,
+              `make \`${small}\` at least ${formatNumber(large / MAX_RATIO)}, or use a linear shape`,
+            ),
+          );
+          return null;
+        }
+        return fail(
+          `An exponential shape from ${formatNumber(from)} to ${
+            formatNumber(to)
+          } spans a ratio of more than 1e300, which overflows`,
+          `make \`${small}\` at least ${formatNumber(large / MAX_RATIO)}, or use a linear shape`,
         );
       }
       return { shape: "exponential", from, to };
@@ -102,11 +133,23 @@ export function buildShape(request: ShapeRequest, reader: ValueReader): Shape | 
         }
         boundaries.push(local);
       }
-      return {
-        shape: "step",
-        values: [from, ...boundaries.map((_, j) => from * factor ** (j + 1))],
-        boundaries,
-      };
+      const values = [from, ...boundaries.map((_, j) => from * factor ** (j + 1))];
+      if (!values.every(Number.isFinite)) {
+        const k = boundaries.length;
+        reader.diagnostics.push(
+          diagnostic(
+            "R0020",
+            spec!.source,
+            spec!.node.factor!.span,
+            `The step factor ${formatNumber(factor)} makes ${request.what} overflow after ${k} milestones`,
+            `use a factor below ${
+              formatNumber(Number(((Number.MAX_VALUE / Math.max(from, 1)) ** (1 / k) / 2).toPrecision(2)))
+            }`,
+          ),
+        );
+        return null;
+      }
+      return { shape: "step", values, boundaries };
     }
   }
 }

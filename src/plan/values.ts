@@ -7,6 +7,7 @@ import { type Diagnostic, diagnostic } from "../check/diagnostic.ts";
 import type { Scope } from "../check/scope.ts";
 import type { Measured } from "./durations.ts";
 import type { Located } from "./effective.ts";
+import { formatCount } from "../check/format_number.ts";
 
 /** Constraints on a number read from a recipe. */
 export interface NumberRule {
@@ -18,6 +19,8 @@ export interface NumberRule {
   /** The value must be > min rather than >= min. */
   exclusive?: boolean;
   max?: number;
+  /** What to say when the value is above `max` (e.g. what the limit is for). */
+  maxHint?: string;
   integer?: boolean;
 }
 
@@ -60,7 +63,12 @@ export class ValueReader {
       );
     }
     if (rule.max !== undefined && value > rule.max) {
-      return fail(`${capitalise(what)} is ${shown} but must be at most ${rule.max}`);
+      return fail(
+        `${capitalise(what)} is ${shown} but must be at most ${
+          Number.isInteger(rule.max) ? formatCount(rule.max) : rule.max
+        }`,
+        rule.maxHint ?? null,
+      );
     }
     if (rule.integer && !Number.isInteger(value)) {
       return fail(`${capitalise(what)} is ${shown} but must be a whole number`, `use ${Math.round(value)}`);
