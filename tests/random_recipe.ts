@@ -136,9 +136,10 @@ export function publishedRecipe(seed: number): string {
     ];
   } else {
     const held = decay !== "inverse-sqrt" && r() < 0.2;
+    const warm = decay === "inverse-sqrt" || r() < 0.85; // inverse-sqrt takes its timescale from the warmup
     schedule = [
-      ...(r() < 0.85 ? [warmup] : []),
-      ...(r() < 0.6 ? [`stable until ${pick(["50%", "70%", "80%", "90%"])}`] : []),
+      ...(warm ? [warmup] : []),
+      ...(r() < 0.6 ? [`stable until ${pick(held ? ["50%", "70%"] : ["50%", "70%", "80%", "90%"])}`] : []),
       `decay ${held ? "15%" : "rest"} ${decay}${to}${inclusive}${body}`,
       ...(held ? ["stable rest"] : []),
     ];

@@ -7,7 +7,7 @@ import YAML from "yaml";
 import type { Plan } from "../../src/plan/schema.ts";
 import type { Emitted } from "../../src/emit/target.ts";
 import { bashArray, parseArgs, weightDecayTrace } from "./megatron.ts";
-import { moduleValue } from "./pytorch.ts";
+import { moduleLookup } from "./pytorch.ts";
 import { lrTrace as hf } from "./hf.ts";
 import { lrTrace as torchtitan, moduleSettings } from "./torchtitan.ts";
 import { lrTrace as megatron } from "./megatron.ts";
@@ -202,13 +202,14 @@ export const SETTINGS: Record<string, (emitted: Emitted, plan: Plan) => Settings
 /** The python modules' weight_decay_at, batch_size_at and MIXTURES, transliterated. */
 function pythonSettings(module: string, plan: Plan): Settings {
   const steps = Array.from({ length: plan.steps }, (_, k) => k);
+  const batch = moduleLookup(module, "_BATCH");
   const mixtures = module.match(/^MIXTURES = \(\n([\s\S]*?)\n\)$/m)![1].split("\n").map((line) => {
     const row = line.match(/^ {4}\((\d+), (\d+), (\{.*\})\),$/)!;
     return { start: Number(row[1]), end: Number(row[2]), mix: JSON.parse(row[3]) };
   });
   return {
-    weightDecay: steps.map((k) => moduleValue(module, "_WEIGHT_DECAY", k)),
-    batch: steps.map((k) => Math.max(1, Math.floor(moduleValue(module, "_BATCH", k) + 0.5))),
+    weightDecay: steps.map(moduleLookup(module, "_WEIGHT_DECAY")),
+    batch: steps.map((k) => Math.max(1, Math.floor(batch(k) + 0.5))),
     stages: mixtures,
   };
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import { pythonConstant } from "./python_expr.ts";
-import { moduleValue } from "./pytorch.ts";
+import { moduleLookup } from "./pytorch.ts";
 
 function linearWarmup(lr: number, current: number, warmup: number, min: number): number {
   if (!(0 <= min && min < lr)) throw new Error("assert 0 <= warmup_min_lr < initial_lr");
@@ -65,8 +65,9 @@ export function lrTrace(json: string): number[] {
 export function extensionTrace(module: string): number[] {
   const steps = pythonConstant(module, "STEPS");
   const base = pythonConstant(module, "BASE_LR");
+  const lr = moduleLookup(module, "_LR");
   return Array.from({ length: steps }, (_, k) => {
     const current = k + 1;
-    return base * (moduleValue(module, "_LR", current - 1) / base);
+    return base * (lr(current - 1) / base);
   });
 }

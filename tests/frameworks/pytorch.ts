@@ -6,12 +6,15 @@
  */
 import { pythonConstant, pythonTable } from "./python_expr.ts";
 
-/** The value the module's `_value` lookup gives for `step` in table `name`. */
-export function moduleValue(module: string, name: string, step: number): number {
+/** The module's `_value` lookup of table `name`: the value it gives each step (the table parsed once). */
+export function moduleLookup(module: string, name: string): (step: number) => number {
   const steps = pythonConstant(module, "STEPS");
-  const t = Math.min(Math.max(Math.trunc(step), 0), steps - 1);
-  const row = pythonTable(module, name).find((r) => t < r.end)!;
-  return row.value({ i: t - row.start });
+  const table = pythonTable(module, name);
+  return (step) => {
+    const t = Math.min(Math.max(Math.trunc(step), 0), steps - 1);
+    const row = table.find((r) => t < r.end)!;
+    return row.value({ i: t - row.start });
+  };
 }
 
 /** The LR LambdaLR gives each update 0..STEPS-1. */
