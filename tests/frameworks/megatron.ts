@@ -123,3 +123,50 @@ export function weightDecayTrace(text: string): number[] {
     return start + coeff * (end - start);
   });
 }
+
+/**
+ * The checks of Megatron-LM's validate_args (megatron/training/arguments.py, core_v0.19.0) and of
+ * OptimizerParamScheduler.__init__ that concern the arguments the emitter writes: each failed assert as a
+ * sentence (empty when Megatron accepts them).
+ */
+export function validateArgs(text: string): string[] {
+  const args = parseArgs(bashArray(text, "MEGATRON_ARGS"));
+  const num = (key: string, fallback = NaN) => (args.has(key) ? Number(args.get(key)![0]) : fallback);
+  const problems: string[] = [];
+  const check = (ok: boolean, what: string) => ok || problems.push(what);
+  check(!(args.has("--train-iters") && args.has("--train-samples")), "--train-iters with --train-samples");
+  if (args.has("--train-samples")) {
+    check(!args.has("--lr-decay-iters"), "--lr-decay-iters in sample mode");
+    check(!args.has("--lr-warmup-iters"), "--lr-warmup-iters in sample mode");
+    check(
+      !(args.has("--lr-warmup-fraction") && args.has("--lr-warmup-samples")),
+      "warmup fraction and samples",
+    );
+  }
+  if (args.has("--save")) {
+    check(args.has("--save-interval"), "--save without --save-interval");
+    check(num("--save-interval", 0) > 0, "--save-interval must be > 0");
+  }
+  const lr = num("--lr");
+  const minLr = num("--min-lr", 0);
+  check(minLr <= lr, "--min-lr above --lr");
+  check(minLr >= 0, "--min-lr below 0");
+  check(num("--lr-warmup-init", 0) <= lr, "--lr-warmup-init above --lr");
+  const decay = num("--lr-decay-samples", num("--train-samples"));
+  check(decay > 0, "lr_decay_steps must be > 0");
+  check(num("--lr-warmup-samples", 0) < decay, "lr_warmup_steps must be < lr_decay_steps");
+  if (args.get("--lr-decay-style")?.[0] === "WSD") {
+    check(
+      args.has("--lr-wsd-decay-samples") || args.has("--lr-wsd-decay-iters"),
+      "WSD needs --lr-wsd-decay-*",
+    );
+  }
+  const style = args.get("--weight-decay-incr-style")?.[0] ?? "constant";
+  if (style === "constant") {
+    check(!args.has("--start-weight-decay") && !args.has("--end-weight-decay"), "constant wd with start/end");
+  } else {
+    check(args.has("--start-weight-decay") && args.has("--end-weight-decay"), "wd style without start/end");
+    check(num("--end-weight-decay") >= num("--start-weight-decay"), "end_wd below start_wd");
+  }
+  return problems;
+}

@@ -37,3 +37,32 @@ export function lrTrace(text: string): number[] {
   };
   return Array.from({ length: total }, (_, k) => initial * lambda(k));
 }
+
+/**
+ * The checks of nanotron's config dataclasses (src/nanotron/config/config.py at 2411b02: LRSchedulerArgs,
+ * CheckpointsArgs, Config.__post_init__ data_stages) on the sections the emitter writes: each failure as a
+ * sentence (empty when nanotron accepts them).
+ */
+// deno-lint-ignore no-explicit-any
+export function validateConfig(config: any): string[] {
+  const problems: string[] = [];
+  const check = (ok: boolean, what: string) => ok || problems.push(what);
+  const lr = config.optimizer.learning_rate_scheduler;
+  check(["linear", "constant"].includes(lr.lr_warmup_style), "lr_warmup_style must be linear or constant");
+  check(["linear", "cosine", "1-sqrt"].includes(lr.lr_decay_style ?? "linear"), "unknown lr_decay_style");
+  check(typeof lr.learning_rate === "number", "learning_rate is required");
+  check(lr.lr_decay_steps !== undefined, "lr_decay_steps left to default (train_steps - warmup)");
+  const stages = config.data_stages ?? [];
+  // deno-lint-ignore no-explicit-any
+  const starts = stages.map((s: any) => s.start_training_step);
+  check(stages.length === 0 || starts.includes(1), "no training stage starting at 1");
+  check(new Set(starts).size === starts.length, "duplicate start_training_step");
+  // deno-lint-ignore no-explicit-any
+  check(new Set(stages.map((s: any) => s.name)).size === stages.length, "duplicate stage name");
+  check(starts.every((s: number) => s >= 0), "start_training_step below 0");
+  if (config.checkpoints) {
+    check(typeof config.checkpoints.checkpoints_path === "string", "checkpoints_path is required");
+    check(Number.isInteger(config.checkpoints.checkpoint_interval), "checkpoint_interval is required");
+  }
+  return problems;
+}
