@@ -157,8 +157,19 @@ export const allTokens: TokenType[] = [
 /** The words the language reserves (for "did you mean" suggestions). */
 export const keywords: readonly string[] = keywordTokens.map((t) => (t.LABEL ?? "").slice(1, -1));
 
+/**
+ * Any one character that no token starts with (outside the grammar: the parser never sees it). `parse`
+ * reports runs of them as unknown characters and drops them before parsing: chevrotain's own recovery from
+ * a lexing error costs an error object and a message per character, minutes of GC on a flood of them.
+ */
+export const Unknown = createToken({
+  name: "Unknown",
+  pattern: /[\u0000-\uffff]/,
+  label: "an unknown character",
+});
+
 /** The one lexer instance, reused for every file. */
-export const lexer = new Lexer(allTokens, {
+export const lexer = new Lexer([...allTokens, Unknown], {
   positionTracking: "full",
   ensureOptimizations: true,
   skipValidations: true,

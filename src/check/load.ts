@@ -119,7 +119,8 @@ export async function loadProgram(entryPath: string, readFile: ReadFile = readFr
       return null;
     }
     const parsed = parse(text, key);
-    program.diagnostics.push(...parsed.diagnostics);
+    // One at a time: a spread of half a million lexer errors overflows the call stack.
+    for (const d of parsed.diagnostics) program.diagnostics.push(d);
     if (!parsed.ast) return null;
     const file: LoadedFile = { ast: parsed.ast, source: new SourceText(key, text) };
     program.files.set(key, file);

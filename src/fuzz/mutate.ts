@@ -291,9 +291,15 @@ export const MUTATORS: readonly Mutator[] = [
   {
     name: "size",
     apply(text, random) {
-      const op = random.int(4);
+      const op = random.int(5);
       if (op === 0) return "";
       if (op === 1) return text.slice(0, random.int(text.length + 1));
+      if (op === 2) {
+        // A flood of one character or token, up to the file size limit.
+        const unit = random.pick([...CHARACTERS, "@ ", "x ", "( ", "a 1, ", '"', "1 + "]);
+        return text +
+          unit.repeat(Math.floor(random.pick([1000, 100_000, 2 ** 20 - text.length - 8]) / unit.length));
+      }
       // Just under or over the file size limit, or thousands of copies of one recipe.
       const target = random.pick([2 ** 20 - 10, 2 ** 20 + 10, 200_000]);
       return (text + "\n").repeat(Math.max(1, Math.floor(target / (text.length + 1))));

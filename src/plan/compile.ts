@@ -78,8 +78,10 @@ async function compileProgram(path: string, options: CompileOptions): Promise<Co
   let name = options.recipe;
   if (name === undefined) {
     if (own.length !== 1) {
+      const listed = own.slice(0, 10).map((n) => `"${n}"`).join(", ") +
+        (own.length > 10 ? ` and ${formatCount(own.length - 10)} more` : "");
       const message = own.length
-        ? `File defines ${own.length} recipes (${own.map((n) => `"${n}"`).join(", ")})`
+        ? `File defines ${own.length} recipes (${listed})`
         : "File defines no recipe";
       diagnostics.push(
         fileDiagnostic(
@@ -98,7 +100,10 @@ async function compileProgram(path: string, options: CompileOptions): Promise<Co
         "R0017",
         program.entry.source.path,
         `No recipe "${name}" in this file or its imports`,
-        didYouMean(name, program.recipes.keys()) ?? `the recipes are ${own.map((n) => `"${n}"`).join(", ")}`,
+        didYouMean(name, program.recipes.keys()) ??
+          `the recipes are ${own.slice(0, 10).map((n) => `"${n}"`).join(", ")}${
+            own.length > 10 ? ` and ${formatCount(own.length - 10)} more` : ""
+          }`,
       ),
     );
     return done([]);
@@ -191,7 +196,8 @@ function capPerFile(sorted: Diagnostic[]): Diagnostic[] {
     const file = sorted[index].file;
     let end = index;
     while (end < sorted.length && sorted[end].file === file) end++;
-    // A parse that stopped early says where (an R0026 of its own); it always shows, last.
+    // A parse that stopped early or a flood of unknown characters says so in an R0026 of its own: it always
+    // shows, last, and counts what else was left out.
     const group = sorted.slice(index, end);
     const stopped = group.filter((d) => d.code === "R0026");
     const rest = group.filter((d) => d.code !== "R0026");
@@ -204,7 +210,7 @@ function capPerFile(sorted: Diagnostic[]): Diagnostic[] {
       ? `diagnostics (${errors} of them errors)`
       : (hidden.length === 1 ? "warning" : "warnings");
     if (stopped.length) {
-      const more = hidden.length ? `; ${formatCount(hidden.length)} more ${what} before it not shown` : "";
+      const more = hidden.length ? `; ${formatCount(hidden.length)} more ${what} not shown` : "";
       kept.push({ ...stopped[0], message: stopped[0].message + more });
     } else if (hidden.length) {
       kept.push(

@@ -68,8 +68,8 @@ export function planProblems(plan: Plan): string[] {
       problems.push(`${at} ends at ${phase.end}, not after its start at ${phase.start}`);
       return;
     }
-    problems.push(...phaseProblems(phase, at));
-    problems.push(...mixProblems(plan, phase.mix, `${at}.mix`));
+    for (const problem of phaseProblems(phase, at)) problems.push(problem);
+    for (const problem of mixProblems(plan, phase.mix, `${at}.mix`)) problems.push(problem);
   });
   const last = plan.phases[plan.phases.length - 1];
   if (last && Number.isInteger(steps) && last.end !== steps) {

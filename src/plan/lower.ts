@@ -129,7 +129,7 @@ export async function lowerRecipe(
     const parentDiagnostics: Diagnostic[] = [];
     const parentSweeps = new Map<A.SweepExpr, SourceText>();
     parent = await lowerRecipe(program, parentName, parentDiagnostics, { sweepsUsed: parentSweeps });
-    diagnostics.push(...parentDiagnostics.filter((d) => d.severity === "error"));
+    for (const d of parentDiagnostics) if (d.severity === "error") diagnostics.push(d);
     if (parentSweeps.size) {
       report(
         "R0023",

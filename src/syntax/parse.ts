@@ -2,7 +2,7 @@
  * Text -> AST: lexing, parsing with error recovery, and the CST -> AST step.
  * @module
  */
-import { lexer } from "../../grammar/tokens.ts";
+import { lexer, Unknown } from "../../grammar/tokens.ts";
 import { parser, TooManySyntaxErrors } from "../../grammar/parser.ts";
 import { syntaxHint } from "../../grammar/messages.ts";
 import type { FileAst } from "./ast.ts";
@@ -11,6 +11,7 @@ import { type Diagnostic, diagnostic } from "../check/diagnostic.ts";
 import { SourceText } from "../check/source_text.ts";
 import { MAX_DIAGNOSTICS_PER_FILE, MAX_NAME_LENGTH, MAX_NESTING } from "../check/limits.ts";
 import type { IToken } from "chevrotain";
+import { formatCount } from "../check/format_number.ts";
 
 /** The result of parsing one file: an AST when the text had no syntax errors. */
 export interface ParseResult {
@@ -32,7 +33,36 @@ export function parse(text: string, path: string): ParseResult {
   const source = new SourceText(path, text);
   const diagnostics: Diagnostic[] = [];
   const lexed = lexer.tokenize(text);
-  for (const error of lexed.errors) {
+  // Runs of Unknown tokens are the lexing errors (chevrotain's own, if any, come first).
+  const lexErrors: { offset: number; length: number }[] = lexed.errors.map((e) => ({
+    offset: e.offset,
+    length: e.length,
+  }));
+  const tokens: IToken[] = [];
+  for (const t of lexed.tokens) {
+    if (t.tokenType !== Unknown) tokens.push(t);
+    else {
+      const last = lexErrors[lexErrors.length - 1];
+      if (last && last.offset + last.length === t.startOffset) last.length++;
+      else lexErrors.push({ offset: t.startOffset, length: 1 });
+    }
+  }
+  // A flood of unknown characters: make diagnostics of the first ones only, and count the rest.
+  const shownErrors = lexErrors.slice(0, MAX_DIAGNOSTICS_PER_FILE);
+  if (lexErrors.length > shownErrors.length) {
+    const first = lexErrors[shownErrors.length];
+    const more = lexErrors.length - shownErrors.length;
+    diagnostics.push(
+      diagnostic(
+        "R0026",
+        source,
+        { start: first.offset, end: first.offset + first.length },
+        `${formatCount(more)} more unknown characters or unterminated strings from here on are not shown`,
+        "fix these and check again",
+      ),
+    );
+  }
+  for (const error of shownErrors) {
     const char = String.fromCodePoint(text.codePointAt(error.offset)!);
     if (char === '"') {
       diagnostics.push(
@@ -56,9 +86,9 @@ export function parse(text: string, path: string): ParseResult {
       ),
     );
   }
-  const limits = limitDiagnostics(lexed.tokens, source);
+  const limits = limitDiagnostics(tokens, source);
   if (limits.length) return { ast: null, diagnostics: [...diagnostics, ...limits] };
-  parser.input = lexed.tokens;
+  parser.input = tokens;
   parser.maxErrors = MAX_DIAGNOSTICS_PER_FILE;
   let cst;
   let stopped = false;
