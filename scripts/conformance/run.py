@@ -1,0 +1,295 @@
+"""Drives every output that scripts/conformance/main.ts emitted as its trainer does, update by update, and
+compares the learning rate and weight decay of every param group with the plan's (plan.csv). Prints one row
+per target. Frameworks that are not installable here (DeepSpeed, OLMo-core, torchtitan) are replaced by the
+few lines of theirs that call the extension module, transcribed from their source (see each driver).
+"""
+import csv
+import dataclasses
+import importlib
+import json
+import math
+import sys
+import tempfile
+import types
+from collections import defaultdict
+
+import torch
+
+TOLERANCE = 1e-12
+
+
+def plan_values(case):
+    with open(f"{case['dir']}/plan.csv") as f:
+        rows = list(csv.DictReader(f))
+    return [float(r["lr"]) for r in rows], [float(r["weight_decay"]) for r in rows]
+
+
+def load_module(case, suffix):
+    name = next(f for f in case["files"] if f.endswith(suffix))[:-3]
+    sys.path.insert(0, case["dir"])
+    try:
+        sys.modules.pop(name, None)
+        return importlib.import_module(name)
+    finally:
+        sys.path.pop(0)
+
+
+def tiny_model():
+    torch.manual_seed(0)
+    return torch.nn.Sequential(torch.nn.Linear(4, 4), torch.nn.LayerNorm(4))
+
+
+def torch_adamw(model, lr, weight_decay):
+    decay = [p for n, p in model.named_parameters() if n.endswith("weight") and p.dim() > 1]
+    rest = [p for n, p in model.named_parameters() if not (n.endswith("weight") and p.dim() > 1)]
+    return torch.optim.AdamW(
+        [{"params": decay, "weight_decay": weight_decay}, {"params": rest, "weight_decay": 0.0}], lr=lr
+    )
+
+
+class Result:
+    """The largest relative LR error over every update and param group, and weight-decay mismatches."""
+
+    def __init__(self):
+        self.worst = 0.0
+        self.wd_errors = 0
+
+    def compare(self, groups, lr, wd, k, decays=lambda g: g.get("plan_decays", g["weight_decay"] != 0)):
+        for group in groups:
+            got = float(group["lr"])
+            want = lr[k]
+            self.worst = max(self.worst, 0.0 if got == want else abs(got - want) / max(abs(want), 1e-300))
+            want_wd = wd[k] if decays(group) else 0.0
+            if not math.isclose(float(group["weight_decay"]), want_wd, rel_tol=TOLERANCE, abs_tol=0.0):
+                self.wd_errors += 1
+
+
+def drive_torch(optimizer, scheduler, lr, wd):
+    """A torch loop: the scheduler steps once after every optimizer step, so update k uses its k-th value."""
+    result = Result()
+    for k in range(len(lr)):
+        result.compare(optimizer.param_groups, lr, wd, k)
+        optimizer.step()
+        scheduler.step()
+    return result
+
+
+def hf(case, lr, wd):
+    """transformers' Trainer: TrainingArguments parsed strictly, then create_optimizer_and_scheduler."""
+    from transformers import HfArgumentParser, Trainer, TrainingArguments
+
+    config = next(f for f in case["files"] if f.endswith(".hf.json"))
+    (args,) = HfArgumentParser(TrainingArguments).parse_json_file(f"{case['dir']}/{config}", allow_extra_keys=False)
+    args.output_dir = tempfile.mkdtemp()
+    args.report_to = []
+    cls = load_module(case, "_hf_schedule.py").PlanTrainer if case["tier"] == "extension" else Trainer
+    trainer = cls(model=tiny_model(), args=args)
+    trainer.create_optimizer_and_scheduler(num_training_steps=args.max_steps)
+    return drive_torch(trainer.optimizer, trainer.lr_scheduler, lr, wd)
+
+
+def pytorch(case, lr, wd):
+    module = load_module(case, "_pytorch.py")
+    optimizer = torch_adamw(tiny_model(), 1.0, 0.1)
+    return drive_torch(optimizer, module.make_scheduler(optimizer), lr, wd)
+
+
+def deepspeed(case, lr, wd):
+    """DeepSpeed (not installable here): engine._configure_lr_scheduler calls a callable client lr_scheduler
+    with the basic optimizer; _take_model_step steps it after each optimizer step. The config must then
+    carry no "scheduler" (it would be ignored)."""
+    if case["tier"] != "extension":
+        return None
+    config = json.load(open(f"{case['dir']}/{next(f for f in case['files'] if f.endswith('.deepspeed.json'))}"))
+    assert "scheduler" not in config, "an extension-tier DeepSpeed config keeps a scheduler section"
+    module = load_module(case, "_deepspeed_schedule.py")
+    params = config["optimizer"]["params"]
+    optimizer = torch_adamw(tiny_model(), params["lr"], params["weight_decay"])
+    return drive_torch(optimizer, module.make_scheduler(optimizer), lr, wd)
+
+
+def stub_olmo():
+    """olmo_core.optim.scheduler.Scheduler's set_lr, transcribed from OLMo-core 2.5.0 (units = steps)."""
+
+    @dataclasses.dataclass
+    class Scheduler:
+        lr_field: str = "lr"
+        initial_lr_field: str = "initial_lr"
+        units: str = "steps"
+
+        def get_lr(self, initial_lr, current, t_max):
+            raise NotImplementedError
+
+        def set_lr(self, group, trainer):
+            if group.get(self.initial_lr_field) is None:
+                group[self.initial_lr_field] = group[self.lr_field]
+            new_lr = self.get_lr(group[self.initial_lr_field], trainer.global_step, trainer.max_steps)
+            group[self.lr_field] = new_lr
+            return new_lr
+
+    for name in ["olmo_core", "olmo_core.optim", "olmo_core.optim.scheduler"]:
+        sys.modules.setdefault(name, types.ModuleType(name))
+    sys.modules["olmo_core.optim.scheduler"].Scheduler = Scheduler
+
+
+def olmo(case, lr, wd):
+    """OLMo-core (not installable here): the trainer increments global_step, then the train module calls
+    scheduler.set_lr(group, trainer) for every group before optimizer.step()."""
+    if case["tier"] != "extension":
+        return None
+    stub_olmo()
+    config = json.load(open(f"{case['dir']}/{next(f for f in case['files'] if f.endswith('.olmo.json'))}"))
+    module_name, class_name = config["scheduler"]["_CLASS_"].rsplit(".", 1)
+    scheduler = getattr(load_module(case, "_olmo_schedule.py"), class_name)(units=config["scheduler"]["units"])
+    assert module_name.endswith("_olmo_schedule")
+    optimizer = torch_adamw(tiny_model(), config["optim"]["lr"], config["optim"]["weight_decay"])
+    trainer = types.SimpleNamespace(global_step=0, max_steps=config["max_duration"]["value"])
+    result = Result()
+    for k in range(len(lr)):
+        trainer.global_step = k + 1
+        for group in optimizer.param_groups:
+            scheduler.set_lr(group, trainer)
+        result.compare(optimizer.param_groups, lr, wd, k)
+        optimizer.step()
+    return result
+
+
+def stub_torchtitan():
+    """The parts of torchtitan main (b5bcd76) the emitted modules use: LRSchedulersContainer (one LambdaLR
+    per optimizer) with its slotted Config, default_adamw, and config dataclasses with the field names the
+    emitter sets (TrainingConfig, CheckpointManager.Config), so that a misspelt field fails replace()."""
+
+    class LRSchedulersContainer:
+        @dataclasses.dataclass(kw_only=True, slots=True)
+        class Config:
+            warmup_steps: int = 200
+            total_steps: int | None = None
+            decay_ratio: float | None = None
+            decay_type: str = "linear"
+            min_lr_factor: float = 0.0
+
+        def __init__(self, optimizers, lr_lambda):
+            self.schedulers = [torch.optim.lr_scheduler.LambdaLR(o, lr_lambda) for o in optimizers]
+
+        def step(self):
+            for scheduler in self.schedulers:
+                scheduler.step()
+
+    def default_adamw(lr=8e-4, **kwargs):
+        return {"lr": lr, "betas": (0.9, 0.95), "eps": 1e-8, "weight_decay": 0.1, **kwargs}
+
+    module = types.ModuleType("torchtitan.components.optimizer")
+    module.LRSchedulersContainer = LRSchedulersContainer
+    module.default_adamw = default_adamw
+    for name in ["torchtitan", "torchtitan.components"]:
+        sys.modules.setdefault(name, types.ModuleType(name))
+    sys.modules["torchtitan.components.optimizer"] = module
+
+
+@dataclasses.dataclass(kw_only=True, slots=True)
+class TrainingConfig:
+    steps: int = 10000
+    max_norm: float = 1.0
+    num_tokens_per_microbatch_per_dp_rank: int = 16384
+    num_tokens_per_train_step: int = -1
+    max_context_length: int = 2048
+
+
+@dataclasses.dataclass(kw_only=True, slots=True)
+class CheckpointConfig:
+    enable: bool = False
+    folder: str = "checkpoint"
+    interval: int = 500
+    initial_load_path: str | None = None
+    initial_load_model_only: bool = True
+    keep_latest_k: int = 10
+
+
+@dataclasses.dataclass(kw_only=True, slots=True)
+class TrainerConfig:
+    optimizer: object = None
+    lr_scheduler: object = None
+    training: TrainingConfig = dataclasses.field(default_factory=TrainingConfig)
+    checkpoint: CheckpointConfig = dataclasses.field(default_factory=CheckpointConfig)
+
+
+def torchtitan(case, lr, wd):
+    """torchtitan main (not installable here): apply_plan on a Trainer.Config; the trainer builds
+    config.lr_scheduler.build(optimizers=..., training_steps=...) and steps it after every optimizer step."""
+    stub_torchtitan()
+    config = load_module(case, "_torchtitan.py").apply_plan(TrainerConfig())
+    if case["tier"] != "extension":
+        return None
+    settings = config.optimizer
+    optimizer = torch_adamw(tiny_model(), settings["lr"], settings["weight_decay"])
+    container = config.lr_scheduler.build(optimizers=[optimizer], training_steps=config.training.steps)
+    result = Result()
+    for k in range(len(lr)):
+        result.compare(optimizer.param_groups, lr, wd, k)
+        optimizer.step()
+        container.step()
+    return result
+
+
+def optax(case, lr, wd):
+    """optax under jax.jit with x64: schedule(count) and weight_decay_schedule(count) at every update."""
+    import jax
+    import jax.numpy as jnp
+
+    jax.config.update("jax_enable_x64", True)
+    module = load_module(case, "_optax.py")
+    counts = jnp.arange(len(lr))
+    got_lr = jax.jit(jax.vmap(module.schedule))(counts)
+    got_wd = jax.jit(jax.vmap(module.weight_decay_schedule))(counts)
+    result = Result()
+    for k in range(len(lr)):
+        result.compare([{"lr": float(got_lr[k]), "weight_decay": float(got_wd[k])}], lr, wd, k, lambda g: True)
+    return result
+
+
+DRIVERS = {"hf": hf, "deepspeed": deepspeed, "olmo": olmo, "torchtitan": torchtitan, "pytorch": pytorch, "optax": optax}
+NOT_INSTALLABLE = {
+    "deepspeed": "DeepSpeed not installable: native WarmupLR checked in the tests' re-implementation only",
+    "olmo": "OLMo-core not installable: Scheduler.set_lr transcribed; native schedulers in the tests only",
+    "torchtitan": "torchtitan not installable: its container and config fields transcribed; native in the tests only",
+}
+
+
+def main():
+    manifest = json.load(open(sys.argv[1]))
+    rows = defaultdict(lambda: {"cases": 0, "tiers": defaultdict(int), "checked": 0, "exact": 0, "worst": 0.0, "failures": []})
+    for case in manifest["cases"]:
+        row = rows[case["target"]]
+        row["cases"] += 1
+        row["tiers"][case["tier"]] += 1
+        lr, wd = plan_values(case)
+        try:
+            result = DRIVERS[case["target"]](case, lr, wd)
+        except Exception as error:  # a config the framework rejects is a failure to report, not a crash
+            row["failures"].append(f"{case['plan']} ({case['tier']}): {type(error).__name__}: {error}")
+            continue
+        if result is None:
+            continue
+        row["checked"] += 1
+        row["worst"] = max(row["worst"], result.worst)
+        if result.worst <= TOLERANCE and result.wd_errors == 0:
+            row["exact"] += 1
+        else:
+            row["failures"].append(f"{case['plan']} ({case['tier']}): LR error {result.worst:.2e}, {result.wd_errors} wd mismatches")
+    print("| target | configs | tiers | driven | exact | max rel. LR error | refused | notes |")
+    print("|---|---|---|---|---|---|---|---|")
+    failed = 0
+    for target in DRIVERS:
+        row = rows[target]
+        tiers = ", ".join(f"{t} {n}" for t, n in sorted(row["tiers"].items()))
+        refused = manifest["refused"].get(target, 0)
+        note = NOT_INSTALLABLE.get(target, "")
+        print(f"| {target} | {row['cases']} | {tiers} | {row['checked']} | {row['exact']} | {row['worst']:.1e} | {refused} | {note} |")
+        failed += len(row["failures"])
+        for failure in row["failures"][:5]:
+            print(f"  FAIL {target}: {failure}", file=sys.stderr)
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
