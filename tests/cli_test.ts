@@ -74,3 +74,47 @@ Deno.test("every command has --help", async () => {
   }
   assert.match((await cli("--help")).stdout, /Commands:/);
 });
+
+Deno.test("compile --target: the tier on stderr, the module with -o, --native refuses instead", async (t) => {
+  await t.step(
+    "without -o: one config on stdout; stderr names the tier, the script lines and the module",
+    async () => {
+      const { code, stdout, stderr } = await cli("compile", "recipes/wsd.recipe", "--target", "hf");
+      assert.equal(code, 0);
+      assert.equal(JSON.parse(stdout).max_steps, 781);
+      assert.match(stderr, /^hf: extension tier: its config keys cannot express a warmup from "0"/m);
+      assert.match(stderr, /from wsd_small_hf_schedule import PlanTrainer/);
+      assert.match(stderr, /"wsd_small_hf_schedule\.py" is written only with -o DIR/);
+    },
+  );
+  await t.step("with -o DIR: the config and the module beside it", async () => {
+    const dir = await Deno.makeTempDir();
+    const { code } = await cli("compile", "recipes/wsd.recipe", "--target", "hf", "-o", dir);
+    assert.equal(code, 0);
+    const module = await Deno.readTextFile(`${dir}/wsd_small_hf_schedule.py`);
+    assert.match(module, /^def make_scheduler\(optimizer, last_epoch=-1\):$/m);
+    assert.match(module, /^class PlanTrainer\(Trainer\):$/m);
+    assert.ok(await Deno.stat(`${dir}/wsd-small.hf.json`));
+  });
+  await t.step("--native refuses with the feature; --approximate needs --native", async () => {
+    const native = await cli("compile", "recipes/wsd.recipe", "--target", "hf", "--native");
+    assert.equal(native.code, 1);
+    assert.match(native.stderr, /error\[R0024\]: Target "hf" cannot express a warmup from "0"/);
+    const approximate = await cli("compile", "recipes/wsd.recipe", "--target", "hf", "--approximate");
+    assert.equal(approximate.code, 2);
+  });
+});
+
+Deno.test("compile a sweep: JSON targets print one JSON array, other formats need -o DIR", async () => {
+  const json = await cli("compile", "recipes/sweep.recipe", "--target", "hf");
+  assert.equal(json.code, 0);
+  const configs = JSON.parse(json.stdout);
+  assert.ok(Array.isArray(configs) && configs.length > 1);
+  assert.equal(new Set(configs.map((c: { output_dir: string }) => c.output_dir)).size, configs.length);
+  const shell = await cli("compile", "recipes/sweep.recipe", "--target", "megatron");
+  assert.equal(shell.code, 2);
+  assert.match(
+    shell.stderr,
+    /makes \d+ plans and "megatron" writes sh files, which do not concatenate: give a directory with -o DIR/,
+  );
+});
