@@ -41,7 +41,8 @@ async function writeFiles(dir: string, files: { name: string; content: string }[
 
 /** Says on stderr which tier a target used, why, and the lines the user adds to their script. */
 function reportTier(target: string, emitted: Emitted, plan: string | null): void {
-  const of = plan ? ` (plan ${JSON.stringify(plan)})` : "";
+  const release = TARGETS.find((t) => t.name === target)!.release;
+  const of = ` (for ${release}${plan ? `; plan ${JSON.stringify(plan)}` : ""})`;
   if (emitted.tier === "extension") {
     console.error(
       `${target}${of}: extension tier: its config keys cannot express ${emitted.reason}, so the schedule ` +

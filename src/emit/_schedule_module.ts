@@ -16,6 +16,8 @@ import { namedCheckpoints } from "./_checkpoints.ts";
 export interface ModuleGlue {
   imports: string[];
   code: string;
+  /** The release of the trainer the glue was written for, named in the module's docstring. */
+  release: string;
 }
 
 const SCHEDULER = `
@@ -82,7 +84,7 @@ function checkpointTable(plan: Plan): string {
  * @example
  * ```ts
  * import { scheduleModule } from "./_schedule_module.ts";
- * // scheduleModule(plan, 'The schedule of plan "x" for torch.optim.', { imports: [], code: "" })
+ * // scheduleModule(plan, 'The schedule of plan "x" for torch.optim.', { imports: [], code: "", release: "torch 2" })
  * ```
  */
 export function scheduleModule(plan: Plan, purpose: string, glue: ModuleGlue): string {
@@ -92,7 +94,7 @@ export function scheduleModule(plan: Plan, purpose: string, glue: ModuleGlue): s
       "",
       "from torch.optim.lr_scheduler import LambdaLR",
       ...glue.imports,
-    ]),
+    ], glue.release),
     pieceTable("_LR", plan, (p) => p.lr, "math"),
     pieceTable("_WEIGHT_DECAY", plan, (p) => p.weightDecay, "math"),
     pieceTable("_BATCH", plan, (p) => p.batch, "math"),

@@ -67,8 +67,12 @@ function noNamedCheckpoints(fit: Fit, plan: Plan): void {
   }
 }
 
+/** The release the output was read against. */
+const RELEASE = "DeepSpeed 0.19.5";
+
 /** The extension tier's glue: a helper that saves the plan's checkpoints with engine.save_checkpoint. */
 const GLUE = {
+  release: RELEASE,
   imports: [],
   code: `
 def save_due_checkpoints(engine, save_dir):
@@ -82,7 +86,7 @@ def save_due_checkpoints(engine, save_dir):
 /** The \`deepspeed\` target. */
 export const deepspeed: Target = {
   name: "deepspeed",
-  release: "DeepSpeed 0.19.5",
+  release: RELEASE,
   description:
     "DeepSpeed config JSON (optimizer, WarmupLR); a client lr_scheduler module where WarmupLR falls short",
   emit(plan, options) {

@@ -136,8 +136,12 @@ function nativeSaves(fit: Fit, plan: Plan): Record<string, unknown> {
   return { save_strategy: "steps", save_steps: save.interval };
 }
 
+/** The release the output was read against. */
+const RELEASE = "transformers 5.18.0";
+
 /** The extension tier's glue: a Trainer whose create_scheduler returns the plan's scheduler, and a save callback. */
 const GLUE = {
+  release: RELEASE,
   imports: ["", "from transformers import Trainer, TrainerCallback"],
   code: `
 class PlanCheckpoints(TrainerCallback):
@@ -168,7 +172,7 @@ class PlanTrainer(Trainer):
 /** The `hf` target. */
 export const hf: Target = {
   name: "hf",
-  release: "transformers 5.18.0",
+  release: RELEASE,
   description:
     "Hugging Face TrainingArguments JSON (HfArgumentParser); a Trainer subclass module where native keys " +
     "fall short; mixtures in a sidecar",

@@ -110,8 +110,12 @@ function mixture(fit: Fit, plan: Plan, batch: number): Record<string, unknown> {
   };
 }
 
+/** The release the output was read against. */
+const RELEASE = "OLMo-core 2.5.0";
+
 /** The extension tier's glue: an OLMo-core Scheduler whose get_lr is the plan's LR (and weight decay). */
 const GLUE = {
+  release: RELEASE,
   imports: ["from dataclasses import dataclass", "", "from olmo_core.optim.scheduler import Scheduler"],
   code: `
 @dataclass
@@ -146,7 +150,7 @@ function checkpointer(plan: Plan): Record<string, unknown> | null {
 /** The \`olmo\` target. */
 export const olmo: Target = {
   name: "olmo",
-  release: "OLMo-core 2.5.0",
+  release: RELEASE,
   description:
     "OLMo-core config JSON: scheduler (a Scheduler subclass module where native ones fall short), AdamW, " +
     "source mixture, checkpoints",

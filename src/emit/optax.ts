@@ -9,10 +9,13 @@ import type { Target } from "./target.ts";
 import { pieceTable, PYTHON_LOOKUPS, pythonPreamble } from "./_python.ts";
 import { floatLiteral, moduleStem, quoted } from "./_literals.ts";
 
+/** The releases the module was checked with. */
+const RELEASE = "optax 0.2.8, jax 0.10.2";
+
 /** The `optax` target. */
 export const optax: Target = {
   name: "optax",
-  release: "optax 0.2.8, jax 0.10.2",
+  release: RELEASE,
   description: "Python module (jax, optax): schedule(count) and optimizer(), any plan",
   emit(plan) {
     const [b1, b2] = plan.optimizer.betas;
@@ -22,7 +25,7 @@ export const optax: Target = {
         "",
         "import jax.numpy as jnp",
         "import optax",
-      ]),
+      ], RELEASE),
       `CLIP = ${plan.optimizer.clip === null ? "None" : floatLiteral(plan.optimizer.clip)}`,
       "",
       pieceTable("_LR", plan, (p) => p.lr, "jnp"),

@@ -9,15 +9,19 @@ import type { Target } from "./target.ts";
 import { scheduleModule } from "./_schedule_module.ts";
 import { moduleStem, quoted } from "./_literals.ts";
 
+/** The release the module was checked with (it uses only LambdaLR, in every torch 2). */
+const RELEASE = "torch 2.13 (any torch 2)";
+
 /** The `pytorch` target. */
 export const pytorch: Target = {
   name: "pytorch",
-  release: "torch 2.13 (any torch 2)",
+  release: RELEASE,
   description: "Python module (torch only): lr_lambda(step) and make_scheduler(optimizer), any plan",
   emit(plan) {
     const content = scheduleModule(plan, `The schedule of plan ${quoted(plan.name)} for torch.optim.`, {
       imports: [],
       code: "",
+      release: RELEASE,
     });
     const notes = plan.init
       ? [

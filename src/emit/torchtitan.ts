@@ -88,8 +88,12 @@ function pythonLiteral(value: unknown): string {
   }}`;
 }
 
+/** The release the output was read against. */
+const RELEASE = "torchtitan main since 2026-08-20 (read at b5bcd76); v0.2.2 and earlier read TOML";
+
 /** The extension tier's glue: an LRSchedulersContainer.Config whose build() returns the plan's scheduler. */
 const GLUE = {
+  release: RELEASE,
   imports: ["import dataclasses", "", "from torchtitan.components.optimizer import LRSchedulersContainer"],
   code: `
 @dataclasses.dataclass(kw_only=True, slots=True)
@@ -107,7 +111,7 @@ class PlanLRSchedulers(LRSchedulersContainer.Config):
 /** The \`torchtitan\` target. */
 export const torchtitan: Target = {
   name: "torchtitan",
-  release: "torchtitan main since 2026-08-20 (read at b5bcd76); v0.2.2 and earlier read TOML",
+  release: RELEASE,
   description:
     "torchtitan Python config (apply_plan(Trainer.Config)); an LR-scheduler config module where native " +
     "keys fall short",
