@@ -158,7 +158,7 @@ export const CODES = {
     severity: "error",
     title: "File too large",
     description:
-      "A recipe file is larger than 1 MiB (1,048,576 bytes). Recipes are short; a file this large is usually not a recipe.",
+      "A recipe file is larger than 512 KiB (524,288 bytes). Recipes are short; a file this large is usually not a recipe.",
   },
   R0028: {
     severity: "error",

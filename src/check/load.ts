@@ -112,7 +112,9 @@ export async function loadProgram(entryPath: string, readFile: ReadFile = readFr
         fileDiagnostic(
           "R0027",
           key,
-          `File "${key}" is larger than the limit of 1 MiB (${formatCount(MAX_FILE_BYTES)} bytes)`,
+          `File "${key}" is larger than the limit of ${MAX_FILE_BYTES / 1024} KiB (${
+            formatCount(MAX_FILE_BYTES)
+          } bytes)`,
           "a recipe is a few kilobytes; check that this is the file you meant",
         ),
       );

@@ -4,6 +4,7 @@
  * @module
  */
 import type { Random } from "./random.ts";
+import { MAX_FILE_BYTES } from "../check/limits.ts";
 
 /** A mutator: its name (reported with each failure) and what it does. */
 export interface Mutator {
@@ -298,10 +299,12 @@ export const MUTATORS: readonly Mutator[] = [
         // A flood of one character or token, up to the file size limit.
         const unit = random.pick([...CHARACTERS, "@ ", "x ", "( ", "a 1, ", '"', "1 + "]);
         return text +
-          unit.repeat(Math.floor(random.pick([1000, 100_000, 2 ** 20 - text.length - 8]) / unit.length));
+          unit.repeat(
+            Math.floor(random.pick([1000, 100_000, MAX_FILE_BYTES - text.length - 8]) / unit.length),
+          );
       }
       // Just under or over the file size limit, or thousands of copies of one recipe.
-      const target = random.pick([2 ** 20 - 10, 2 ** 20 + 10, 200_000]);
+      const target = random.pick([MAX_FILE_BYTES - 10, MAX_FILE_BYTES + 10, 200_000]);
       return (text + "\n").repeat(Math.max(1, Math.floor(target / (text.length + 1))));
     },
   },
