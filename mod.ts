@@ -35,6 +35,7 @@ export {
 } from "./src/plan/schema.ts";
 export { planJsonSchema } from "./src/plan/json_schema.ts";
 export { planHash } from "./src/plan/hash.ts";
+export { MAX_BATCH, planProblems } from "./src/plan/invariants.ts";
 export { evaluate, type StepSettings } from "./src/schedule/evaluate.ts";
 export { type ScheduleTable, scheduleTable } from "./src/schedule/table.ts";
 export { shapeValue } from "./src/schedule/shape.ts";

@@ -116,3 +116,10 @@ Deno.test("a file over 512 KiB is refused before it is parsed", async () => {
   assert.deepEqual(await codesOf(`recipe "r" { ${BODY} }\n# ` + "€".repeat(200_000)), ["R0027"]);
   assert.deepEqual(await codesOf(`recipe "r" { ${BODY} }\n# ` + "€".repeat(150_000)), []);
 });
+
+Deno.test("dense recipe text up to the size limit checks in under 2 s (36 fuzz hangs at 1 MiB)", async () => {
+  const recipe = await Deno.readTextFile("recipes/cosine.recipe");
+  const text = recipe.repeat(Math.floor((2 ** 19 - 100) / recipe.length));
+  const result = await timed("512 KiB of recipes", 2000, () => compileFiles({ "r.recipe": text }));
+  assert.ok(!result.ok);
+});
