@@ -68,6 +68,9 @@ export async function readBuffer(
   device.queue.submit([encoder.finish()]);
   await staging.mapAsync(GPUMapMode.READ);
   const copy = staging.getMappedRange().slice(0);
+  // Released at once: a checkpoint reads every weight, and waiting for garbage collection held each copy.
+  staging.unmap();
+  staging.destroy();
   return copy;
 }
 

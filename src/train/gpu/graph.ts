@@ -26,6 +26,8 @@ export interface StepGraph {
   loss: ops.Dispatch;
   /** Every parameter gradient, overwritten (nothing accumulates across steps). */
   backward: ops.Dispatch[];
+  /** The activation buffers this shape allocated, for `GPUBuffer.destroy()` once the shape is dropped. */
+  buffers: GPUBuffer[];
 }
 
 /** Where the sections of the batch buffer start, in u32s (256-byte aligned). */
@@ -85,7 +87,12 @@ export function buildStepGraph(
   const rows = batch * seq;
   const paddedRows = Math.ceil(rows / 4) * 4;
   const vocabRows = layout.vocabRows;
-  const buffer = (floats: number, label: string) => storageBuffer(device, floats * 4, label);
+  const buffers: GPUBuffer[] = [];
+  const buffer = (floats: number, label: string) => {
+    const created = storageBuffer(device, floats * 4, label);
+    buffers.push(created);
+    return created;
+  };
   const slots = new Map(layout.slots.map((s) => [s.name, s]));
   const view = (target: GPUBuffer, name: string): Binding => {
     const slot = slots.get(name) as ParamSlot;
@@ -387,5 +394,6 @@ export function buildStepGraph(
     forward,
     loss,
     backward,
+    buffers,
   };
 }
