@@ -1,6 +1,6 @@
 /**
  * `deno run -A bench/science.ts [--steps N] [--out DIR]`: the seven checks of "What a small trainer can
- * check" (shared/reference/papers.md) on the built-in WebGPU GPT, at a size that finishes in minutes on a
+ * check" (docs/papers.md) on the built-in WebGPU GPT, at a size that finishes in minutes on a
  * CPU adapter. Trains a handful of small runs with hand-built plans, then writes DIR/report.md (a table of
  * outcomes, with the numbers behind each) and one SVG chart per check. Outcomes are reported as measured:
  * at this size some effects are within noise, and the report says so.
@@ -485,7 +485,7 @@ for (const [file, svg] of Object.entries(charts)) await Deno.writeTextFile(join(
 const report = [
   "# What a small trainer can check",
   "",
-  `The seven checks of shared/reference/papers.md on a ${MODEL.layers}-layer, width-${MODEL.width} byte-level GPT ` +
+  `The seven checks of docs/papers.md on a ${MODEL.layers}-layer, width-${MODEL.width} byte-level GPT ` +
   `(context 64, batch 8, peak LR ${PEAK}, AdamW), ${T} updates for a full run, Brown corpus genres ` +
   `(news and fiction as the base mixture, learned as the new data). ${runs.size} runs, ${
     Math.round(wall)
