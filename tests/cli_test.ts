@@ -6,7 +6,7 @@ async function cli(...args: string[]) {
   const output = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-read", "--allow-write", "--allow-env", "src/cli/main.ts", ...args],
     cwd: ROOT,
-    env: { NO_COLOR: "1" },
+    env: { NO_COLOR: "1", INIT_CWD: ROOT },
   }).output();
   const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
   return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
@@ -82,7 +82,10 @@ Deno.test("compile --target: the tier on stderr, the module with -o, --native re
       const { code, stdout, stderr } = await cli("compile", "recipes/wsd.recipe", "--target", "hf");
       assert.equal(code, 0);
       assert.equal(JSON.parse(stdout).max_steps, 781);
-      assert.match(stderr, /^hf \(for transformers 5\.18\.0\): extension tier: its config keys cannot express a warmup from "0"/m);
+      assert.match(
+        stderr,
+        /^hf \(for transformers 5\.18\.0\): extension tier: its config keys cannot express a warmup from "0"/m,
+      );
       assert.match(stderr, /from wsd_small_hf_schedule import PlanTrainer/);
       assert.match(stderr, /"wsd_small_hf_schedule\.py" is written only with -o DIR/);
     },
@@ -117,4 +120,14 @@ Deno.test("compile a sweep: JSON targets print one JSON array, other formats nee
     shell.stderr,
     /makes \d+ plans and "megatron" writes sh files, which do not concatenate: give a directory with -o DIR/,
   );
+});
+
+Deno.test("paths are relative to the directory the user ran `deno task` from (INIT_CWD)", async () => {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", "--allow-write", "--allow-env", "src/cli/main.ts", "check", "wsd.recipe"],
+    cwd: ROOT,
+    env: { NO_COLOR: "1", INIT_CWD: `${ROOT}/recipes` },
+  }).output();
+  assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+  assert.match(new TextDecoder().decode(output.stdout), /^wsd\.recipe: ok/m);
 });

@@ -31,7 +31,7 @@ async function cli(cwd: string, ...args: string[]) {
   const output = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-read", "--allow-write", "--allow-env", main, ...args],
     cwd,
-    env: { NO_COLOR: "1" },
+    env: { NO_COLOR: "1", INIT_CWD: cwd },
   }).output();
   return { code: output.code, stderr: new TextDecoder().decode(output.stderr) };
 }

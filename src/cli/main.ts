@@ -91,4 +91,10 @@ export async function main(args: string[]): Promise<number> {
   }
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+if (import.meta.main) {
+  // `deno task` runs commands in the repository root and passes the directory the user ran it from as
+  // INIT_CWD: the user's paths (recipes, --out, runs/) are relative to that one.
+  const initCwd = Deno.env.get("INIT_CWD");
+  if (initCwd) Deno.chdir(initCwd);
+  Deno.exit(await main(Deno.args));
+}
