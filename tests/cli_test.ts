@@ -131,3 +131,15 @@ Deno.test("paths are relative to the directory the user ran `deno task` from (IN
   assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
   assert.match(new TextDecoder().decode(output.stdout), /^wsd\.recipe: ok/m);
 });
+
+Deno.test("check checks every recipe of a file; --recipe checks one", async () => {
+  const all = await cli("check", "tests/testdata/cli/two.recipe");
+  assert.equal(all.code, 1);
+  assert.match(
+    all.stderr,
+    /error\[R0011\]: Unknown source "nope"\n {2}--> tests\/testdata\/cli\/two\.recipe:13:/,
+  );
+  const one = await cli("check", "tests/testdata/cli/two.recipe", "--recipe", "a");
+  assert.equal(one.code, 0);
+  assert.match(one.stdout, /two\.recipe: ok \(1 plan\)/);
+});

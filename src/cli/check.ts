@@ -11,13 +11,13 @@ export const command: Command = {
   name: "check",
   help: `Usage: deno task check FILE [--json] [--recipe NAME]
 
-Checks a recipe and everything it imports, and prints its diagnostics on stderr
+Checks every recipe of FILE and everything it imports, and prints the diagnostics on stderr
 (file:line:col, the line, a caret and a hint). Exits 0 when there are no errors
 (warnings allowed), 1 when there are, 2 on bad usage.
 
 Options:
   --json           print the diagnostics as a JSON array on stdout
-  --recipe NAME    which recipe of the file (when it defines several)
+  --recipe NAME    check only this recipe of the file
   -h, --help       show this help`,
   async run(args) {
     const { values, positionals } = parseCommandArgs(args, {
@@ -25,7 +25,7 @@ Options:
       recipe: { type: "string" },
     });
     const file = recipeArgument(positionals);
-    const plans = await compileForCommand(file, { recipe: values.recipe, json: values.json });
+    const plans = await compileForCommand(file, { recipe: values.recipe, json: values.json, every: true });
     if (plans && !values.json) {
       console.log(`${file}: ok (${plans.length} plan${plans.length === 1 ? "" : "s"})`);
     }

@@ -7,14 +7,14 @@ import type { Plan } from "../plan/schema.ts";
 import { formatDiagnostics } from "../check/diagnostic.ts";
 
 /**
- * Compiles `path` and prints its diagnostics (warnings too) on stderr, or as JSON on stdout with `json`.
- * Returns the plans, or null when the recipe has errors.
+ * Compiles `path` (every recipe of the file with `every`) and prints its diagnostics (warnings too) on
+ * stderr, or as JSON on stdout with `json`. Returns the plans, or null when the recipe has errors.
  */
 export async function compileForCommand(
   path: string,
-  options: { recipe?: string; json?: boolean } = {},
+  options: { recipe?: string; json?: boolean; every?: boolean } = {},
 ): Promise<Plan[] | null> {
-  const result = await compileFile(path, { recipe: options.recipe });
+  const result = await compileFile(path, { recipe: options.recipe, every: options.every });
   if (options.json) console.log(JSON.stringify(result.diagnostics, null, 2));
   else if (result.diagnostics.length) console.error(formatDiagnostics(result.diagnostics));
   return result.ok ? result.plans : null;

@@ -5,7 +5,7 @@
  */
 import type { Plan } from "./schema.ts";
 import { type Diagnostic, diagnostic, fileDiagnostic, hasErrors } from "../check/diagnostic.ts";
-import { loadProgram, type ReadFile, readFromDisk } from "../check/load.ts";
+import { loadProgram, type Program, type ReadFile, readFromDisk } from "../check/load.ts";
 import { Scope } from "../check/scope.ts";
 import type { SourceText } from "../check/source_text.ts";
 import { didYouMean } from "../check/suggest.ts";
@@ -21,8 +21,10 @@ export const MAX_SWEEP_PLANS = 1000;
 
 /** Options for `compileFile`. */
 export interface CompileOptions {
-  /** Which recipe of the file to compile; needed when the file defines several. */
+  /** Which recipe of the file to compile; needed when the file defines several (unless `every`). */
   recipe?: string;
+  /** Compile every recipe the file defines (what `check` does), instead of one. */
+  every?: boolean;
   /** Reads files (default: from disk); tests pass an in-memory reader. */
   readFile?: ReadFile;
 }
@@ -75,6 +77,11 @@ async function compileProgram(path: string, options: CompileOptions): Promise<Co
   };
   if (!program.entry || hasErrors(diagnostics)) return done([]);
   const own = program.entry.ast.recipes.map((r) => r.name);
+  if (options.every && options.recipe === undefined && own.length > 1) {
+    const plans: Plan[] = [];
+    for (const recipe of own) plans.push(...await compileRecipe(program, recipe, diagnostics));
+    return done(plans);
+  }
   let name = options.recipe;
   if (name === undefined) {
     if (own.length !== 1) {
@@ -109,11 +116,16 @@ async function compileProgram(path: string, options: CompileOptions): Promise<Co
     return done([]);
   }
 
+  return done(await compileRecipe(program, name, diagnostics));
+}
+
+/** The plans of recipe `name` (one per sweep combination); problems go to `diagnostics`. */
+async function compileRecipe(program: Program, name: string, diagnostics: Diagnostic[]): Promise<Plan[]> {
   // Lower once with the first choice of every sweep, recording the sweeps the recipe really evaluates.
   const used = new Map<SweepExpr, SourceText>();
   const mark = diagnostics.length;
   const first = await lowerRecipe(program, name, diagnostics, { sweepsUsed: used });
-  if (!used.size) return done(first ? [first] : []);
+  if (!used.size) return first ? [first] : [];
   diagnostics.length = mark;
 
   const effective = effectiveRecipe(program, name, [])!;
@@ -134,7 +146,7 @@ async function compileProgram(path: string, options: CompileOptions): Promise<Co
         `sweep fewer values (${sweeps.map((s) => s.expr.choices.length).join(" x ")})`,
       ),
     );
-    return done([]);
+    return [];
   }
   const labels = uniqueLabels(sweeps.map((s) => s.label));
   const plans: Plan[] = [];
@@ -163,7 +175,7 @@ async function compileProgram(path: string, options: CompileOptions): Promise<Co
     const plan = await lowerRecipe(program, name, diagnostics, { choices, name: planName, sweep });
     if (plan) plans.push(plan);
   }
-  return done(plans);
+  return plans;
 }
 
 function uniqueLabels(labels: string[]): string[] {
