@@ -221,6 +221,7 @@ export class RecipeParser extends CstParser {
             this.CONSUME(t.Comma);
             this.SUBRULE2(this.mixEntry);
           });
+          this.OPTION(() => this.CONSUME(t.Normalised));
         },
       },
     ]);

@@ -40,6 +40,7 @@ export const Data = keyword("data");
 export const Mix = keyword("mix");
 export const Replay = keyword("replay");
 export const Temperature = keyword("temperature");
+export const Normalised = keyword("normalised");
 export const Size = keyword("size");
 export const Corpus = keyword("corpus");
 export const Files = keyword("files");

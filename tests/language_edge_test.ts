@@ -44,7 +44,7 @@ Deno.test("each cycles block restarts from where it began, even after a one-cycl
 Deno.test("a recipe that extends a continual-pretraining recipe keeps its starting checkpoint", async () => {
   const text =
     `recipe "base" { ${HEAD}  data { news = corpus "brown/news" }  schedule { warmup 10%  decay rest } }
-recipe "b" from "base" at "final" { budget 200 steps  data { mix news 1, replay 1 }  schedule { rewarm 10%  stable rest } }
+recipe "b" from "base" at "final" { budget 200 steps  data { mix news 1, replay 1 normalised }  schedule { rewarm 10%  stable rest } }
 recipe "c" extends "b" { budget 300 steps }`;
   const c = await compilePlan(text, "c");
   assert.equal(c.init?.recipe, "base");

@@ -95,9 +95,9 @@ Deno.test("settings set in a phase carry forward until set again", async () => {
     budget 1000 steps
     batch 8 x 64
     optimizer adamw { lr 1e-3  weight_decay 0.1 }
-    data { a = corpus "brown/news"  b = corpus "brown/fiction"  mix a 1, b 1 }
+    data { a = corpus "brown/news"  b = corpus "brown/fiction"  mix a 1, b 1 normalised }
     schedule {
-      stable 50% { weight_decay 0.05  mix a 3, b 1 }
+      stable 50% { weight_decay 0.05  mix a 3, b 1 normalised }
       decay rest
     }
   }`);

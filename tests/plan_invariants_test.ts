@@ -5,7 +5,7 @@ import { compilePlan } from "./compile_text.ts";
 
 const TEXT = `recipe "r" {
   budget 1000 steps  batch 8 x 64  optimizer adamw { lr 1e-3 }
-  data { a = corpus "brown/news"  b = corpus "brown/fiction"  mix a 1, b 3 }
+  data { a = corpus "brown/news"  b = corpus "brown/fiction"  mix a 1, b 3 normalised }
   schedule { warmup 10% linear from 0  stable until 60% { checkpoint at end "mid" }  decay rest cosine to 0.1x }
 }`;
 

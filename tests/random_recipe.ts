@@ -63,7 +63,7 @@ export function randomRecipe(seed: number): { text: string; explicitFrom: boolea
     const from = shape && shape !== "constant" && r() < 0.3 ? ` from ${(0.1 + r()).toFixed(2)}x` : "";
     const to = shape && shape !== "constant" ? ` to ${(0.01 + r() * 0.5).toFixed(3)}x` : "";
     explicitFrom.push(from !== "" || keyword === "warmup" || keyword === "rewarm");
-    const mix = r() < 0.5 ? ` { mix a ${r().toFixed(2)}, b ${(0.01 + r()).toFixed(2)} }` : "";
+    const mix = r() < 0.5 ? ` { mix a ${r().toFixed(2)}, b ${(0.01 + r()).toFixed(2)} normalised }` : "";
     lines.push(
       `    ${keyword} ${duration} ${shape}${from}${to}${r() < 0.2 && shape ? " inclusive" : ""}${mix}`,
     );

@@ -177,6 +177,12 @@ export const CODES = {
     description:
       "A plan of more than 10,000 phases (a `cycles` block repeats its phases once per cycle) or more than 2,147,483,647 updates.",
   },
+  R0031: {
+    severity: "error",
+    title: "Mixture weights do not sum to 1",
+    description:
+      "The weights of a mixture add up to something other than 1 (within 1e-9), which usually means a typo. Make them sum to 1, or write `normalised` after them (`mix a 3, b 1 normalised`) to have them scaled to 1. A `replay` weight counts as one entry; `mix temperature T` is always normalised.",
+  },
   W0001: {
     severity: "warning",
     title: "LR jumps between phases",

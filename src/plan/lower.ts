@@ -380,6 +380,15 @@ export async function lowerRecipe(
       } else add(entry.name, w);
     }
     const total = [...weights.values()].reduce((a, b) => a + b, 0);
+    if (!stmt.node.temperature && !stmt.node.normalised && total > 0 && Math.abs(total - 1) > 1e-9) {
+      report(
+        "R0031",
+        stmt,
+        `The mixture weights sum to ${formatNumber(Number(total.toPrecision(12)))}, not 1`,
+        "make them sum to 1, or write `normalised` after them to scale them to 1",
+      );
+      return null;
+    }
     if (!(total > 0)) {
       report(
         "R0010",

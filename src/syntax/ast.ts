@@ -114,10 +114,12 @@ export interface MixEntry {
   nameSpan: Span;
   span: Span;
 }
-/** `mix a 0.5, b 0.5` or `mix temperature 2`. */
+/** `mix a 0.5, b 0.5`, `mix a 3, b 1 normalised` or `mix temperature 2`. */
 export interface MixStmt {
   entries: MixEntry[];
   temperature: Expr | null;
+  /** The weights are scaled to sum to 1 (`normalised`); otherwise they must already. */
+  normalised: boolean;
   span: Span;
 }
 

@@ -163,7 +163,12 @@ export function toAst(cst: CstNode, source: SourceText, diagnostics: Diagnostic[
         span: nodeSpan(entry),
       };
     });
-    return { entries, temperature: temperature ? expression(temperature) : null, span: nodeSpan(node) };
+    return {
+      entries,
+      temperature: temperature ? expression(temperature) : null,
+      normalised: token(node, "Normalised") !== undefined,
+      span: nodeSpan(node),
+    };
   }
   function checkpointStmt(node: CstNode): A.CheckpointStmt {
     const edge = token(node, "edge");
