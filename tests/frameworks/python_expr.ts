@@ -1,7 +1,8 @@
 /**
  * A TypeScript evaluator for the small Python expression language the python targets emit (numbers, the
- * local index `i`, + - * / **, comparisons, `a if c else b`, math.* and jnp.* functions), so that tests
- * run the emitted formulas themselves, without Python. Float semantics match Python's for these operators.
+ * local index `i`, + - * / **, comparisons, `a if c else b`, math.* and jnp.* functions, and the optax module's
+ * `_fraction`), so that tests run the emitted formulas themselves, without Python. Float semantics match
+ * Python's for these operators.
  * @module
  */
 
@@ -16,6 +17,9 @@ const FUNCTIONS: Record<string, (...args: number[]) => number> = {
   "jnp.sqrt": Math.sqrt,
   "jnp.power": Math.pow,
   "jnp.where": (c, a, b) => (c ? a : b),
+  "jnp.maximum": Math.max,
+  // The optax module's phase fraction: t / n clamped to [0, 1], exactly 1 from t = n on.
+  "_fraction": (t, n) => (t >= n ? 1 : Math.min(Math.max(t / n, 0), 1)),
 };
 const CONSTANTS: Record<string, number> = { "math.pi": Math.PI, "jnp.pi": Math.PI };
 
@@ -33,7 +37,10 @@ function tokenize(text: string): string[] {
  * compilePython("(0.0 + (1.0 - 0.0) * (i / 4))")({ i: 1 }); // 0.25
  * ```
  */
-export function compilePython(text: string): Node {
+export function compilePython(
+  text: string,
+  functions: Record<string, (...args: number[]) => number> = {},
+): Node {
   const tokens = tokenize(text);
   let at = 0;
   const peek = () => tokens[at];
@@ -110,7 +117,7 @@ export function compilePython(text: string): Node {
     }
     if (token in CONSTANTS) return () => CONSTANTS[token];
     if (peek() === "(") {
-      const f = FUNCTIONS[token];
+      const f = functions[token] ?? FUNCTIONS[token];
       if (!f) throw new SyntaxError(`Unknown function "${token}" in ${text}`);
       take("(");
       const args: Node[] = [conditional()];
@@ -134,14 +141,21 @@ export function compilePython(text: string): Node {
   return node;
 }
 
-/** The rows `(start, end, lambda i: expr)` of a table named `name` in an emitted Python module. */
-export function pythonTable(module: string, name: string): { start: number; end: number; value: Node }[] {
+/**
+ * The rows `(start, end, lambda i: expr)` of a table named `name` in an emitted Python module; `functions`
+ * replace the evaluator's functions of those names.
+ */
+export function pythonTable(
+  module: string,
+  name: string,
+  functions: Record<string, (...args: number[]) => number> = {},
+): { start: number; end: number; value: Node }[] {
   const block = module.match(new RegExp(`^${name} = \\(\\n([\\s\\S]*?)\\n\\)$`, "m"));
   if (!block) throw new Error(`No table "${name}" in the module`);
   return block[1].split("\n").map((line) => {
     const row = line.match(/^ {4}\((\d+), (\d+), lambda i: (.*)\),$/);
     if (!row) throw new SyntaxError(`Unexpected table row: ${line}`);
-    return { start: Number(row[1]), end: Number(row[2]), value: compilePython(row[3]) };
+    return { start: Number(row[1]), end: Number(row[2]), value: compilePython(row[3], functions) };
   });
 }
 
