@@ -58,3 +58,13 @@ Deno.test("csvField, fileStem and moduleStem keep names inside their field, file
   assert.equal(moduleStem("wsd-small"), "wsd_small");
   assert.equal(moduleStem("3-phase"), "plan_3_phase");
 });
+
+Deno.test("csvField puts a single quote before text a spreadsheet would run as a formula (OWASP)", () => {
+  for (const text of ["=1+2", "+1", "-1", "@SUM(A1)", "\tx", "\uff1dcmd"]) {
+    assert.equal(csvField(text), `'${text}`);
+  }
+  assert.equal(csvField('=HYPERLINK("http://x","y")'), `"'=HYPERLINK(""http://x"",""y"")"`);
+  assert.equal(csvField("\r=1"), `"'\r=1"`);
+  assert.equal(csvField("a=b-c"), "a=b-c");
+  assert.equal(csvField("news"), "news");
+});

@@ -193,6 +193,25 @@ Deno.test("hostile names and paths read back unchanged from every target's files
   }
 });
 
+Deno.test("csv: a source name that starts like a spreadsheet formula is written as text", () => {
+  const [, base] = testPlans().find(([n]) => n === "constant")!;
+  const names = ["=cmd|' /C calc'!A0", "+1", "-2", "@SUM(A1:A9)", "\tTAB", "\rCR", "ok=fine"];
+  const plan: Plan = {
+    ...base,
+    sources: names.map((name, i) => ({ ...base.sources[0], name, uri: `/data/${i}` })),
+    phases: base.phases.map((p) => ({
+      ...p,
+      mix: Object.fromEntries(names.map((name) => [name, 1 / names.length])),
+    })),
+  };
+  const records = csvRecords(emitPlan(plan, "csv").files[0].content);
+  assert.deepEqual(records[0].slice(4), [...names.slice(0, -1).map((n) => `'${n}`), "ok=fine"]);
+  for (const record of records) {
+    for (const field of record) assert.doesNotMatch(field, /^[=+@\t\r]/, "a field starts a formula");
+  }
+  assert.equal(records.length, plan.steps + 1);
+});
+
 Deno.test("a name with an unpaired surrogate is refused with a clear error", () => {
   const [, base] = testPlans().find(([n]) => n === "constant")!;
   assert.throws(() => emitPlan({ ...base, name: "bad\ud800" }, "pytorch"), /unpaired surrogate/);

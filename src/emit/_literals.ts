@@ -63,9 +63,25 @@ export function shellWord(text: string): string {
   return `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
-/** One CSV field (RFC 4180): quoted when it holds a comma, quote or line break. */
+/** What a spreadsheet reads as the start of a formula (OWASP CSV injection), fullwidth forms included. */
+const FORMULA_START = /^[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]/;
+
+/**
+ * One CSV text field (RFC 4180): a single quote in front when it starts like a spreadsheet formula (`=`, `+`,
+ * `-`, `@`, tab or CR, the OWASP CSV-injection rule), so that a spreadsheet shows it as text; then quoted
+ * when it holds a comma, quote or line break. For text only: numbers are written as they are.
+ *
+ * @example
+ * ```ts
+ * import { csvField } from "./_literals.ts";
+ * csvField("news"); // "news"
+ * csvField("=1+2"); // "'=1+2"
+ * csvField("a,b"); // "\"a,b\""
+ * ```
+ */
 export function csvField(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  const guarded = FORMULA_START.test(text) ? `'${text}` : text;
+  return /[",\r\n]/.test(guarded) ? `"${guarded.replaceAll('"', '""')}"` : guarded;
 }
 
 /**

@@ -1,6 +1,8 @@
 /**
  * The `csv` target: one row per update with the LR, weight decay, batch size and each source's weight, for
  * any trainer that can read a table (and for plotting). Numbers are shortest round-trip decimals: exact.
+ * Text (the source names of the header) goes through `csvField`: RFC 4180 quoting, and a single quote in
+ * front of a name a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, tab, CR), so it shows as text.
  * @module
  */
 import type { Target } from "./target.ts";
