@@ -4,6 +4,7 @@ import { updatesToReach } from "../src/plan/positions.ts";
 import { planHash } from "../src/plan/hash.ts";
 import { roundHalfUp } from "../src/plan/durations.ts";
 import { codesOf, compileFiles, compilePlan } from "./compile_text.ts";
+import { formatDiagnostics } from "../src/check/diagnostic.ts";
 
 const HEAD = "budget 1000 steps  batch 32 x 256  optimizer adamw { lr 1e-3 }";
 
@@ -169,4 +170,37 @@ Deno.test("absolute import paths are taken as they are", async () => {
     "/lib/base.recipe": `recipe "base" { ${HEAD}  schedule { stable rest } }`,
   });
   assert.ok(result.ok, JSON.stringify(result.diagnostics));
+});
+
+Deno.test("an unclosed { is reported after the last token, with a note at the brace left open", async () => {
+  const result = await compileFiles({
+    "r.recipe": 'recipe "r" {\n  budget 100 steps\n  batch 4 x 64\n  schedule {\n    stable rest\n}\n\n',
+  });
+  const [d] = result.diagnostics;
+  assert.deepEqual([d.code, d.line, d.column, d.lineText], ["R0001", 6, 2, "}"]);
+  assert.deepEqual(d.notes?.map((n) => [n.message, n.line, n.column]), [["this `{` is never closed", 1, 12]]);
+  assert.match(
+    formatDiagnostics(result.diagnostics),
+    /note: this `\{` is never closed\n {2}--> r\.recipe:1:12\n/,
+  );
+});
+
+Deno.test("a percentage over 100% is an error at the number", async () => {
+  for (
+    const [schedule, column] of [["warmup 150%  stable rest", 21], [
+      "warmup 10%  stable until 120%  decay rest",
+      39,
+    ]] as const
+  ) {
+    const result = await compileFiles({
+      "r.recipe":
+        `recipe "r" { budget 100 steps  batch 4 x 64  optimizer adamw { lr 1e-3 }\n  schedule { ${schedule} } }`,
+    });
+    const [d] = result.diagnostics;
+    assert.deepEqual(
+      [d.code, d.line, d.column],
+      ["R0009", 2, column],
+      formatDiagnostics(result.diagnostics),
+    );
+  }
 });

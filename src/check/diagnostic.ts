@@ -6,13 +6,8 @@ import { type Code, CODES } from "./codes.ts";
 import type { Span } from "../syntax/ast.ts";
 import type { SourceText } from "./source_text.ts";
 
-/** One problem found in a recipe, located in its file. */
-export interface Diagnostic {
-  code: Code;
-  severity: "error" | "warning";
-  message: string;
-  /** What would be right, e.g. `did you mean "news"?`. */
-  hint: string | null;
+/** A place in a file, with its line for the code frame. */
+export interface Located {
   file: string;
   line: number;
   column: number;
@@ -25,6 +20,22 @@ export interface Diagnostic {
   lineText: string;
   /** When `lineText` was cut: the column of the line's first character shown (after a leading `…`). */
   lineTextColumn?: number;
+}
+
+/** A second place a diagnostic points at, e.g. "the `{` opened here is never closed". */
+export interface Note extends Located {
+  message: string;
+}
+
+/** One problem found in a recipe, located in its file. */
+export interface Diagnostic extends Located {
+  code: Code;
+  severity: "error" | "warning";
+  message: string;
+  /** What would be right, e.g. `did you mean "news"?`. */
+  hint: string | null;
+  /** Other places that explain it ("opened here", "first given here"). */
+  notes?: Note[];
 }
 
 /** The most characters of a line a code frame shows; a longer line is cut around the caret. */
@@ -45,6 +56,23 @@ export function cutLine(line: string, column: number): { text: string; start: nu
   return { text, start: from + 1 };
 }
 
+/** The place of `span` in `source`, with its (cut) line. */
+function locate(source: SourceText, span: Span): Located {
+  const start = source.position(span.start);
+  const end = source.position(Math.max(span.start, span.end));
+  const line = source.lineText(start.line);
+  const endColumn = end.line === start.line ? Math.max(end.column, start.column + 1) : line.length + 1;
+  const cut = cutLine(line, start.column);
+  return {
+    file: source.path,
+    line: start.line,
+    column: start.column,
+    endColumn,
+    lineText: cut.text,
+    ...(cut.text !== line ? { lineTextColumn: cut.start } : {}),
+  };
+}
+
 /** Builds a diagnostic for `span` of `source`; the severity comes from the code table. */
 export function diagnostic(
   code: Code,
@@ -53,23 +81,22 @@ export function diagnostic(
   message: string,
   hint: string | null = null,
 ): Diagnostic {
-  const start = source.position(span.start);
-  const end = source.position(Math.max(span.start, span.end));
-  const line = source.lineText(start.line);
-  const endColumn = end.line === start.line ? Math.max(end.column, start.column + 1) : line.length + 1;
-  const cut = cutLine(line, start.column);
-  return {
-    code,
-    severity: CODES[code].severity,
-    message,
-    hint,
-    file: source.path,
-    line: start.line,
-    column: start.column,
-    endColumn,
-    lineText: cut.text,
-    ...(cut.text !== line ? { lineTextColumn: cut.start } : {}),
-  };
+  return { code, severity: CODES[code].severity, message, hint, ...locate(source, span) };
+}
+
+/**
+ * A note at `span` of `source`, for {@link Diagnostic.notes}.
+ *
+ * @example
+ * ```ts
+ * import { note } from "./diagnostic.ts";
+ * import { SourceText } from "./source_text.ts";
+ * const n = note(new SourceText("r.recipe", 'recipe "r" {'), { start: 11, end: 12 }, "opened here");
+ * console.assert(n.line === 1 && n.column === 12);
+ * ```
+ */
+export function note(source: SourceText, span: Span, message: string): Note {
+  return { message, ...locate(source, span) };
 }
 
 /** A diagnostic for a whole file (no position inside it), such as a file that cannot be read. */
@@ -113,8 +140,15 @@ export function formatDiagnostics(diagnostics: readonly Diagnostic[]): string {
 }
 
 function formatOne(d: Diagnostic): string {
-  const head = `${d.severity}[${d.code}]: ${d.message}\n  --> ${d.file}:${d.line}:${d.column}\n`;
-  if (!d.lineText && d.column === 1) return head + (d.hint ? `  = help: ${d.hint}\n` : "");
+  const head = `${d.severity}[${d.code}]: ${d.message}\n`;
+  const notes = (d.notes ?? []).map((n) => `note: ${n.message}\n${frame(n, null)}`);
+  return [head + frame(d, d.hint), ...notes].join("");
+}
+
+/** `--> file:line:col`, the line, and a caret under the place with `hint` beside it. */
+function frame(d: Located, hint: string | null): string {
+  const head = `  --> ${d.file}:${d.line}:${d.column}\n`;
+  if (!d.lineText && d.column === 1) return head + (hint ? `  = help: ${hint}\n` : "");
   const gutter = String(d.line).length;
   const pad = " ".repeat(gutter);
   // A line cut when the diagnostic was made keeps its window; any other long line is cut here.
@@ -127,5 +161,5 @@ function formatOne(d: Diagnostic): string {
   const tabs = text.slice(0, lead + at).replace(/[^\t]/g, " ");
   const caret = "^".repeat(Math.max(1, Math.min(d.endColumn - d.column, shown - at)));
   return head +
-    `${pad} |\n${d.line} | ${text}\n${pad} | ${tabs}${caret}${d.hint ? ` ${d.hint}` : ""}\n`;
+    `${pad} |\n${d.line} | ${text}\n${pad} | ${tabs}${caret}${hint ? ` ${hint}` : ""}\n`;
 }

@@ -575,7 +575,7 @@ export async function lowerRecipe(
   const timeline = placePhases(
     { unit: budget.unit as BudgetUnit, value: budget.value },
     items,
-    (q) => read.measure(q, "the duration", ["steps", "tokens", "samples", "%"]),
+    (q) => read.measure(q, "the duration", ["steps", "tokens", "samples", "%"], true),
     diagnostics,
   );
   if (!timeline) return null;

@@ -76,8 +76,16 @@ export class ValueReader {
     return value;
   }
 
-  /** A quantity's value and unit; `units` are those allowed here. */
-  measure(q: Located<A.Quantity>, what: string, units: readonly A.Unit[]): Measured | null {
+  /**
+   * A quantity's value and unit; `units` are those allowed here. With `atMostWhole`, a percentage over 100
+   * (of the budget, or of the phase) is an error at the number.
+   */
+  measure(
+    q: Located<A.Quantity>,
+    what: string,
+    units: readonly A.Unit[],
+    atMostWhole = false,
+  ): Measured | null {
     const value = this.number({ node: q.node.expr, source: q.source }, what, { min: 0, exclusive: true });
     if (value === null) return null;
     const listed = units.map((u) => (u === "%" ? `${value}%` : `${value} ${u}`)).join(", ");
@@ -101,6 +109,18 @@ export class ValueReader {
           q.node.span,
           `${capitalise(what)} cannot be in "${q.node.unit}"`,
           `write it as one of: ${listed}`,
+        ),
+      );
+      return null;
+    }
+    if (atMostWhole && q.node.unit === "%" && value > 100) {
+      this.diagnostics.push(
+        diagnostic(
+          "R0009",
+          q.source,
+          q.node.span,
+          `${capitalise(what)} is ${value}%, more than the whole`,
+          "a percentage is of the budget (of the phase, inside a phase), at most 100%",
         ),
       );
       return null;

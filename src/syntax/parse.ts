@@ -2,16 +2,26 @@
  * Text -> AST: lexing, parsing with error recovery, and the CST -> AST step.
  * @module
  */
-import { lexer, Unknown } from "../../grammar/tokens.ts";
+import { LBrace, lexer, RBrace, Unknown } from "../../grammar/tokens.ts";
 import { parser, TooManySyntaxErrors } from "../../grammar/parser.ts";
 import { syntaxHint } from "../../grammar/messages.ts";
 import type { FileAst } from "./ast.ts";
 import { toAst } from "./to_ast.ts";
-import { type Diagnostic, diagnostic } from "../check/diagnostic.ts";
+import { type Diagnostic, diagnostic, note } from "../check/diagnostic.ts";
 import { SourceText } from "../check/source_text.ts";
 import { MAX_DIAGNOSTICS_PER_FILE, MAX_NAME_LENGTH, MAX_NESTING } from "../check/limits.ts";
 import type { IToken } from "chevrotain";
 import { formatCount } from "../check/format_number.ts";
+
+/** The innermost `{` that no `}` closes, or null. */
+function unclosedBrace(tokens: readonly IToken[]): IToken | null {
+  const open: IToken[] = [];
+  for (const t of tokens) {
+    if (t.tokenType === LBrace) open.push(t);
+    else if (t.tokenType === RBrace) open.pop();
+  }
+  return open.at(-1) ?? null;
+}
 
 /** The result of parsing one file: an AST when the text had no syntax errors. */
 export interface ParseResult {
@@ -111,17 +121,23 @@ export function parse(text: string, path: string): ParseResult {
   for (const error of parser.errors) {
     const t = error.token;
     const atEnd = t.tokenType.name === "EOF";
-    const offset = atEnd ? text.length : t.startOffset;
-    const end = atEnd ? text.length : (t.endOffset ?? t.startOffset) + 1;
-    diagnostics.push(
-      diagnostic(
-        "R0001",
-        source,
-        { start: offset, end },
-        error.message,
-        atEnd ? null : syntaxHint(t, error.message),
-      ),
-    );
+    if (!atEnd) {
+      const span = { start: t.startOffset, end: (t.endOffset ?? t.startOffset) + 1 };
+      diagnostics.push(diagnostic("R0001", source, span, error.message, syntaxHint(t, error.message)));
+      continue;
+    }
+    // At the end of the file: point just after the last token, and at the brace left open, if any.
+    const last = tokens.at(-1);
+    const offset = last ? (last.endOffset ?? last.startOffset) + 1 : text.length;
+    const found = diagnostic("R0001", source, { start: offset, end: offset }, error.message, null);
+    const open = unclosedBrace(tokens);
+    if (open) {
+      found.hint = 'add the missing "}"';
+      found.notes = [
+        note(source, { start: open.startOffset, end: open.startOffset + 1 }, "this `{` is never closed"),
+      ];
+    }
+    diagnostics.push(found);
   }
   if (stopped) {
     // The count of what was not shown would be a guess: say where checking stopped instead.
