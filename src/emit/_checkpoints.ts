@@ -13,7 +13,9 @@ import type { Checkpoint, Plan } from "../plan/schema.ts";
  * @example
  * ```ts
  * import { namedCheckpoints } from "./_checkpoints.ts";
- * // namedCheckpoints(plan).map((c) => `${c.name}@${c.step}`) // ["pre-cooldown@625"]
+ * import { compileFile } from "../../mod.ts";
+ * const { plans: [plan] } = await compileFile("recipes/wsd.recipe");
+ * console.assert(namedCheckpoints(plan).map((c) => `${c.name}@${c.step}`).join() === "pre-cooldown@625");
  * ```
  */
 export function namedCheckpoints(plan: Plan): Checkpoint[] {
@@ -51,7 +53,10 @@ export const MAX_EXTRA_SAVES = 4;
  * @example
  * ```ts
  * import { saveInterval } from "./_checkpoints.ts";
- * // checkpoints at 300 and 500 of 1000 updates: interval 100, extra 7 (100, 200, 400, 600, ... 900)
+ * import { compileFile } from "../../mod.ts";
+ * const { plans: [plan] } = await compileFile("recipes/wsd.recipe");
+ * const save = saveInterval(plan); // one checkpoint, at update 625 of 781
+ * console.assert(save.interval === 625 && save.exact && save.extra === 0);
  * ```
  */
 export function saveInterval(plan: Plan): SaveInterval {

@@ -17,13 +17,8 @@ const FUNCTIONS: Record<Dialect, { cos: string; sqrt: string; pow: string; pi: s
 };
 
 /**
- * A shape as a Python expression of the local update index `i` in a phase of `n` updates.
- *
- * @example
- * ```ts
- * import { shapeExpression } from "./_python.ts";
- * shapeExpression({ shape: "linear", from: 0, to: 1 }, 4, 0, "math"); // "(0.0 + (1.0 - 0.0) * (i / 4))"
- * ```
+ * A shape as a Python expression of the local update index `i` in a phase of `n` updates: a linear shape
+ * from 0 to 1 over 4 updates is `(0.0 + (1.0 - 0.0) * (i / 4))`.
  */
 function shapeExpression(shape: Shape, n: number, offset: 0 | 1, dialect: Dialect): string {
   const f = FUNCTIONS[dialect];
@@ -69,12 +64,10 @@ function shapeExpression(shape: Shape, n: number, offset: 0 | 1, dialect: Dialec
  *
  * @example
  * ```ts
- * import { pieceTable } from "./_python.ts";
- * // pieceTable("_LR", plan, (phase) => phase.lr, "math")
- * // _LR = (
- * //     (0, 49, lambda i: (0.0 + (0.003 - 0.0) * (i / 49))),
- * //     ...
- * // )
+ * import { compileFile } from "../../mod.ts";
+ * const { plans: [plan] } = await compileFile("recipes/wsd.recipe");
+ * const table = pieceTable("_LR", plan, (phase) => phase.lr, "math");
+ * console.assert(table.startsWith("_LR = (\n    (0, 16, lambda i: (0.0 + (0.003 - 0.0) * (i / 16))),"));
  * ```
  */
 export function pieceTable(

@@ -84,7 +84,10 @@ function checkpointTable(plan: Plan): string {
  * @example
  * ```ts
  * import { scheduleModule } from "./_schedule_module.ts";
- * // scheduleModule(plan, 'The schedule of plan "x" for torch.optim.', { imports: [], code: "", release: "torch 2" })
+ * import { compileFile } from "../../mod.ts";
+ * const { plans: [plan] } = await compileFile("recipes/wsd.recipe");
+ * const module = scheduleModule(plan, "The schedule.", { imports: [], code: "", release: "torch 2" });
+ * console.assert(module.includes("def make_scheduler(optimizer, last_epoch=-1):"));
  * ```
  */
 export function scheduleModule(plan: Plan, purpose: string, glue: ModuleGlue): string {

@@ -21,8 +21,10 @@ export type Chosen<T> =
  * @example
  * ```ts
  * import { chooseTier } from "./_tier.ts";
- * // const chosen = chooseTier("hf", plan, options, (fit) => schedule(fit));
- * // chosen.tier === "extension" ? chosen.reason : chosen.value
+ * import { compileFile } from "../../mod.ts";
+ * const { plans: [plan] } = await compileFile("recipes/wsd.recipe");
+ * const chosen = chooseTier("x", plan, {}, (fit) => fit.constantWeightDecay());
+ * console.assert(chosen.tier === "native" && chosen.value === 0.1);
  * ```
  */
 export function chooseTier<T>(

@@ -5,8 +5,11 @@
  * @example
  * ```ts
  * import { emitPlan, TARGETS } from "./mod.ts";
- * // const { files, notes } = emitPlan(plan, "hf", {});
- * TARGETS.map((t) => t.name); // ["hf", "torchtitan", "megatron", ...]
+ * import { compileFile } from "../../mod.ts";
+ * const { plans: [plan] } = await compileFile("recipes/wsd.recipe");
+ * const { files, tier } = emitPlan(plan, "hf", {});
+ * console.assert(tier === "extension" && files[0].name === "wsd-small.hf.json");
+ * console.assert(TARGETS[0].name === "hf");
  * ```
  * @module
  */
@@ -51,7 +54,10 @@ const EMITTERS: readonly Target[] = [
  * @example
  * ```ts
  * import { tiersFor } from "./mod.ts";
- * // tiersFor(plan) // { hf: "extension", megatron: "native", ..., pytorch: "universal", csv: "universal" }
+ * import { compileFile } from "../../mod.ts";
+ * const { plans: [plan] } = await compileFile("recipes/wsd.recipe");
+ * const tiers = tiersFor(plan);
+ * console.assert(tiers.hf === "extension" && tiers.megatron === "native" && tiers.pytorch === "universal");
  * ```
  */
 export function tiersFor(plan: Plan, options: EmitOptions = {}): Record<string, Tier> {
@@ -101,7 +107,10 @@ export const TARGETS: readonly Target[] = EMITTERS.map(withAlternatives);
  * @example
  * ```ts
  * import { emitPlan } from "./mod.ts";
- * // emitPlan(plan, "megatron", {}).files[0].content // the pretrain_gpt.py arguments
+ * import { compileFile } from "../../mod.ts";
+ * const { plans: [plan] } = await compileFile("recipes/wsd.recipe");
+ * const args = emitPlan(plan, "megatron", {}).files[0].content; // the pretrain_gpt.py arguments
+ * console.assert(args.includes("--lr-decay-style WSD"));
  * ```
  */
 export function emitPlan(plan: Plan, targetName: string, options: EmitOptions = {}): Emitted {

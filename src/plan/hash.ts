@@ -11,8 +11,9 @@ import type { Plan } from "./schema.ts";
  *
  * @example
  * ```ts
- * import { planHash } from "../../mod.ts";
- * // const hash = await planHash(plan); // "3f2a..."
+ * import { compileFile, planHash } from "../../mod.ts";
+ * const { plans: [plan] } = await compileFile("recipes/wsd.recipe");
+ * console.assert(await planHash(plan) === await planHash({ ...plan, file: "elsewhere/wsd.recipe" }));
  * ```
  */
 export async function planHash(plan: Plan): Promise<string> {

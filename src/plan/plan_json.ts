@@ -11,7 +11,9 @@ import type { Plan } from "./schema.ts";
  * @example
  * ```ts
  * import { planJson } from "./plan_json.ts";
- * // Deno.writeTextFileSync("wsd.json", planJson(plans));
+ * import { compileFile } from "../../mod.ts";
+ * const { plans } = await compileFile("recipes/wsd.recipe");
+ * console.assert(planJson(plans) === planJson(plans) && planJson(plans).endsWith("}\n"));
  * ```
  */
 export function planJson(plans: Plan[]): string {

@@ -53,8 +53,10 @@ function scaleShape(shape: Shape, n: number, m: number): Shape {
  *
  * @example
  * ```ts
- * const proxy = proxyPlan(plan, parseTokenCount("5M"));
- * proxy.steps; // about 5M / (batch x context)
+ * import { compileFile } from "../../mod.ts";
+ * const { plans: [plan] } = await compileFile("recipes/wsd.recipe");
+ * const proxy = proxyPlan(plan, parseTokenCount("200K"));
+ * console.assert(proxy.steps === Math.round(plan.steps * 200_000 / 800_000)); // 1,024 tokens per update
  * ```
  */
 export function proxyPlan(plan: Plan, tokens: number): Plan {

@@ -44,8 +44,10 @@ export function batchAt(phase: Pick<Phase, "batch" | "start" | "end" | "offset">
  *
  * @example
  * ```ts
- * import { evaluate } from "../../mod.ts";
- * // const { lr, mix } = evaluate(plan, 1000);
+ * import { compileFile, evaluate } from "../../mod.ts";
+ * const { plans: [plan] } = await compileFile("recipes/wsd.recipe");
+ * const { lr, mix } = evaluate(plan, 700); // in the cooldown
+ * console.assert(lr < plan.optimizer.lr && mix.science === 0.5);
  * ```
  */
 export function evaluate(plan: Plan, step: number): StepSettings {

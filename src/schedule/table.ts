@@ -31,8 +31,10 @@ function fillShape(column: Float64Array, phase: Phase, shape: Shape): void {
  *
  * @example
  * ```ts
- * import { scheduleTable } from "../../mod.ts";
- * // const table = scheduleTable(plan); table.lr[0] === evaluate(plan, 0).lr
+ * import { compileFile, evaluate, scheduleTable } from "../../mod.ts";
+ * const { plans: [plan] } = await compileFile("recipes/wsd.recipe");
+ * const table = scheduleTable(plan);
+ * console.assert(table.lr[500] === evaluate(plan, 500).lr);
  * ```
  */
 export function scheduleTable(plan: Plan): ScheduleTable {

@@ -60,7 +60,15 @@ export function hfTensors(weights: HostTensor[]): HostTensor[] {
  *
  * @example
  * ```ts
- * await exportHf("runs/wsd-small/checkpoints/final", "out/wsd-small");
+ * import { compileFile } from "../../mod.ts";
+ * import { train } from "./run.ts";
+ * import { createEngine } from "./gpt.ts";
+ * import { Progress } from "./progress.ts";
+ * const { plans: [plan] } = await compileFile("tests/testdata/train/tiny.recipe");
+ * const run = await Deno.makeTempDir();
+ * await train(plan, { out: run, createEngine, progress: new Progress("quiet") });
+ * const written = await exportHf(`${run}/checkpoints/final`, `${run}/hf`);
+ * console.assert(written.some((path) => path.endsWith("model.safetensors")));
  * ```
  */
 export async function exportHf(checkpoint: string, out: string): Promise<string[]> {

@@ -10,7 +10,12 @@ import { Plan } from "../plan/schema.ts";
  *
  * @example
  * ```ts
- * const [plan] = await readPlanFile("wsd.plan.json");
+ * import { compileFile } from "../../mod.ts";
+ * const { plans } = await compileFile("recipes/wsd.recipe");
+ * const path = `${await Deno.makeTempDir()}/wsd.plan.json`;
+ * await Deno.writeTextFile(path, JSON.stringify(plans[0]));
+ * const [plan] = await readPlanFile(path);
+ * console.assert(plan.steps === plans[0].steps);
  * ```
  */
 export async function readPlanFile(path: string): Promise<Plan[]> {

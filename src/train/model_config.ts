@@ -22,7 +22,9 @@ export const DEFAULT_MODEL: Omit<Model, "context"> = {
  *
  * @example
  * ```ts
- * modelFor(plan); // { kind: "gpt", layers: 2, width: 128, heads: 4, context: plan.context, vocab: 256 }
+ * import { compileFile } from "../../mod.ts";
+ * const { plans: [plan] } = await compileFile("recipes/wsd.recipe");
+ * console.assert(modelFor(plan).width === 64); // the recipe's model block
  * ```
  */
 export function modelFor(plan: Plan): Model {

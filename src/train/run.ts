@@ -160,9 +160,13 @@ async function resumePoint(
  *
  * @example
  * ```ts
+ * import { compileFile } from "../../mod.ts";
  * import { createEngine } from "./gpt.ts";
- * const summary = await train(plan, { out: "runs/wsd-small", createEngine });
- * console.log(summary.heldOut);
+ * import { Progress } from "./progress.ts";
+ * const { plans: [plan] } = await compileFile("tests/testdata/train/tiny.recipe");
+ * const out = await Deno.makeTempDir();
+ * const summary = await train(plan, { out, createEngine, progress: new Progress("quiet") });
+ * console.assert(summary.steps === plan.steps && Object.keys(summary.heldOut).length > 0);
  * ```
  */
 export async function train(plan: Plan, options: TrainOptions): Promise<RunSummary> {

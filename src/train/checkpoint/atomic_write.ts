@@ -25,7 +25,9 @@ export async function temporaryCopies(path: string): Promise<string[]> {
  *
  * @example
  * ```ts
- * await writeFileAtomic("runs/x/plan.json", new TextEncoder().encode("{}"));
+ * const path = `${await Deno.makeTempDir()}/plan.json`;
+ * await writeFileAtomic(path, new TextEncoder().encode("{}"));
+ * console.assert(await Deno.readTextFile(path) === "{}");
  * ```
  */
 export async function writeFileAtomic(path: string, data: Uint8Array): Promise<void> {

@@ -41,8 +41,13 @@ export function assignRows(mix: Readonly<Record<string, number>>, batch: number,
  *
  * @example
  * ```ts
- * const sampler = new Sampler(sources, 256, 1);
- * const batch = sampler.batch(100, { news: 0.5, fiction: 0.5 }, 32); // the same on every call
+ * import { compileFile } from "../../../mod.ts";
+ * import { loadSource } from "./source_data.ts";
+ * const { plans: [plan] } = await compileFile("recipes/wsd.recipe");
+ * const sources = await Promise.all(plan.sources.map((s) => loadSource(s, plan.file, 4 * (plan.context + 1))));
+ * const sampler = new Sampler(sources, plan.context, 1);
+ * const batch = sampler.batch(100, plan.phases[0].mix, 16); // the same on every call
+ * console.assert(batch.batch === 16);
  * ```
  */
 export class Sampler {

@@ -121,8 +121,10 @@ function joinDocuments(documents: Document[]): Uint8Array {
  *
  * @example
  * ```ts
+ * import { compileFile } from "../../../mod.ts";
+ * const { plans: [plan] } = await compileFile("recipes/wsd.recipe");
  * const data = await loadSource(plan.sources[0], plan.file, 4 * (plan.context + 1));
- * data.train.length; // bytes to train on
+ * console.assert(data.train.length > data.heldOut.length); // bytes to train on, and held out
  * ```
  */
 export async function loadSource(

@@ -16,8 +16,10 @@ export type Weights = Map<string, Float64Array>;
  *
  * @example
  * ```ts
- * const { loss, grads } = referenceGradients(config, weights, batch);
- * grads.get("wte.weight");
+ * import { randomBatch, randomWeights } from "../gpu/testing.ts";
+ * const config = { kind: "gpt", layers: 1, width: 8, heads: 2, context: 4, vocab: 11 } as const;
+ * const { loss, grads } = referenceGradients(config, randomWeights(config, 1), randomBatch(2, 4, 11, 1));
+ * console.assert(loss > 0 && grads.has("wte.weight"));
  * ```
  */
 export function referenceGradients(
