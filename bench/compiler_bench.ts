@@ -35,7 +35,7 @@ function bigRecipe(lines: number): string {
   out.push(
     `  data {`,
     ...Array.from({ length: 20 }, (_, i) => `    s${i} = corpus "brown/news"`),
-    `    mix ${Array.from({ length: 20 }, (_, i) => `s${i} 1`).join(", ")}`,
+    `    mix ${Array.from({ length: 20 }, (_, i) => `s${i} 1`).join(", ")} normalised`,
     `  }`,
   );
   out.push(`  schedule {`);
