@@ -21,8 +21,8 @@
 export { parse, type ParseResult } from "./src/syntax/parse.ts";
 export type { FileAst } from "./src/syntax/ast.ts";
 export { compileFile, type CompileOptions, type CompileResult, MAX_SWEEP_PLANS } from "./src/plan/compile.ts";
-export { type Diagnostic, formatDiagnostics, hasErrors } from "./src/check/diagnostic.ts";
-export { type Code, CODES } from "./src/check/codes.ts";
+export { type Diagnostic, formatDiagnostics, hasErrors } from "./src/diagnostics/diagnostic.ts";
+export { type Code, CODES } from "./src/diagnostics/codes.ts";
 export {
   type Checkpoint,
   type Init,
@@ -36,9 +36,9 @@ export {
 export { planJsonSchema } from "./src/plan/json_schema.ts";
 export { planHash } from "./src/plan/hash.ts";
 export { MAX_BATCH, planProblems } from "./src/plan/invariants.ts";
-export { evaluate, type StepSettings } from "./src/schedule/evaluate.ts";
+export { evaluate, type StepSettings } from "./src/plan/evaluate.ts";
 export { type ScheduleTable, scheduleTable } from "./src/schedule/table.ts";
-export { shapeValue } from "./src/schedule/shape.ts";
+export { shapeValue } from "./src/plan/shape_value.ts";
 export { explainPlan } from "./src/schedule/explain.ts";
 export { plotPlan } from "./src/plot/plan_chart.ts";
 export { proxyPlan } from "./src/plan/proxy.ts";
@@ -51,13 +51,28 @@ export {
   targetsFor,
   UnsupportedFeatureError,
 } from "./src/emit/mod.ts";
-export { type RunSummary, train, type TrainOptions } from "./src/train/run.ts";
+export { train, type TrainOptions } from "./src/train/run.ts";
+export type { RunSummary } from "./src/train/run_summary.ts";
 export { createEngine } from "./src/train/gpt.ts";
 export type { Engine } from "./src/train/engine.ts";
 export { exportHf } from "./src/train/export_hf.ts";
+export { fitLossLaw, type FitOptions, type FitQuality, type LossFit } from "./src/predict/fit.ts";
+export {
+  type LossPrediction,
+  type PredictedLoss,
+  predictLoss,
+  type PredictOptions,
+} from "./src/predict/predict.ts";
+export { type LossCurve, type LossPoint } from "./src/predict/loss_curve.ts";
+export { type LrHistory, lrHistory } from "./src/predict/lr_history.ts";
+export { LAWS } from "./src/predict/laws.ts";
+export type { LawName, LossLaw } from "./src/predict/loss_law.ts";
+export { readRunCurve, type RunMetric } from "./src/predict/read_run.ts";
+export { readLogCurve } from "./src/predict/read_log.ts";
+export { levenbergMarquardt } from "./src/predict/levenberg_marquardt.ts";
 
 import { compileFile } from "./src/plan/compile.ts";
-import type { Diagnostic } from "./src/check/diagnostic.ts";
+import type { Diagnostic } from "./src/diagnostics/diagnostic.ts";
 
 /**
  * Checks a recipe file: its diagnostics, errors and warnings, without the plans.

@@ -8,7 +8,7 @@
  */
 import { compileFile } from "../src/plan/compile.ts";
 import { scheduleTable } from "../src/schedule/table.ts";
-import { evaluate } from "../src/schedule/evaluate.ts";
+import { evaluate } from "../src/plan/evaluate.ts";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 

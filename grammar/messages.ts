@@ -5,7 +5,7 @@
  */
 import type { IParserErrorMessageProvider, IToken, TokenType } from "chevrotain";
 import { keywords } from "./tokens.ts";
-import { didYouMean } from "../src/check/suggest.ts";
+import { didYouMean } from "../src/diagnostics/suggest.ts";
 
 function found(token: IToken): string {
   return token.tokenType.name === "EOF" ? "the end of the file" : `"${token.image}"`;

@@ -165,6 +165,7 @@ export const keywords: readonly string[] = keywordTokens.map((t) => (t.LABEL ?? 
  */
 export const Unknown = createToken({
   name: "Unknown",
+  // deno-lint-ignore no-control-regex -- every character, control characters included
   pattern: /[\u0000-\uffff]/,
   label: "an unknown character",
 });

@@ -3,9 +3,9 @@
  * test is a reproducer from the review.
  */
 import assert from "node:assert/strict";
-import { closest, editDistance } from "../src/check/suggest.ts";
-import { formatDiagnostics } from "../src/check/diagnostic.ts";
-import { MAX_DIAGNOSTICS_PER_FILE } from "../src/check/limits.ts";
+import { closest, editDistance } from "../src/diagnostics/suggest.ts";
+import { formatDiagnostics } from "../src/diagnostics/diagnostic.ts";
+import { MAX_DIAGNOSTICS_PER_FILE } from "../src/diagnostics/limits.ts";
 import { codesOf, compileFiles, compilePlan } from "./compile_text.ts";
 
 const BODY = `budget 1000 steps

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { compileFile, type CompileResult } from "../src/plan/compile.ts";
-import { formatDiagnostics } from "../src/check/diagnostic.ts";
+import { formatDiagnostics } from "../src/diagnostics/diagnostic.ts";
 import type { Plan } from "../src/plan/schema.ts";
 
 /** Compiles in-memory files; the first is the entry. */

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { compileFiles, compilePlan } from "./compile_text.ts";
 import { planProblems } from "../src/plan/invariants.ts";
-import type { Diagnostic } from "../src/check/diagnostic.ts";
+import type { Diagnostic } from "../src/diagnostics/diagnostic.ts";
 
 const HEAD = "budget 1000 steps\n  batch 8 x 64\n  optimizer adamw { lr 1e-3 }\n";
 

@@ -6,10 +6,10 @@
 import { dirname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compileFile } from "../src/plan/compile.ts";
-import { formatDiagnostics } from "../src/check/diagnostic.ts";
+import { formatDiagnostics } from "../src/diagnostics/diagnostic.ts";
 import { explainPlan } from "../src/schedule/explain.ts";
 import { planJson } from "../src/plan/plan_json.ts";
-import { CODES } from "../src/check/codes.ts";
+import { CODES } from "../src/diagnostics/codes.ts";
 import { emitPlan, TARGETS } from "../src/emit/mod.ts";
 import { UnsupportedFeatureError } from "../src/emit/target.ts";
 import type { Plan } from "../src/plan/schema.ts";
@@ -93,7 +93,7 @@ export async function errorFixture(archive: Txtar): Promise<Txtar> {
   return { comment: archive.comment, files: [...inputs, { name: "diagnostics", content: diagnostics }] };
 }
 
-/** docs/errors.md: the table of codes, generated from src/check/codes.ts. */
+/** docs/errors.md: the table of codes, generated from src/diagnostics/codes.ts. */
 export function errorsDoc(): string {
   const rows = Object.entries(CODES).map(([code, info]) =>
     `| ${code} | ${info.severity} | ${info.title} | ${info.description} |`
@@ -101,7 +101,7 @@ export function errorsDoc(): string {
   return [
     "# Diagnostic codes",
     "",
-    "Generated from `src/check/codes.ts` by `deno task fixtures`; do not edit by hand. Each code has a fixture",
+    "Generated from `src/diagnostics/codes.ts` by `deno task fixtures`; do not edit by hand. Each code has a fixture",
     "in `tests/testdata/errors/` that triggers it, with the rendered message beside the input.",
     "",
     "| code | severity | title | what triggers it, and the fix |",

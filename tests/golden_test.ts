@@ -10,7 +10,7 @@ import {
   ROOT,
 } from "./fixtures.ts";
 import { formatTxtar, section } from "./txtar.ts";
-import { CODES } from "../src/check/codes.ts";
+import { CODES } from "../src/diagnostics/codes.ts";
 
 const regenerate = "run `deno task fixtures` and read the diff";
 

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { evaluate } from "../src/schedule/evaluate.ts";
+import { evaluate } from "../src/plan/evaluate.ts";
 import { updatesToReach } from "../src/plan/positions.ts";
 import { planHash } from "../src/plan/hash.ts";
 import { roundHalfUp } from "../src/plan/durations.ts";
 import { codesOf, compileFiles, compilePlan } from "./compile_text.ts";
-import { formatDiagnostics } from "../src/check/diagnostic.ts";
+import { formatDiagnostics } from "../src/diagnostics/diagnostic.ts";
 
 const HEAD = "budget 1000 steps  batch 32 x 256  optimizer adamw { lr 1e-3 }";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { compileFile } from "../src/plan/compile.ts";
-import { formatDiagnostics } from "../src/check/diagnostic.ts";
-import { evaluate } from "../src/schedule/evaluate.ts";
+import { formatDiagnostics } from "../src/diagnostics/diagnostic.ts";
+import { evaluate } from "../src/plan/evaluate.ts";
 import { numberValue } from "../src/syntax/to_ast.ts";
 import { roundHalfUp } from "../src/plan/durations.ts";
 import type { Plan } from "../src/plan/schema.ts";

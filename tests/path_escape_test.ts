@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { compileFile } from "../mod.ts";
 import { train } from "../src/train/run.ts";
-import { FileNameError, fileNameProblem } from "../src/check/file_name.ts";
+import { FileNameError, fileNameProblem } from "../src/diagnostics/file_name.ts";
 import { Progress } from "../src/train/progress.ts";
 import type { Engine } from "../src/train/engine.ts";
 

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { compileFile } from "../src/plan/compile.ts";
-import { formatDiagnostics } from "../src/check/diagnostic.ts";
-import { evaluate } from "../src/schedule/evaluate.ts";
+import { formatDiagnostics } from "../src/diagnostics/diagnostic.ts";
+import { evaluate } from "../src/plan/evaluate.ts";
 import { scheduleTable } from "../src/schedule/table.ts";
-import { shapeEndValue, shapeValue } from "../src/schedule/shape.ts";
+import { shapeEndValue, shapeValue } from "../src/plan/shape_value.ts";
 import type { Plan } from "../src/plan/schema.ts";
 import { randomRecipe } from "./random_recipe.ts";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { shapeValue } from "../src/schedule/shape.ts";
+import { shapeValue } from "../src/plan/shape_value.ts";
 import type { Shape } from "../src/plan/schema.ts";
 
 Deno.test("shapes start at from and approach to", async (t) => {

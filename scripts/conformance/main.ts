@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { compileFile } from "../../src/plan/compile.ts";
 import { emitPlan } from "../../src/emit/mod.ts";
 import { UnsupportedFeatureError } from "../../src/emit/target.ts";
-import { formatDiagnostics } from "../../src/check/diagnostic.ts";
+import { formatDiagnostics } from "../../src/diagnostics/diagnostic.ts";
 import type { Plan } from "../../src/plan/schema.ts";
 import { publishedRecipe, randomRecipe } from "../../tests/random_recipe.ts";
 

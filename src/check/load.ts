@@ -6,11 +6,11 @@
 import { dirname, isAbsolute, join, normalize } from "node:path";
 import type { FileAst, RecipeDecl } from "../syntax/ast.ts";
 import { parse } from "../syntax/parse.ts";
-import { type Diagnostic, diagnostic, fileDiagnostic } from "./diagnostic.ts";
-import { SourceText } from "./source_text.ts";
-import { FILE_NAME_HINT, fileNameProblem } from "./file_name.ts";
-import { MAX_FILE_BYTES } from "./limits.ts";
-import { formatCount } from "./format_number.ts";
+import { type Diagnostic, diagnostic, fileDiagnostic } from "../diagnostics/diagnostic.ts";
+import { SourceText } from "../diagnostics/source_text.ts";
+import { FILE_NAME_HINT, fileNameProblem } from "../diagnostics/file_name.ts";
+import { MAX_FILE_BYTES } from "../diagnostics/limits.ts";
+import { formatCount } from "../diagnostics/format_number.ts";
 
 /** Reads a file's text; the default reads from disk, tests pass an in-memory map. */
 export type ReadFile = (path: string) => Promise<string>;

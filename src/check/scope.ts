@@ -4,9 +4,9 @@
  * @module
  */
 import type { Expr, LetDecl, SweepExpr } from "../syntax/ast.ts";
-import { type Diagnostic, diagnostic } from "./diagnostic.ts";
-import type { SourceText } from "./source_text.ts";
-import { didYouMean } from "./suggest.ts";
+import { type Diagnostic, diagnostic } from "../diagnostics/diagnostic.ts";
+import type { SourceText } from "../diagnostics/source_text.ts";
+import { didYouMean } from "../diagnostics/suggest.ts";
 
 /** A number, and whether it is relative (times the peak or base value) rather than absolute. */
 export interface Value {

@@ -4,7 +4,7 @@
  * 0 success, 1 errors in the input, 2 usage errors.
  * @module
  */
-import { FileNameError } from "../check/file_name.ts";
+import { FileNameError } from "../diagnostics/file_name.ts";
 
 /** One subcommand of `recipe`. */
 export interface Command {

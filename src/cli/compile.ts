@@ -3,15 +3,15 @@
  * @module
  */
 import { dirname, join } from "node:path";
-import { safeFileName } from "../check/file_name.ts";
+import { safeFileName } from "../diagnostics/file_name.ts";
 import { type Command, EXIT, UsageError } from "./command.ts";
 import { outputDirectory, parseCommandArgs, recipeArgument } from "./args.ts";
 import { compileForCommand } from "./compile_recipe.ts";
 import { planJson } from "../plan/plan_json.ts";
 import { emitPlan, TARGETS } from "../emit/mod.ts";
 import { type Emitted, UnsupportedFeatureError } from "../emit/target.ts";
-import { formatDiagnostics } from "../check/diagnostic.ts";
-import { SourceText } from "../check/source_text.ts";
+import { formatDiagnostics } from "../diagnostics/diagnostic.ts";
+import { SourceText } from "../diagnostics/source_text.ts";
 
 async function refusal(error: UnsupportedFeatureError): Promise<string> {
   if (!error.origin) return `error[R0024]: ${error.message}\n`;

@@ -4,7 +4,7 @@
  */
 import { compileFile } from "../plan/compile.ts";
 import type { Plan } from "../plan/schema.ts";
-import { formatDiagnostics } from "../check/diagnostic.ts";
+import { formatDiagnostics } from "../diagnostics/diagnostic.ts";
 
 /**
  * Compiles `path` (every recipe of the file with `every`) and prints its diagnostics (warnings too) on

@@ -3,7 +3,7 @@
  * @module
  */
 import { type Command, EXIT, isInputError, UsageError } from "./command.ts";
-import { didYouMean } from "../check/suggest.ts";
+import { didYouMean } from "../diagnostics/suggest.ts";
 
 /** A subcommand, loaded only when it runs (so `check` never loads the emitters or the trainer). */
 export interface CommandEntry {
@@ -32,6 +32,11 @@ export const COMMANDS: CommandEntry[] = [
   },
   { name: "schema", summary: "Print the JSON Schema of the plan", load: () => import("./schema.ts") },
   { name: "run", summary: "Train the recipe on the built-in WebGPU GPT", load: () => import("./run.ts") },
+  {
+    name: "predict",
+    summary: "Fit a loss law to measured curves; predict and rank the loss of schedules",
+    load: () => import("./predict.ts"),
+  },
   {
     name: "export",
     summary: "Export a checkpoint for another framework (--to hf: GPT2LMHeadModel)",

@@ -2,7 +2,7 @@
  * `recipe plot FILE -o out.svg`: the plan as a chart.
  * @module
  */
-import { safeFileName } from "../check/file_name.ts";
+import { safeFileName } from "../diagnostics/file_name.ts";
 import { dirname, join } from "node:path";
 import { type Command, EXIT } from "./command.ts";
 import { outputDirectory, parseCommandArgs, recipeArgument } from "./args.ts";

@@ -14,7 +14,7 @@ import { train } from "../train/run.ts";
 import { createEngine } from "../train/gpt.ts";
 import { summaryText } from "../train/report.ts";
 import { SourceError } from "../train/data/source_data.ts";
-import { safeFileName } from "../check/file_name.ts";
+import { safeFileName } from "../diagnostics/file_name.ts";
 
 const HELP = `Usage: deno task run FILE [options]
        deno task run --resume DIR

@@ -5,7 +5,7 @@
  */
 import type { Origin, Phase, Plan, Shape } from "../plan/schema.ts";
 import { scheduleTable } from "../schedule/table.ts";
-import { shapeEndValue, shapeValue } from "../schedule/shape.ts";
+import { shapeEndValue, shapeValue } from "../plan/shape_value.ts";
 import { UnsupportedFeatureError } from "./target.ts";
 
 /** A run of updates with one LR shape: one phase, or adjacent phases holding the same constant LR. */

@@ -4,9 +4,9 @@
  * @module
  */
 import { compileFile } from "../plan/compile.ts";
-import { SourceText } from "../check/source_text.ts";
+import { SourceText } from "../diagnostics/source_text.ts";
 import { planProblems } from "../plan/invariants.ts";
-import type { Diagnostic } from "../check/diagnostic.ts";
+import type { Diagnostic } from "../diagnostics/diagnostic.ts";
 
 /** An input that takes longer than this to compile is a hang. */
 export const HANG_MS = 2000;

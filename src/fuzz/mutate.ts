@@ -4,7 +4,7 @@
  * @module
  */
 import type { Random } from "./random.ts";
-import { MAX_FILE_BYTES } from "../check/limits.ts";
+import { MAX_FILE_BYTES } from "../diagnostics/limits.ts";
 
 /** A mutator: its name (reported with each failure) and what it does. */
 export interface Mutator {

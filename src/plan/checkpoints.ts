@@ -7,9 +7,9 @@ import type { Checkpoint } from "./schema.ts";
 import type { Measured } from "./durations.ts";
 import type { Located } from "./effective.ts";
 import type { ValueReader } from "./values.ts";
-import { diagnostic } from "../check/diagnostic.ts";
-import { formatCount } from "../check/format_number.ts";
-import type { SourceText } from "../check/source_text.ts";
+import { diagnostic } from "../diagnostics/diagnostic.ts";
+import { formatCount } from "../diagnostics/format_number.ts";
+import type { SourceText } from "../diagnostics/source_text.ts";
 
 /** The most checkpoints one `checkpoint every` may make. */
 export const MAX_CHECKPOINTS = 10_000;

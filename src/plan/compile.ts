@@ -4,13 +4,13 @@
  * @module
  */
 import type { Plan } from "./schema.ts";
-import { type Diagnostic, diagnostic, fileDiagnostic, hasErrors } from "../check/diagnostic.ts";
+import { type Diagnostic, diagnostic, fileDiagnostic, hasErrors } from "../diagnostics/diagnostic.ts";
 import { loadProgram, type Program, type ReadFile, readFromDisk } from "../check/load.ts";
 import { Scope } from "../check/scope.ts";
-import type { SourceText } from "../check/source_text.ts";
-import { didYouMean } from "../check/suggest.ts";
-import { MAX_DIAGNOSTICS_PER_FILE } from "../check/limits.ts";
-import { formatCount } from "../check/format_number.ts";
+import type { SourceText } from "../diagnostics/source_text.ts";
+import { didYouMean } from "../diagnostics/suggest.ts";
+import { MAX_DIAGNOSTICS_PER_FILE } from "../diagnostics/limits.ts";
+import { formatCount } from "../diagnostics/format_number.ts";
 import { effectiveRecipe } from "./effective.ts";
 import { collectSweeps } from "./sweeps.ts";
 import { lowerRecipe } from "./lower.ts";

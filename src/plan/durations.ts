@@ -11,9 +11,9 @@
  * @module
  */
 import type * as A from "../syntax/ast.ts";
-import { formatNumber } from "../check/format_number.ts";
-import type { Diagnostic } from "../check/diagnostic.ts";
-import { diagnostic } from "../check/diagnostic.ts";
+import { formatNumber } from "../diagnostics/format_number.ts";
+import type { Diagnostic } from "../diagnostics/diagnostic.ts";
+import { diagnostic } from "../diagnostics/diagnostic.ts";
 import type { Located } from "./effective.ts";
 
 /** The units a budget is written in. */

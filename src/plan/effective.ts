@@ -5,11 +5,11 @@
  * @module
  */
 import type * as A from "../syntax/ast.ts";
-import type { SourceText } from "../check/source_text.ts";
+import type { SourceText } from "../diagnostics/source_text.ts";
 import type { LocatedRecipe, Program } from "../check/load.ts";
 import type { LocatedLet } from "../check/scope.ts";
-import { type Diagnostic, diagnostic } from "../check/diagnostic.ts";
-import { didYouMean } from "../check/suggest.ts";
+import { type Diagnostic, diagnostic } from "../diagnostics/diagnostic.ts";
+import { didYouMean } from "../diagnostics/suggest.ts";
 
 /** An AST node and the file it was written in. */
 export interface Located<T> {

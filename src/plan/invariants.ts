@@ -6,7 +6,7 @@
  * @module
  */
 import type { Phase, Plan, Shape } from "./schema.ts";
-import { shapeFunction } from "../schedule/shape.ts";
+import { shapeFunction } from "./shape_value.ts";
 
 /** The most sequences one update may take (2^24, about 16.8 million). */
 export const MAX_BATCH = 2 ** 24;

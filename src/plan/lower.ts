@@ -13,15 +13,15 @@
  * @module
  */
 import type * as A from "../syntax/ast.ts";
-import { formatCount, formatNumber } from "../check/format_number.ts";
+import { formatCount, formatNumber } from "../diagnostics/format_number.ts";
 import type { Checkpoint, Init, Origin, Phase, Plan, Shape, ShapeName, Source } from "./schema.ts";
 import { Plan as PlanSchema, PLAN_VERSION } from "./schema.ts";
-import { type Diagnostic, diagnostic } from "../check/diagnostic.ts";
+import { type Diagnostic, diagnostic } from "../diagnostics/diagnostic.ts";
 import type { Program } from "../check/load.ts";
 import { Scope } from "../check/scope.ts";
-import type { SourceText } from "../check/source_text.ts";
-import { didYouMean } from "../check/suggest.ts";
-import { FILE_NAME_HINT, fileNameProblem } from "../check/file_name.ts";
+import type { SourceText } from "../diagnostics/source_text.ts";
+import { didYouMean } from "../diagnostics/suggest.ts";
+import { FILE_NAME_HINT, fileNameProblem } from "../diagnostics/file_name.ts";
 import { effectiveRecipe, type Located } from "./effective.ts";
 import {
   type BudgetUnit,
@@ -35,8 +35,8 @@ import { updatesToReach } from "./positions.ts";
 import { buildShape } from "./shapes.ts";
 import { type CheckpointFrame, type PendingCheckpoint, resolveCheckpoint } from "./checkpoints.ts";
 import { ValueReader } from "./values.ts";
-import { shapeEndValue, shapeValue } from "../schedule/shape.ts";
-import { evaluate } from "../schedule/evaluate.ts";
+import { shapeEndValue, shapeValue } from "./shape_value.ts";
+import { evaluate } from "./evaluate.ts";
 import { planHash } from "./hash.ts";
 import { MAX_BATCH, planProblems } from "./invariants.ts";
 

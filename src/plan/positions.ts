@@ -6,7 +6,7 @@
  */
 import type { Phase } from "./schema.ts";
 import type { BudgetUnit } from "./durations.ts";
-import { batchAt } from "../schedule/evaluate.ts";
+import { batchAt } from "./evaluate.ts";
 
 /** What a position needs of a phase. */
 export type PhaseSpan = Pick<Phase, "start" | "end" | "offset" | "batch">;

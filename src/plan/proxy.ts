@@ -4,7 +4,7 @@
  * @module
  */
 import { Plan, type Shape } from "./schema.ts";
-import { scheduleTable } from "../schedule/table.ts";
+import { batchAt } from "./evaluate.ts";
 
 const SUFFIXES: Record<string, number> = { "": 1, K: 1e3, M: 1e6, B: 1e9, T: 1e12 };
 
@@ -28,7 +28,11 @@ export function parseTokenCount(text: string): number {
 
 /** Tokens a plan trains on: the sum over updates of batch x context. */
 export function planTokens(plan: Plan): number {
-  return scheduleTable(plan).batch.reduce((sum, b) => sum + b * plan.context, 0);
+  let sequences = 0;
+  for (const phase of plan.phases) {
+    for (let i = 0; i < phase.end - phase.start; i++) sequences += batchAt(phase, i);
+  }
+  return sequences * plan.context;
 }
 
 /** Scales the boundaries of a step shape from a phase of n updates to one of m, dropping emptied pieces. */

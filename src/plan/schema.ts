@@ -11,7 +11,7 @@
  * @module
  */
 import { z } from "zod";
-import { fileNameProblem } from "../check/file_name.ts";
+import { fileNameProblem } from "../diagnostics/file_name.ts";
 
 /** The version of the Plan format this code writes and reads. */
 export const PLAN_VERSION = 1;

@@ -4,11 +4,11 @@
  */
 import type * as A from "../syntax/ast.ts";
 import type { Shape, ShapeName } from "./schema.ts";
-import { diagnostic } from "../check/diagnostic.ts";
+import { diagnostic } from "../diagnostics/diagnostic.ts";
 import { type Measured, roundHalfUp } from "./durations.ts";
 import type { Located } from "./effective.ts";
 import type { ValueReader } from "./values.ts";
-import { formatNumber } from "../check/format_number.ts";
+import { formatNumber } from "../diagnostics/format_number.ts";
 
 /** The widest ratio between the ends of an exponential shape (a double overflows near 1.8e308). */
 export const MAX_RATIO = 1e300;

@@ -3,11 +3,11 @@
  * @module
  */
 import type * as A from "../syntax/ast.ts";
-import { type Diagnostic, diagnostic } from "../check/diagnostic.ts";
+import { type Diagnostic, diagnostic } from "../diagnostics/diagnostic.ts";
 import type { Scope } from "../check/scope.ts";
 import type { Measured } from "./durations.ts";
 import type { Located } from "./effective.ts";
-import { formatCount } from "../check/format_number.ts";
+import { formatCount } from "../diagnostics/format_number.ts";
 
 /** Constraints on a number read from a recipe. */
 export interface NumberRule {

@@ -3,8 +3,8 @@
  * @module
  */
 import type { Phase, Plan, Shape } from "../plan/schema.ts";
-import { shapeFunction } from "../schedule/shape.ts";
-import { batchAt } from "../schedule/evaluate.ts";
+import { shapeFunction } from "../plan/shape_value.ts";
+import { batchAt } from "../plan/evaluate.ts";
 import { type Band, type Panel, renderPanels } from "./chart.ts";
 
 /**

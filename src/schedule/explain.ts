@@ -3,8 +3,8 @@
  * @module
  */
 import type { Phase, Plan, Shape } from "../plan/schema.ts";
-import { batchAt } from "./evaluate.ts";
-import { formatCount, formatNumber as num } from "../check/format_number.ts";
+import { batchAt } from "../plan/evaluate.ts";
+import { formatCount, formatNumber as num } from "../diagnostics/format_number.ts";
 
 /** A shape in words: `constant 0.003`, `cosine 0.003 -> 0`, `step 0.1 -> 0.001 at 30, 60`. */
 export function describeShape(shape: Shape): string {

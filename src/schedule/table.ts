@@ -3,8 +3,8 @@
  * @module
  */
 import type { Phase, Plan, Shape } from "../plan/schema.ts";
-import { shapeFunction } from "./shape.ts";
-import { batchAt } from "./evaluate.ts";
+import { shapeFunction } from "../plan/shape_value.ts";
+import { batchAt } from "../plan/evaluate.ts";
 
 /** Per-update columns; entry k is what update k uses. Mixtures are per phase: `plan.phases[phase[k]].mix`. */
 export interface ScheduleTable {

@@ -3,11 +3,9 @@
  * @module
  */
 
-/** A half-open range of character offsets into a file's text. */
-export interface Span {
-  start: number;
-  end: number;
-}
+import type { Span } from "../diagnostics/span.ts";
+
+export type { Span };
 
 /** A number literal; `relative` for `0.1x` (times the peak, or the base value). */
 export interface NumberExpr {

@@ -7,11 +7,11 @@ import { parser, TooManySyntaxErrors } from "../../grammar/parser.ts";
 import { syntaxHint } from "../../grammar/messages.ts";
 import type { FileAst } from "./ast.ts";
 import { toAst } from "./to_ast.ts";
-import { type Diagnostic, diagnostic, note } from "../check/diagnostic.ts";
-import { SourceText } from "../check/source_text.ts";
-import { MAX_DIAGNOSTICS_PER_FILE, MAX_NAME_LENGTH, MAX_NESTING } from "../check/limits.ts";
+import { type Diagnostic, diagnostic, note } from "../diagnostics/diagnostic.ts";
+import { SourceText } from "../diagnostics/source_text.ts";
+import { MAX_DIAGNOSTICS_PER_FILE, MAX_NAME_LENGTH, MAX_NESTING } from "../diagnostics/limits.ts";
 import type { IToken } from "chevrotain";
-import { formatCount } from "../check/format_number.ts";
+import { formatCount } from "../diagnostics/format_number.ts";
 
 /** The innermost `{` that no `}` closes, or null. */
 function unclosedBrace(tokens: readonly IToken[]): IToken | null {

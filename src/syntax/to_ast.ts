@@ -6,8 +6,8 @@
  */
 import type { CstNode, IToken } from "chevrotain";
 import type * as A from "./ast.ts";
-import { type Diagnostic, diagnostic } from "../check/diagnostic.ts";
-import type { SourceText } from "../check/source_text.ts";
+import { type Diagnostic, diagnostic } from "../diagnostics/diagnostic.ts";
+import type { SourceText } from "../diagnostics/source_text.ts";
 
 type Child = CstNode | IToken;
 

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Plan } from "../plan/schema.ts";
-import { batchAt } from "../schedule/evaluate.ts";
+import { batchAt } from "../plan/evaluate.ts";
 import { planProblems } from "../plan/invariants.ts";
 
 /** Most updates the built-in trainer runs (its per-update tables are kept in memory). */

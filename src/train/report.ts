@@ -4,7 +4,7 @@
  */
 import type { Plan } from "../plan/schema.ts";
 import { formatDuration } from "./progress.ts";
-import type { RunSummary } from "./run.ts";
+import type { RunSummary } from "./run_summary.ts";
 import { writeFileAtomic } from "./checkpoint/atomic_write.ts";
 import { BROWN_VERSION } from "./data/brown.ts";
 

@@ -27,7 +27,8 @@ import { completeCheckpoints, resumeCandidates } from "./resume.ts";
 import { checkRunFiles } from "./run_files.ts";
 import { trainerPlanProblems } from "./plan_limits.ts";
 import { writeRunReport } from "./report.ts";
-import { safeFileName } from "../check/file_name.ts";
+import type { RunSummary } from "./run_summary.ts";
+import { safeFileName } from "../diagnostics/file_name.ts";
 
 /** Creates the engine a run trains (src/train/gpt.ts's `createEngine`, or a fake in tests). */
 export type EngineFactory = (config: Model, options: { seed: number }) => Promise<Engine>;
@@ -64,28 +65,6 @@ export interface TrainOptions {
   progress?: Progress;
   /** Let `files` sources read files outside their recipe's directory (`--allow-outside`). */
   allowOutside?: boolean;
-}
-
-/** What a run did. */
-export interface RunSummary {
-  plan: string;
-  out: string;
-  adapter: string;
-  model: Model;
-  /** Updates done in total (including those before a resume). */
-  steps: number;
-  tokens: number;
-  /** Wall-clock seconds of this invocation's loop (evaluations and checkpoints included). */
-  seconds: number;
-  /** Training throughput of this invocation (evaluations and checkpoints left out). */
-  tokensPerSecond: number;
-  /** The last held-out loss per source. */
-  heldOut: Record<string, number>;
-  /** The last training loss read. */
-  loss: number | null;
-  /** Set when the loss became NaN or infinite: the update, and the last good checkpoint. */
-  diverged?: { step: number; loss: number; checkpoint: string | null; checkpointStep?: number };
-  warnings: string[];
 }
 
 /** What a run writes into its directory (and a fresh run with --force replaces). */

@@ -2,8 +2,8 @@
  * What the plan says for one update.
  * @module
  */
-import type { Phase, Plan } from "../plan/schema.ts";
-import { shapeValue } from "./shape.ts";
+import type { Phase, Plan } from "./schema.ts";
+import { shapeValue } from "./shape_value.ts";
 
 /** Everything the plan fixes for one optimizer update. */
 export interface StepSettings {

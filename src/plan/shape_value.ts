@@ -2,7 +2,7 @@
  * Evaluating shapes. One implementation serves `evaluate` and the table, so both give identical bits.
  * @module
  */
-import type { Shape } from "../plan/schema.ts";
+import type { Shape } from "./schema.ts";
 
 /**
  * The function i -> value of `shape` over a phase of `n` updates, evaluated at p = (i + offset) / n. The
@@ -10,7 +10,7 @@ import type { Shape } from "../plan/schema.ts";
  *
  * @example
  * ```ts
- * import { shapeFunction } from "./shape.ts";
+ * import { shapeFunction } from "./shape_value.ts";
  * const f = shapeFunction({ shape: "cosine", from: 1, to: 0 }, 100, 0);
  * f(0); // 1
  * ```
@@ -68,7 +68,7 @@ export function shapeFunction(shape: Shape, n: number, offset: 0 | 1): (i: numbe
  *
  * @example
  * ```ts
- * import { shapeValue } from "./shape.ts";
+ * import { shapeValue } from "./shape_value.ts";
  * shapeValue({ shape: "linear", from: 0, to: 1 }, 1, 4, 0); // 0.25
  * ```
  */

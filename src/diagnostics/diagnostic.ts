@@ -3,7 +3,7 @@
  * @module
  */
 import { type Code, CODES } from "./codes.ts";
-import type { Span } from "../syntax/ast.ts";
+import type { Span } from "./span.ts";
 import type { SourceText } from "./source_text.ts";
 
 /** A place in a file, with its line for the code frame. */

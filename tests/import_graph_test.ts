@@ -1,0 +1,84 @@
+/**
+ * The compiler's folders depend one way (DESIGN.md): diagnostics at the bottom, then grammar -> syntax ->
+ * check -> plan -> schedule, then the consumers of the plan, then the CLI. Read from `deno info --json` of
+ * every entry point, so that a new import that points back up (or closes a cycle) fails here.
+ */
+import assert from "node:assert/strict";
+import { ROOT } from "./fixtures.ts";
+
+/** Layer of each folder: a module may import only from its own folder or from a lower layer. */
+const LAYERS: Record<string, number> = {
+  "src/diagnostics": 0,
+  grammar: 1,
+  "src/syntax": 2,
+  "src/check": 3,
+  "src/plan": 4,
+  "src/schedule": 5,
+  "src/plot": 6,
+  "src/emit": 6,
+  "src/train": 6,
+  "src/predict": 6,
+  "src/import": 6,
+  "src/diff": 7,
+  "src/fuzz": 7,
+  "src/cli": 8,
+  "mod.ts": 9,
+};
+const ENTRIES = ["mod.ts", "src/cli/main.ts", "src/fuzz/main.ts"];
+
+/** The folder (key of LAYERS) of a module URL inside the repository, or null for npm and outside modules. */
+function folder(specifier: string): string | null {
+  const prefix = `file://${ROOT}/`;
+  if (!specifier.startsWith(prefix)) return null;
+  const path = specifier.slice(prefix.length);
+  if (path === "mod.ts") return path;
+  const parts = path.split("/");
+  return parts[0] === "src" ? `src/${parts[1]}` : parts[0];
+}
+
+/** Every module-to-module import among the repository's modules, from every entry point. */
+async function edges(): Promise<[string, string][]> {
+  const found = new Map<string, [string, string]>();
+  for (const entry of ENTRIES) {
+    const output = await new Deno.Command(Deno.execPath(), { args: ["info", "--json", entry], cwd: ROOT })
+      .output();
+    assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+    const graph = JSON.parse(new TextDecoder().decode(output.stdout));
+    for (const module of graph.modules) {
+      if (folder(module.specifier) === null) continue;
+      for (const dependency of module.dependencies ?? []) {
+        const to = dependency.code?.specifier ?? dependency.type?.specifier;
+        if (to && folder(to) !== null) found.set(`${module.specifier} ${to}`, [module.specifier, to]);
+      }
+    }
+  }
+  return [...found.values()];
+}
+
+Deno.test("imports run one way between folders, and no module imports itself back", async () => {
+  const all = await edges();
+  const short = (s: string) => s.slice(`file://${ROOT}/`.length);
+  const upward = all.filter(([from, to]) => {
+    const [a, b] = [folder(from)!, folder(to)!];
+    assert.ok(a in LAYERS, `${a} has no layer in tests/import_graph_test.ts`);
+    assert.ok(b in LAYERS, `${b} has no layer in tests/import_graph_test.ts`);
+    return a !== b && LAYERS[b] >= LAYERS[a];
+  }).map(([from, to]) => `${short(from)} -> ${short(to)}`);
+  assert.deepEqual(upward, [], "imports that point up or sideways between folders");
+
+  // No cycle of modules: a depth-first search finds no edge back to a module on the current path.
+  const next = new Map<string, string[]>();
+  for (const [from, to] of all) next.set(from, [...next.get(from) ?? [], to]);
+  const state = new Map<string, "open" | "done">();
+  const cycles: string[] = [];
+  const visit = (node: string, path: string[]) => {
+    state.set(node, "open");
+    for (const to of next.get(node) ?? []) {
+      if (state.get(to) === "open") cycles.push([...path, node, to].map(short).join(" -> "));
+      else if (!state.has(to)) visit(to, [...path, node]);
+    }
+    state.set(node, "done");
+  };
+  for (const node of next.keys()) if (!state.has(node)) visit(node, []);
+  assert.deepEqual(cycles, [], "import cycles");
+});
