@@ -4,8 +4,11 @@
  * @module
  */
 import type { IParserErrorMessageProvider, IToken, TokenType } from "chevrotain";
-import { keywords } from "./tokens.ts";
+import { Identifier, keywords } from "./tokens.ts";
 import { didYouMean } from "../src/diagnostics/suggest.ts";
+
+/** Tokens found where a name was expected (filled as the parser builds its messages). */
+const nameExpected = new WeakSet<IToken>();
 
 function found(token: IToken): string {
   return token.tokenType.name === "EOF" ? "the end of the file" : `"${token.image}"`;
@@ -21,8 +24,8 @@ function expectedList(types: TokenType[]): string {
  * What would be right after a syntax error at `token`: the keyword a misspelt name was likely meant to be,
  * a reserved word used as a name, or `32x256` written without spaces.
  */
-export function syntaxHint(token: IToken, message: string): string | null {
-  if (message.startsWith("Expected a name") && keywords.includes(token.image)) {
+export function syntaxHint(token: IToken): string | null {
+  if (nameExpected.has(token) && keywords.includes(token.image)) {
     return `"${token.image}" is a reserved word; choose another name`;
   }
   if (token.tokenType.name !== "Identifier") return null;
@@ -33,6 +36,7 @@ export function syntaxHint(token: IToken, message: string): string | null {
 /** Plugs into the parser's `errorMessageProvider` option. */
 export const errorMessageProvider: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, actual }) {
+    if (expected === Identifier) nameExpected.add(actual);
     const what = expected.name === "EOF" ? "the end of the file" : expected.LABEL ?? expected.name;
     return `Expected ${what} but found ${found(actual)}`;
   },
@@ -41,6 +45,7 @@ export const errorMessageProvider: IParserErrorMessageProvider = {
   },
   buildNoViableAltMessage({ expectedPathsPerAlt, actual }) {
     const firsts = expectedPathsPerAlt.flatMap((paths) => paths.map((path) => path[0])).filter(Boolean);
+    if (firsts.includes(Identifier)) nameExpected.add(actual[0]);
     return `Expected ${expectedList(firsts)} but found ${found(actual[0])}`;
   },
   buildEarlyExitMessage({ expectedIterationPaths, actual }) {

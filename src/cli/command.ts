@@ -4,7 +4,7 @@
  * 0 success, 1 errors in the input, 2 usage errors.
  * @module
  */
-import { FileNameError } from "../diagnostics/file_name.ts";
+import { InputError } from "../diagnostics/input_error.ts";
 
 /** One subcommand of `recipe`. */
 export interface Command {
@@ -28,11 +28,10 @@ export class UsageError extends Error {
 
 /**
  * Errors about the user's input that a command prints as one line, without a stack trace, exiting 1: the
- * library's deliberate messages (plain `Error`s), and files that are missing, unreadable or not JSON.
- * Anything else (a TypeError, a RangeError) is a bug and keeps its trace.
+ * library's `InputError`s, and files that are missing, unreadable or not JSON. Anything else (a TypeError,
+ * a RangeError, a plain Error) is a bug and keeps its trace.
  */
 export function isInputError(error: unknown): error is Error {
-  return error instanceof Error && (error.constructor === Error || error instanceof FileNameError ||
-    error instanceof Deno.errors.NotFound ||
+  return error instanceof Error && (error instanceof InputError || error instanceof Deno.errors.NotFound ||
     error instanceof Deno.errors.PermissionDenied || error instanceof SyntaxError);
 }

@@ -9,25 +9,13 @@ import { outputDirectory, parseCommandArgs, recipeArgument } from "./args.ts";
 import { compileForCommand } from "./compile_recipe.ts";
 import { planJson } from "../plan/plan_json.ts";
 import { emitPlan, TARGETS } from "../emit/mod.ts";
-import { type Emitted, UnsupportedFeatureError } from "../emit/target.ts";
+import { type Emitted, refusalDiagnostic, UnsupportedFeatureError } from "../emit/target.ts";
 import { formatDiagnostics } from "../diagnostics/diagnostic.ts";
-import { SourceText } from "../diagnostics/source_text.ts";
 
-async function refusal(error: UnsupportedFeatureError): Promise<string> {
-  if (!error.origin) return `error[R0024]: ${error.message}\n`;
-  const { file, line, column } = error.origin;
-  const text = await Deno.readTextFile(file).catch(() => "");
-  return formatDiagnostics([{
-    code: "R0024",
-    severity: "error",
-    message: `Target "${error.target}" cannot express ${error.feature}`,
-    hint: `targets that can: ${error.alternatives.join(", ")}`,
-    file,
-    line,
-    column,
-    endColumn: column + 1,
-    lineText: new SourceText(file, text).lineText(line),
-  }]);
+/** A refusal as an R0024 diagnostic, its code frame read from the recipe file. */
+async function refusal(error: UnsupportedFeatureError, file: string): Promise<string> {
+  const text = error.origin ? await Deno.readTextFile(error.origin.file).catch(() => null) : null;
+  return formatDiagnostics([refusalDiagnostic(error, text, file)]);
 }
 
 async function writeFiles(dir: string, files: { name: string; content: string }[]): Promise<void> {
@@ -135,7 +123,7 @@ any tier refuses with an error naming the feature and the targets that can
           emitted = emitPlan(plan, target, options);
         } catch (error) {
           if (!(error instanceof UnsupportedFeatureError)) throw error;
-          console.error(await refusal(error));
+          console.error(await refusal(error, file));
           if (!values.all) failed = true;
           continue;
         }

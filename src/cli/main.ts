@@ -30,6 +30,17 @@ export const COMMANDS: CommandEntry[] = [
     summary: "Chart the LR, weight decay, batch and mixture over updates (SVG)",
     load: () => import("./plot.ts"),
   },
+  {
+    name: "import",
+    summary:
+      "Write a recipe for a trainer's config (Megatron, HF, nanotron, torchtitan, OLMo-core, DeepSpeed)",
+    load: () => import("./import.ts"),
+  },
+  {
+    name: "diff",
+    summary: "Compare two recipes or plans: settings, phases, mixtures, and where the schedules diverge",
+    load: () => import("./diff.ts"),
+  },
   { name: "schema", summary: "Print the JSON Schema of the plan", load: () => import("./schema.ts") },
   { name: "run", summary: "Train the recipe on the built-in WebGPU GPT", load: () => import("./run.ts") },
   {
@@ -92,6 +103,10 @@ export async function main(args: string[]): Promise<number> {
       console.error(`error: ${error.message}`);
       return EXIT.errors;
     }
+    console.error(
+      `internal error in \`${command.name}\`: this is a bug in recipe, not in your input. Please report it ` +
+        "with the command you ran and the trace below.",
+    );
     throw error;
   }
 }

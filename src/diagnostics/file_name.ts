@@ -5,6 +5,7 @@
  * that no name can reach outside the directory it is meant for.
  * @module
  */
+import { InputError } from "./input_error.ts";
 
 /** The longest name, in UTF-16 code units: room for suffixes such as `-proxy-500K` or `_hf_schedule.py`. */
 export const MAX_FILE_NAME_LENGTH = 100;
@@ -52,7 +53,7 @@ export const FILE_NAME_HINT =
   "use letters, digits, '-', '_' and '.' (not first), at most 100 characters, e.g. \"pre-cooldown\"";
 
 /** A name that cannot be a file name, found where a consumer turns it into a path. */
-export class FileNameError extends Error {
+export class FileNameError extends InputError {
   override name = "FileNameError";
 }
 

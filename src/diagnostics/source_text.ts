@@ -37,6 +37,12 @@ export class SourceText {
     return { line: lo + 1, column: Math.min(column, this.lineLength(lo + 1) + 1) };
   }
 
+  /** The offset of a 1-based line and column (clamped to the line, and to the text). */
+  offset(line: number, column: number): number {
+    const start = this.#lineStarts[Math.max(0, line - 1)] ?? this.text.length;
+    return Math.min(this.text.length, start + Math.max(0, Math.min(column - 1, this.lineLength(line))));
+  }
+
   /** The length of a 1-based line, without its line break. */
   lineLength(line: number): number {
     const start = this.#lineStarts[line - 1] ?? this.text.length;

@@ -13,6 +13,7 @@
  * ```
  * @module
  */
+import { InputError } from "../diagnostics/input_error.ts";
 import type { Plan } from "../plan/schema.ts";
 import { type EmitOptions, type Emitted, type Target, type Tier, UnsupportedFeatureError } from "./target.ts";
 import { hf } from "./hf.ts";
@@ -116,7 +117,7 @@ export const TARGETS: readonly Target[] = EMITTERS.map(withAlternatives);
 export function emitPlan(plan: Plan, targetName: string, options: EmitOptions = {}): Emitted {
   const target = TARGETS.find((t) => t.name === targetName);
   if (!target) {
-    throw new Error(
+    throw new InputError(
       `Unknown target "${targetName}"; the targets are ${TARGETS.map((t) => t.name).join(", ")}`,
     );
   }

@@ -3,6 +3,8 @@
  * @module
  */
 import type { Origin, Plan } from "../plan/schema.ts";
+import { type Diagnostic, diagnostic, fileDiagnostic } from "../diagnostics/diagnostic.ts";
+import { SourceText } from "../diagnostics/source_text.ts";
 
 /** One file an emitter writes. */
 export interface EmittedFile {
@@ -70,6 +72,33 @@ export class UnsupportedFeatureError extends Error {
     );
     this.name = "UnsupportedFeatureError";
   }
+}
+
+/**
+ * A refusal as an ordinary diagnostic (R0024) at the place the recipe wrote the feature; `text` is that
+ * file's text (for the code frame), or null when it cannot be read. A refusal without a place is put on
+ * `file` (the compiled recipe) as a whole.
+ *
+ * @example
+ * ```ts
+ * import { refusalDiagnostic, UnsupportedFeatureError } from "./target.ts";
+ * const origin = { file: "r.recipe", line: 1, column: 3 };
+ * const refusal = new UnsupportedFeatureError("hf", "a batch ramp", origin, ["pytorch"]);
+ * const d = refusalDiagnostic(refusal, "# a batch ramp\n");
+ * console.assert(d.code === "R0024" && d.column === 3 && d.hint === "targets that can: pytorch");
+ * ```
+ */
+export function refusalDiagnostic(
+  error: UnsupportedFeatureError,
+  text: string | null,
+  file = "",
+): Diagnostic {
+  const message = `Target "${error.target}" cannot express ${error.feature}`;
+  const hint = `targets that can: ${error.alternatives.join(", ")}`;
+  if (!error.origin) return fileDiagnostic("R0024", file, message, hint);
+  const source = new SourceText(error.origin.file, text ?? "");
+  const at = source.offset(error.origin.line, error.origin.column);
+  return diagnostic("R0024", source, { start: at, end: at + 1 }, message, hint);
 }
 
 /** An emitter: turns a plan into the files one external trainer reads. */

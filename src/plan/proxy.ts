@@ -3,6 +3,7 @@
  * running it at full size. A pure function of the plan and the budget.
  * @module
  */
+import { InputError } from "../diagnostics/input_error.ts";
 import { Plan, type Shape } from "./schema.ts";
 import { batchAt } from "./evaluate.ts";
 
@@ -21,7 +22,7 @@ export function parseTokenCount(text: string): number {
   const match = /^\s*(\d+(?:\.\d+)?(?:e\d+)?)\s*([KMBT]?)\s*$/i.exec(text);
   const value = match ? Number(match[1]) * SUFFIXES[match[2].toUpperCase()] : NaN;
   if (!Number.isFinite(value) || value <= 0) {
-    throw new Error(`Token count "${text}" is not a positive number of tokens such as "5M" or "500K"`);
+    throw new InputError(`Token count "${text}" is not a positive number of tokens such as "5M" or "500K"`);
   }
   return Math.round(value);
 }

@@ -123,7 +123,7 @@ export function parse(text: string, path: string): ParseResult {
     const atEnd = t.tokenType.name === "EOF";
     if (!atEnd) {
       const span = { start: t.startOffset, end: (t.endOffset ?? t.startOffset) + 1 };
-      diagnostics.push(diagnostic("R0001", source, span, error.message, syntaxHint(t, error.message)));
+      diagnostics.push(diagnostic("R0001", source, span, error.message, syntaxHint(t)));
       continue;
     }
     // At the end of the file: point just after the last token, and at the brace left open, if any.

@@ -11,6 +11,7 @@
  * named `<weight>.exp_avg` and `<weight>.exp_avg_sq`, as torch calls them.
  * @module
  */
+import { InputError } from "../diagnostics/input_error.ts";
 import type { Model } from "../plan/schema.ts";
 import type { Engine, HostTensor, TokenBatch, UpdateSettings } from "./engine.ts";
 import { readBuffer, storageBuffer, uploadBuffer, writeArray } from "./gpu/buffers.ts";
@@ -54,10 +55,10 @@ export async function createEngine(config: Model, options: EngineOptions): Promi
 /** Checks that a model's sizes suit the kernels; throws a sentence naming the value otherwise. */
 export function validateModel(config: Model): void {
   if (config.width % config.heads !== 0) {
-    throw new Error(`Model width '${config.width}' is not a multiple of its heads '${config.heads}'`);
+    throw new InputError(`Model width '${config.width}' is not a multiple of its heads '${config.heads}'`);
   }
   if ((config.width / config.heads) % 4 !== 0) {
-    throw new Error(
+    throw new InputError(
       `Model head size '${config.width / config.heads}' (width / heads) is not a multiple of 4, ` +
         "which the WebGPU kernels need",
     );
@@ -71,7 +72,7 @@ const mib = (bytes: number) => `${(bytes / MIB).toFixed(1)} MiB`;
 function checkLimits(device: GPUDevice, what: string, bytes: number): void {
   for (const limit of ["maxStorageBufferBindingSize", "maxBufferSize"] as const) {
     if (bytes > device.limits[limit]) {
-      throw new Error(
+      throw new InputError(
         `${what} needs a buffer of '${mib(bytes)}', more than this adapter's ${limit} ` +
           `('${mib(device.limits[limit])}'): use a smaller model or batch`,
       );

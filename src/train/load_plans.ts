@@ -3,6 +3,7 @@
  * or an array, as `compile` writes them).
  * @module
  */
+import { InputError } from "../diagnostics/input_error.ts";
 import { Plan } from "../plan/schema.ts";
 
 /**
@@ -26,14 +27,14 @@ export async function readPlanFile(path: string): Promise<Plan[]> {
     const reason = error instanceof Deno.errors.NotFound
       ? "does not exist"
       : `cannot be read as JSON (${(error as Error).message})`;
-    throw new Error(`Plan file "${path}" ${reason}`);
+    throw new InputError(`Plan file "${path}" ${reason}`);
   }
   const result = Plan.array().safeParse(Array.isArray(value) ? value : [value]);
   if (!result.success) {
     const issue = result.error.issues[0];
     // A file with one plan (not an array) names the field without the index of the array it was put in.
     const at = Array.isArray(value) ? issue.path : issue.path.slice(1);
-    throw new Error(
+    throw new InputError(
       `"${path}" is not a valid plan: ${issue.message} at "${at.join(".")}" (compile a recipe with ` +
         "`deno task compile FILE -o x.plan.json` to get one)",
     );

@@ -3,6 +3,7 @@
  * evaluation steps.
  * @module
  */
+import { InputError } from "../diagnostics/input_error.ts";
 import { writeFileAtomic } from "./checkpoint/atomic_write.ts";
 
 /** One line of metrics.jsonl. */
@@ -72,7 +73,7 @@ export async function readMetrics(path: string): Promise<MetricsRecord[]> {
     text = await Deno.readTextFile(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) throw error;
-    throw new Error(`Metrics file "${path}" cannot be read (${(error as Error).message})`);
+    throw new InputError(`Metrics file "${path}" cannot be read (${(error as Error).message})`);
   }
   return text.split("\n").filter(Boolean).flatMap((line) => {
     let value: unknown;

@@ -2,6 +2,7 @@
  * The model a plan trains: the recipe's `model` block, or small defaults when it has none.
  * @module
  */
+import { InputError } from "../diagnostics/input_error.ts";
 import type { Model, Plan } from "../plan/schema.ts";
 
 /** Byte-level tokens: the vocabulary the built-in trainer reads. */
@@ -30,13 +31,13 @@ export const DEFAULT_MODEL: Omit<Model, "context"> = {
 export function modelFor(plan: Plan): Model {
   const model = plan.model ?? { ...DEFAULT_MODEL, context: plan.context };
   if (model.context < plan.context) {
-    throw new Error(
+    throw new InputError(
       `Model context '${model.context}' is shorter than the plan's sequence length '${plan.context}': ` +
         "make the model's context at least the batch's",
     );
   }
   if (model.vocab < BYTE_VOCAB) {
-    throw new Error(
+    throw new InputError(
       `Model vocabulary '${model.vocab}' cannot hold byte tokens: it needs at least '${BYTE_VOCAB}'`,
     );
   }

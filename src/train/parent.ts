@@ -3,13 +3,14 @@
  * from.
  * @module
  */
+import { InputError } from "../diagnostics/input_error.ts";
 import { join } from "node:path";
 import type { Plan } from "../plan/schema.ts";
-import { loadCheckpoint, type LoadedCheckpoint } from "./checkpoint/checkpoint.ts";
+import { loadCheckpoint, type LoadedCheckpoint, NoCheckpointError } from "./checkpoint/checkpoint.ts";
 
 /** The default checkpoint directory of a plan's parent: runs/<parent>/checkpoints/<checkpoint>. */
 export function defaultParentDir(plan: Plan, runsDir = "runs"): string {
-  if (!plan.init) throw new Error(`Plan "${plan.name}" has no parent checkpoint ('init' is null)`);
+  if (!plan.init) throw new InputError(`Plan "${plan.name}" has no parent checkpoint ('init' is null)`);
   return join(runsDir, plan.init.recipe, "checkpoints", plan.init.checkpoint);
 }
 
@@ -30,15 +31,15 @@ export async function loadParent(
   options: { dir?: string; strict?: boolean; proxy?: string } = {},
 ): Promise<ParentCheckpoint> {
   const init = plan.init;
-  if (!init) throw new Error(`Plan "${plan.name}" has no parent checkpoint ('init' is null)`);
+  if (!init) throw new InputError(`Plan "${plan.name}" has no parent checkpoint ('init' is null)`);
   const dir = options.dir ?? defaultParentDir(plan);
   const parentFile = plan.sources.find((s) => s.recipe === init.recipe)?.origin.file;
   let checkpoint: LoadedCheckpoint;
   try {
     checkpoint = await loadCheckpoint(dir);
   } catch (error) {
-    if (!(error as Error).message.startsWith("No checkpoint")) throw error;
-    throw new Error(
+    if (!(error instanceof NoCheckpointError)) throw error;
+    throw new InputError(
       `Recipe "${plan.name}" starts from checkpoint "${init.checkpoint}" of "${init.recipe}", but "${dir}" ` +
         `holds no checkpoint: run the parent first (deno task run ${
           parentFile ?? `<the file of "${init.recipe}">`
@@ -52,13 +53,13 @@ export async function loadParent(
     const message = `The parent checkpoint "${dir}" was made by another version of "${init.recipe}" ` +
       `(plan hash "${found.slice(0, 12)}", the recipe expects "${init.planHash.slice(0, 12)}"): ` +
       "rerun the parent to start from what the recipe says";
-    if (options.strict) throw new Error(message);
+    if (options.strict) throw new InputError(message);
     warnings.push(message);
   }
   if (!checkpoint.state.names.includes(init.checkpoint)) {
     const message = `The parent checkpoint "${dir}" is "${checkpoint.state.names.join('", "')}" ` +
       `(step ${checkpoint.state.step}), not "${init.checkpoint}" as the recipe says (step ${init.step})`;
-    if (options.strict) throw new Error(message);
+    if (options.strict) throw new InputError(message);
     warnings.push(message);
   }
   return { dir, checkpoint, warnings };

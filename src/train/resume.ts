@@ -2,6 +2,7 @@
  * Finding the checkpoints a killed run can resume from, most updates first.
  * @module
  */
+import { InputError } from "../diagnostics/input_error.ts";
 import { join } from "node:path";
 import { CHECKPOINT_FILES, readCheckpointState } from "./checkpoint/checkpoint.ts";
 
@@ -56,7 +57,7 @@ export async function resumeCandidates(checkpointsDir: string, hash: string): Pr
   }
   const matching = found.filter((c) => c.hash === hash);
   if (found.length > 0 && matching.length === 0) {
-    throw new Error(
+    throw new InputError(
       `The run in "${checkpointsDir}" followed another plan (hash "${found[0].hash.slice(0, 12)}", ` +
         `this plan's is "${
           hash.slice(0, 12)
@@ -76,7 +77,7 @@ export async function latestCheckpoint(checkpointsDir: string, hash: string): Pr
   const { candidates, damaged } = await resumeCandidates(checkpointsDir, hash);
   if (candidates.length === 0) {
     const why = damaged.length ? ` (${damaged[0].reason})` : "";
-    throw new Error(
+    throw new InputError(
       `No checkpoint to resume from in "${checkpointsDir}"${why}: start the run without --resume`,
     );
   }

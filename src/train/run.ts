@@ -4,6 +4,7 @@
  * "final", and a periodic "latest" to resume from) and stops on a NaN or infinite loss.
  * @module
  */
+import { InputError } from "../diagnostics/input_error.ts";
 import { join } from "node:path";
 import type { Model, Plan } from "../plan/schema.ts";
 import { planHash } from "../plan/hash.ts";
@@ -124,7 +125,7 @@ async function resumePoint(
     }
   }
   if (damaged.length > 0) {
-    throw new Error(
+    throw new InputError(
       `No intact checkpoint to resume from in "${checkpointsDir}": ${
         damaged.map((d) => d.reason).join("; ")
       }; start afresh with --force`,
@@ -156,7 +157,7 @@ export async function train(plan: Plan, options: TrainOptions): Promise<RunSumma
   // A plan JSON may have been edited by hand: check it before anything is allocated.
   const problems = trainerPlanProblems(plan);
   if (problems.length > 0) {
-    throw new Error(
+    throw new InputError(
       `Plan "${plan.name}" cannot be trained: ${problems.slice(0, 3).join("; ")}` +
         (problems.length > 3 ? `; and ${problems.length - 3} more` : ""),
     );
@@ -182,7 +183,7 @@ export async function train(plan: Plan, options: TrainOptions): Promise<RunSumma
       );
     }
   } else if (await isRun(out) && !options.force) {
-    throw new Error(
+    throw new InputError(
       `Run directory "${out}" already holds a run: continue it with --resume "${out}", ` +
         "or choose another --out (or --force to replace it)",
     );
@@ -192,7 +193,7 @@ export async function train(plan: Plan, options: TrainOptions): Promise<RunSumma
   const seed = resumed ? resumed.checkpoint.state.sampler.seed : options.seed ?? 1;
   const parent = plan.init && !resumed ? await loadParent(plan, options.init) : null;
   if (parent && JSON.stringify(parent.checkpoint.state.model) !== JSON.stringify(model)) {
-    throw new Error(
+    throw new InputError(
       `The parent checkpoint "${parent.dir}" holds a model '${
         JSON.stringify(parent.checkpoint.state.model)
       }', ` +

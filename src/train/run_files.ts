@@ -3,6 +3,7 @@
  * reverse) is one sentence naming it rather than an exception from deep inside a write.
  * @module
  */
+import { InputError } from "../diagnostics/input_error.ts";
 import { join } from "node:path";
 
 /** The files and directories a run writes, by name, and whether each is a directory. */
@@ -21,7 +22,7 @@ async function kindOf(path: string): Promise<"file" | "directory" | "other" | "m
     if (error instanceof Deno.errors.NotFound) return "missing";
     // NotADirectory: a parent of `path` is a file.
     if (error instanceof Deno.errors.NotADirectory) return "other";
-    throw new Error(`Run path "${path}" cannot be read (${(error as Error).message})`);
+    throw new InputError(`Run path "${path}" cannot be read (${(error as Error).message})`);
   }
 }
 
@@ -33,7 +34,7 @@ async function kindOf(path: string): Promise<"file" | "directory" | "other" | "m
 export async function checkRunFiles(out: string, options: { resume: boolean }): Promise<void> {
   const kind = await kindOf(out);
   if (kind === "file" || kind === "other") {
-    throw new Error(
+    throw new InputError(
       `Run directory "${out}" is ${kind === "file" ? "a file" : "not a directory (or lies under a file)"}: ` +
         "choose another --out",
     );
@@ -43,7 +44,7 @@ export async function checkRunFiles(out: string, options: { resume: boolean }): 
     const path = join(out, name);
     const found = await kindOf(path);
     if (found !== "missing" && found !== expected) {
-      throw new Error(
+      throw new InputError(
         `Run file "${path}" is ${
           found === "directory" ? "a directory" : found === "file" ? "a file" : "not a file"
         }, ` +

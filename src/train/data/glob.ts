@@ -8,10 +8,11 @@
  * syntax is a `GlobError` that names the pattern and says what is wrong.
  * @module
  */
+import { InputError } from "../../diagnostics/input_error.ts";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 
 /** A glob pattern that cannot be read; the message names the pattern and what is wrong. */
-export class GlobError extends Error {
+export class GlobError extends InputError {
   constructor(readonly pattern: string, problem: string) {
     super(`The glob "${pattern}" is not valid: ${problem}`);
     this.name = "GlobError";

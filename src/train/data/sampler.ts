@@ -3,6 +3,7 @@
  * plan's mixture and batch size for that update, so a resumed run reads exactly the same data.
  * @module
  */
+import { InputError } from "../../diagnostics/input_error.ts";
 import type { TokenBatch } from "../engine.ts";
 import { CounterRng } from "./counter_rng.ts";
 import type { SourceData } from "./source_data.ts";
@@ -57,7 +58,7 @@ export class Sampler {
     this.#sources = new Map(sources.map((s) => [s.name, s]));
     for (const source of sources) {
       if (source.train.length < context + 1) {
-        throw new Error(
+        throw new InputError(
           `Source "${source.name}" holds '${source.train.length}' training bytes, fewer than one ` +
             `window of context + 1 = '${context + 1}'`,
         );

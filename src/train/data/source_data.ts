@@ -4,6 +4,7 @@
  * external trainers).
  * @module
  */
+import { InputError } from "../../diagnostics/input_error.ts";
 import { dirname, resolve } from "node:path";
 import type { Source } from "../../plan/schema.ts";
 import { BROWN_GENRES, brownDocuments } from "./brown.ts";
@@ -25,7 +26,7 @@ export interface SourceData {
 }
 
 /** Error for sources the built-in trainer cannot read; its message says what would be right. */
-export class SourceError extends Error {
+export class SourceError extends InputError {
   constructor(message: string) {
     super(message);
     this.name = "SourceError";

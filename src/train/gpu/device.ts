@@ -2,6 +2,7 @@
  * Acquiring a WebGPU device for the trainer, with the adapter's largest buffer limits, and describing it.
  * @module
  */
+import { InputError } from "../../diagnostics/input_error.ts";
 
 /** A device with what the trainer needs to know about its adapter. */
 export interface GpuDevice {
@@ -36,11 +37,13 @@ export function requestGpu(): Promise<GpuDevice> {
 
 async function openGpu(): Promise<GpuDevice> {
   if (typeof navigator === "undefined" || !("gpu" in navigator)) {
-    throw new Error("WebGPU is not available in this runtime: the trainer needs navigator.gpu (Deno >= 2)");
+    throw new InputError(
+      "WebGPU is not available in this runtime: the trainer needs navigator.gpu (Deno >= 2)",
+    );
   }
   const adapter = await navigator.gpu.requestAdapter({ powerPreference: "high-performance" });
   if (!adapter) {
-    throw new Error(
+    throw new InputError(
       "No WebGPU adapter was found: install a GPU driver, or Mesa's Vulkan llvmpipe driver " +
         "(Debian: 'mesa-vulkan-drivers') to train on the CPU",
     );
@@ -80,7 +83,9 @@ export async function checkedAllocation<T>(device: GPUDevice, what: string, crea
   const result = create();
   const invalid = await device.popErrorScope();
   const outOfMemory = await device.popErrorScope();
-  if (outOfMemory) throw new Error(`WebGPU ran out of memory allocating ${what}: ${outOfMemory.message}`);
-  if (invalid) throw new Error(`WebGPU rejected ${what}: ${invalid.message}`);
+  if (outOfMemory) {
+    throw new InputError(`WebGPU ran out of memory allocating ${what}: ${outOfMemory.message}`);
+  }
+  if (invalid) throw new InputError(`WebGPU rejected ${what}: ${invalid.message}`);
   return result;
 }
