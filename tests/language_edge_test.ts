@@ -204,3 +204,13 @@ Deno.test("a percentage over 100% is an error at the number", async () => {
     );
   }
 });
+
+Deno.test("a files source carries the directory its glob is relative to, and the plan's hash depends on it", async () => {
+  const text = 'recipe "r" { budget 100 steps  batch 4 x 64  optimizer adamw { lr 1e-3 }\n' +
+    '  data { code = files "src/*.ts" }  schedule { stable rest } }';
+  const here = await compileFiles({ "r.recipe": text });
+  const there = await compileFiles({ "sub/r.recipe": text });
+  assert.equal(here.plans[0].sources[0].base, ".");
+  assert.equal(there.plans[0].sources[0].base, "sub");
+  assert.notEqual(await planHash(here.plans[0]), await planHash(there.plans[0]));
+});

@@ -12,6 +12,7 @@
  * again; a shaped value carries its end value forward.
  * @module
  */
+import { dirname } from "node:path";
 import type * as A from "../syntax/ast.ts";
 import { formatCount, formatNumber } from "../diagnostics/format_number.ts";
 import type { Checkpoint, Init, Origin, Phase, Plan, Shape, ShapeName, Source } from "./schema.ts";
@@ -300,6 +301,7 @@ export async function lowerRecipe(
       name: s.node.name,
       kind: s.node.kind,
       uri: s.node.uri,
+      ...(s.node.kind === "files" ? { base: dirname(s.source.path) || "." } : {}),
       ...(size ? { tokens: size.value } : {}),
       recipe: s.recipe,
       origin: originOf(s.source, s.node.nameSpan),

@@ -132,6 +132,11 @@ export const Source = z.strictObject({
   /** corpus: built into the trainer; files: a local glob; dataset: a path only external trainers use. */
   kind: z.enum(["corpus", "files", "dataset"]),
   uri: z.string().min(1),
+  /**
+   * For `files`: the directory the glob is relative to (the declaring recipe file's directory, as the
+   * compiler was given it). Part of the plan's hash, so that two plans with one hash read the same files.
+   */
+  base: z.string().optional(),
   /** Size in tokens, if the recipe stated it (used for temperature sampling). */
   tokens: nonNegative.optional(),
   /** Name of the recipe that declared the source (differs from the plan's name for inherited ones). */

@@ -70,7 +70,8 @@ async function documentsOf(
     }
     return documents;
   }
-  const base = dirname(source.origin.file || planFile);
+  // Plans written before `base` existed resolve against the declaring file's directory.
+  const base = source.base ?? dirname(source.origin.file || planFile);
   let paths: string[];
   try {
     paths = await expandGlob(new Glob(source.uri), base);
