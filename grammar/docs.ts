@@ -3,7 +3,7 @@
  * a self-contained railroad-diagram page (inline SVG, no scripts, no network).
  * @module
  */
-import type { ISerializedGast } from "chevrotain";
+import { generateCstDts, type ISerializedGast } from "chevrotain";
 import { parser } from "./parser.ts";
 
 type Gast = ISerializedGast & { definition?: Gast[]; name?: string; label?: string; separator?: Gast };
@@ -190,4 +190,30 @@ pre { color: #555; white-space: pre-wrap }
 ${sections.join("\n")}
 </body></html>
 `;
+}
+
+/**
+ * grammar/cst.ts: the TypeScript types of the parser's concrete syntax tree, one interface per rule with
+ * its children by name, so that the CST -> AST step is type-checked against the grammar.
+ *
+ * @example
+ * ```ts
+ * import { cstTypes } from "./docs.ts";
+ * console.assert(cstTypes().includes("export interface RecipeDeclCstNode extends CstNode {"));
+ * ```
+ */
+export function cstTypes(): string {
+  const body = generateCstDts(parser.getGAstProductions(), { includeVisitorInterface: false })
+    .replace(/^import type \{ CstNode, ICstVisitor, IToken \} from "chevrotain";\n/, "");
+  return [
+    "/**",
+    " * The parser's concrete syntax tree, one interface per rule. Generated from grammar/parser.ts by",
+    " * `deno task fixtures` (grammar/docs.ts `cstTypes`); do not edit. tests/grammar_test.ts checks it is current.",
+    " * @module",
+    " */",
+    '// deno-fmt-ignore-file',
+    'import type { CstNode, IToken } from "chevrotain";',
+    body.trimEnd(),
+    "",
+  ].join("\n");
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { RecipeParser } from "../grammar/parser.ts";
 import { lexer } from "../grammar/tokens.ts";
-import { diagramsHtml, withEbnf } from "../grammar/docs.ts";
+import { cstTypes, diagramsHtml, withEbnf } from "../grammar/docs.ts";
 import { join } from "node:path";
 import { ROOT } from "./fixtures.ts";
 
@@ -31,6 +31,7 @@ Deno.test("grammar/README.md and grammar/diagrams.html match the parser, and the
   assert.equal(withEbnf(readme), readme, "run `deno task fixtures`");
   const html = await Deno.readTextFile(join(ROOT, "grammar/diagrams.html"));
   assert.equal(diagramsHtml(), html, "run `deno task fixtures`");
+  assert.equal(cstTypes(), await Deno.readTextFile(join(ROOT, "grammar/cst.ts")), "run `deno task fixtures`");
   assert.doesNotMatch(html, /(src|href)="(https?:)?\/\//, "the page must work offline");
   assert.match(html, /<section id="phaseDecl">/);
 });

@@ -14,7 +14,7 @@ import {
   ROOT,
 } from "./fixtures.ts";
 import { formatTxtar } from "./txtar.ts";
-import { diagramsHtml, withEbnf } from "../grammar/docs.ts";
+import { cstTypes, diagramsHtml, withEbnf } from "../grammar/docs.ts";
 
 await Deno.mkdir(GOLDEN_DIR, { recursive: true });
 for (const recipe of exampleRecipes()) {
@@ -29,6 +29,7 @@ for (const { path, archive } of errorFixtures()) {
 await Deno.writeTextFile(join(ROOT, "docs/errors.md"), errorsDoc());
 console.log("wrote docs/errors.md");
 await Deno.writeTextFile(join(ROOT, "grammar/diagrams.html"), diagramsHtml());
+await Deno.writeTextFile(join(ROOT, "grammar/cst.ts"), cstTypes());
 const readme = join(ROOT, "grammar/README.md");
 await Deno.writeTextFile(readme, withEbnf(await Deno.readTextFile(readme)));
-console.log("wrote grammar/diagrams.html, grammar/README.md");
+console.log("wrote grammar/diagrams.html, grammar/cst.ts, grammar/README.md");

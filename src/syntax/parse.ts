@@ -6,6 +6,7 @@ import { LBrace, lexer, RBrace, Unknown } from "../../grammar/tokens.ts";
 import { parser, TooManySyntaxErrors } from "../../grammar/parser.ts";
 import { syntaxHint } from "../../grammar/messages.ts";
 import type { FileAst } from "./ast.ts";
+import type { FileCstNode } from "../../grammar/cst.ts";
 import { toAst } from "./to_ast.ts";
 import { type Diagnostic, diagnostic, note } from "../diagnostics/diagnostic.ts";
 import { SourceText } from "../diagnostics/source_text.ts";
@@ -150,7 +151,8 @@ export function parse(text: string, path: string): ParseResult {
     });
   }
   if (diagnostics.length) return { ast: null, diagnostics };
-  const ast = toAst(cst!, source, diagnostics);
+  // The parser's tree has the shape grammar/cst.ts declares (generated from the same grammar, tested current).
+  const ast = toAst(cst as FileCstNode, source, diagnostics);
   return { ast, diagnostics };
 }
 

@@ -4,32 +4,21 @@
  * `from` options) are reported here, because only here is it known which node came first.
  * @module
  */
-import type { CstNode, IToken } from "chevrotain";
+import type { IToken } from "chevrotain";
+import type * as C from "../../grammar/cst.ts";
 import type * as A from "./ast.ts";
 import { type Diagnostic, diagnostic } from "../diagnostics/diagnostic.ts";
 import type { SourceText } from "../diagnostics/source_text.ts";
 
-type Child = CstNode | IToken;
+/** The children of one name: present in the CST only when the rule matched them. */
+const all = <T>(children: T[] | undefined): T[] => children ?? [];
+/** The first child of a name, when the rule matched it. */
+const first = <T>(children: T[] | undefined): T | undefined => children?.[0];
 
-function isToken(child: Child): child is IToken {
-  return "image" in child;
-}
-function tokens(node: CstNode, key: string): IToken[] {
-  return (node.children[key] ?? []).filter(isToken);
-}
-function token(node: CstNode, key: string): IToken | undefined {
-  return tokens(node, key)[0];
-}
-function nodes(node: CstNode, key: string): CstNode[] {
-  return (node.children[key] ?? []).filter((c): c is CstNode => !isToken(c));
-}
-function child(node: CstNode, key: string): CstNode | undefined {
-  return nodes(node, key)[0];
-}
 function tokenSpan(t: IToken): A.Span {
   return { start: t.startOffset, end: (t.endOffset ?? t.startOffset) + 1 };
 }
-function nodeSpan(node: CstNode): A.Span {
+function nodeSpan(node: { location?: { startOffset: number; endOffset?: number } }): A.Span {
   const loc = node.location!;
   return { start: loc.startOffset, end: (loc.endOffset ?? loc.startOffset) + 1 };
 }
@@ -53,19 +42,18 @@ export function stringValue(image: string): string {
 }
 
 /** Builds the AST of one file, reporting duplicates into `diagnostics`. */
-export function toAst(cst: CstNode, source: SourceText, diagnostics: Diagnostic[]): A.FileAst {
+export function toAst(cst: C.FileCstNode, source: SourceText, diagnostics: Diagnostic[]): A.FileAst {
   const duplicate = (span: A.Span, what: string) =>
     diagnostics.push(diagnostic("R0004", source, span, `${what} is given twice`, "remove one of them"));
 
-  function expression(node: CstNode): A.Expr {
-    return binaryChain(node, product);
+  function expression(node: C.ExpressionCstNode): A.Expr {
+    return binaryChain(node.children.operand, all(node.children.operator), product);
   }
-  function product(node: CstNode): A.Expr {
-    return binaryChain(node, unary);
+  function product(node: C.ProductCstNode): A.Expr {
+    return binaryChain(node.children.operand, all(node.children.operator), unary);
   }
-  function binaryChain(node: CstNode, operand: (n: CstNode) => A.Expr): A.Expr {
-    const operands = nodes(node, "operand").map(operand);
-    const operators = tokens(node, "operator");
+  function binaryChain<N>(operandNodes: N[], operators: IToken[], operand: (n: N) => A.Expr): A.Expr {
+    const operands = operandNodes.map(operand);
     let result = operands[0];
     operators.forEach((op, i) => {
       const right = operands[i + 1];
@@ -79,67 +67,69 @@ export function toAst(cst: CstNode, source: SourceText, diagnostics: Diagnostic[
     });
     return result;
   }
-  function unary(node: CstNode): A.Expr {
-    const inner = child(node, "unary");
+  function unary(node: C.UnaryCstNode): A.Expr {
+    const inner = first(node.children.unary);
     if (inner) return { kind: "neg", operand: unary(inner), span: nodeSpan(node) };
-    return primary(child(node, "primary")!);
+    return primary(first(node.children.primary)!);
   }
-  function primary(node: CstNode): A.Expr {
+  function primary(node: C.PrimaryCstNode): A.Expr {
     const span = nodeSpan(node);
-    const num = token(node, "NumberLiteral");
+    const c = node.children;
+    const num = first(c.NumberLiteral);
     if (num) return { kind: "number", ...numberValue(num.image), span };
-    const id = token(node, "Identifier");
+    const id = first(c.Identifier);
     if (id) {
-      if (!token(node, "LParen")) return { kind: "name", name: id.image, span };
+      if (!c.LParen) return { kind: "name", name: id.image, span };
       return {
         kind: "call",
         callee: id.image,
         calleeSpan: tokenSpan(id),
-        args: nodes(node, "argument").map(expression),
+        args: all(c.argument).map(expression),
         span,
       };
     }
-    const inner = child(node, "inner");
+    const inner = first(c.inner);
     if (inner) return expression(inner);
-    return { kind: "sweep", choices: nodes(node, "choice").map(expression), span };
+    return { kind: "sweep", choices: all(c.choice).map(expression), span };
   }
-  function unitOf(node: CstNode | undefined): A.Unit | null {
+  function unitOf(node: C.UnitCstNode | undefined): A.Unit | null {
     if (!node) return null;
-    const t = Object.values(node.children).flat()[0] as IToken;
-    return t.image as A.Unit;
+    const c = node.children;
+    return (first(c.Steps) ?? first(c.Tokens) ?? first(c.Samples) ?? first(c.Percent))!.image as A.Unit;
   }
-  function quantity(node: CstNode): A.Quantity {
+  function quantity(node: C.QuantityCstNode): A.Quantity {
     return {
-      expr: expression(child(node, "expression")!),
-      unit: unitOf(child(node, "unit")),
+      expr: expression(node.children.expression[0]),
+      unit: unitOf(first(node.children.unit)),
       span: nodeSpan(node),
     };
   }
-  function duration(node: CstNode): A.Duration {
+  function duration(node: C.DurationCstNode): A.Duration {
     const span = nodeSpan(node);
-    if (token(node, "Rest")) return { kind: "rest", span };
+    if (node.children.Rest) return { kind: "rest", span };
     return {
-      kind: token(node, "Until") ? "until" : "for",
-      quantity: quantity(child(node, "quantity")!),
+      kind: node.children.Until ? "until" : "for",
+      quantity: quantity(first(node.children.quantity)!),
       span,
     };
   }
-  function shapeSpec(node: CstNode): A.ShapeSpec {
-    const name = token(node, "name")!.image as A.ShapeKeyword;
+  function shapeSpec(node: C.ShapeSpecCstNode): A.ShapeSpec {
+    const c = node.children;
+    const name = first(c.name)!.image as A.ShapeKeyword;
     const spec: A.ShapeSpec = { name, span: nodeSpan(node) };
-    const timescale = child(node, "timescale");
+    const timescale = first(c.timescale);
     if (timescale) spec.timescale = quantity(timescale);
-    const power = child(node, "power");
+    const power = first(c.power);
     if (power) spec.power = expression(power);
-    const factor = child(node, "factor");
+    const factor = first(c.factor);
     if (factor) spec.factor = expression(factor);
-    if (name === "step") spec.milestones = nodes(node, "milestone").map(quantity);
+    if (name === "step") spec.milestones = all(c.milestone).map(quantity);
     return spec;
   }
-  function valueOption(node: CstNode): A.ValueOption {
+  function valueOption(node: C.ValueOptionCstNode): A.ValueOption {
     return {
-      key: token(node, "key")!.image as A.ValueOption["key"],
-      expr: expression(child(node, "expression")!),
+      key: first(node.children.key)!.image as A.ValueOption["key"],
+      expr: expression(node.children.expression[0]),
       span: nodeSpan(node),
     };
   }
@@ -151,30 +141,32 @@ export function toAst(cst: CstNode, source: SourceText, diagnostics: Diagnostic[
     }
     return options;
   }
-  function mixStmt(node: CstNode): A.MixStmt {
-    const temperature = child(node, "expression");
-    const entries = nodes(node, "mixEntry").map((entry): A.MixEntry => {
-      const name = token(entry, "Identifier") ?? token(entry, "Replay")!;
-      return {
-        name: name.image,
-        replay: name.tokenType.name === "Replay",
-        weight: expression(child(entry, "expression")!),
-        nameSpan: tokenSpan(name),
-        span: nodeSpan(entry),
-      };
-    });
+  function mixEntry(entry: C.MixEntryCstNode): A.MixEntry {
+    const replay = first(entry.children.Replay);
+    const name = replay ?? first(entry.children.Identifier)!;
     return {
-      entries,
+      name: name.image,
+      replay: replay !== undefined,
+      weight: expression(entry.children.expression[0]),
+      nameSpan: tokenSpan(name),
+      span: nodeSpan(entry),
+    };
+  }
+  function mixStmt(node: C.MixStmtCstNode): A.MixStmt {
+    const temperature = first(node.children.expression);
+    return {
+      entries: all(node.children.mixEntry).map(mixEntry),
       temperature: temperature ? expression(temperature) : null,
-      normalised: token(node, "Normalised") !== undefined,
+      normalised: node.children.Normalised !== undefined,
       span: nodeSpan(node),
     };
   }
-  function checkpointStmt(node: CstNode): A.CheckpointStmt {
-    const edge = token(node, "edge");
-    const at = child(node, "quantity");
-    const every = child(node, "every");
-    const name = token(node, "StringLiteral");
+  function checkpointStmt(node: C.CheckpointStmtCstNode): A.CheckpointStmt {
+    const c = node.children;
+    const edge = first(c.edge);
+    const at = first(c.quantity);
+    const every = first(c.every);
+    const name = first(c.StringLiteral);
     return {
       at: edge ? (edge.image as "start" | "end") : at ? quantity(at) : null,
       every: every ? quantity(every) : null,
@@ -182,36 +174,21 @@ export function toAst(cst: CstNode, source: SourceText, diagnostics: Diagnostic[
       span: nodeSpan(node),
     };
   }
-  function shapedSetting(node: CstNode): A.ShapedSetting {
-    const value = child(node, "expression");
-    const shape = child(node, "shapeSpec");
+  function shapedSetting(node: C.ShapedSettingCstNode): A.ShapedSetting {
+    const value = first(node.children.expression);
+    const shape = first(node.children.shapeSpec);
     return {
-      key: token(node, "key")!.image as A.ShapedSetting["key"],
+      key: first(node.children.key)!.image as A.ShapedSetting["key"],
       value: value ? expression(value) : null,
       shape: shape ? shapeSpec(shape) : null,
-      options: uniqueOptions(nodes(node, "valueOption").map(valueOption)),
+      options: uniqueOptions(all(node.children.valueOption).map(valueOption)),
       span: nodeSpan(node),
     };
   }
-  function phaseDecl(node: CstNode): A.PhaseDecl {
-    const kind = token(node, "kind")!;
-    const phase: A.PhaseDecl = {
-      kind: "phase",
-      keyword: kind.image as A.PhaseKeyword,
-      name: token(node, "StringLiteral") ? stringValue(token(node, "StringLiteral")!.image) : null,
-      duration: duration(child(node, "duration")!),
-      shape: null,
-      options: [],
-      inclusive: false,
-      mixes: [],
-      settings: [],
-      checkpoints: [],
-      keywordSpan: tokenSpan(kind),
-      span: nodeSpan(node),
-    };
-    for (const option of nodes(node, "phaseOption")) {
-      const shape = child(option, "shapeSpec");
-      const value = child(option, "valueOption");
+  function phaseOptions(phase: A.PhaseDecl, options: C.PhaseOptionCstNode[]): void {
+    for (const option of options) {
+      const shape = first(option.children.shapeSpec);
+      const value = first(option.children.valueOption);
       if (shape) {
         if (phase.shape) duplicate(nodeSpan(shape), "A shape");
         phase.shape = shapeSpec(shape);
@@ -222,68 +199,122 @@ export function toAst(cst: CstNode, source: SourceText, diagnostics: Diagnostic[
       }
     }
     uniqueOptions(phase.options);
-    const body = child(node, "phaseBody");
-    if (body) {
-      phase.mixes = nodes(body, "mixStmt").map(mixStmt);
-      phase.settings = nodes(body, "shapedSetting").map(shapedSetting);
-      phase.checkpoints = nodes(body, "checkpointStmt").map(checkpointStmt);
-      phase.mixes.slice(1).forEach((m) => duplicate(m.span, "A mixture for this phase"));
-      const keys = new Set<string>();
-      for (const setting of phase.settings) {
-        if (keys.has(setting.key)) duplicate(setting.span, `"${setting.key}"`);
-        keys.add(setting.key);
-      }
+  }
+  function phaseBody(phase: A.PhaseDecl, body: C.PhaseBodyCstNode): void {
+    phase.mixes = all(body.children.mixStmt).map(mixStmt);
+    phase.settings = all(body.children.shapedSetting).map(shapedSetting);
+    phase.checkpoints = all(body.children.checkpointStmt).map(checkpointStmt);
+    phase.mixes.slice(1).forEach((m) => duplicate(m.span, "A mixture for this phase"));
+    const keys = new Set<string>();
+    for (const setting of phase.settings) {
+      if (keys.has(setting.key)) duplicate(setting.span, `"${setting.key}"`);
+      keys.add(setting.key);
     }
+  }
+  function phaseDecl(node: C.PhaseDeclCstNode): A.PhaseDecl {
+    const kind = first(node.children.kind)!;
+    const name = first(node.children.StringLiteral);
+    const phase: A.PhaseDecl = {
+      kind: "phase",
+      keyword: kind.image as A.PhaseKeyword,
+      name: name ? stringValue(name.image) : null,
+      duration: duration(node.children.duration[0]),
+      shape: null,
+      options: [],
+      inclusive: false,
+      mixes: [],
+      settings: [],
+      checkpoints: [],
+      keywordSpan: tokenSpan(kind),
+      span: nodeSpan(node),
+    };
+    phaseOptions(phase, all(node.children.phaseOption));
+    const body = first(node.children.phaseBody);
+    if (body) phaseBody(phase, body);
     return phase;
   }
-  function cyclesDecl(node: CstNode): A.CyclesDecl {
-    const period = child(node, "quantity");
-    const over = child(node, "duration");
-    const mult = child(node, "mult");
+  function cyclesDecl(node: C.CyclesDeclCstNode): A.CyclesDecl {
+    const c = node.children;
+    const period = first(c.quantity);
+    const over = first(c.duration);
+    const mult = first(c.mult);
     return {
       kind: "cycles",
-      count: expression(child(node, "count")!),
+      count: expression(c.count[0]),
       mult: mult ? expression(mult) : null,
       period: period ? quantity(period) : null,
       over: over ? duration(over) : null,
-      phases: nodes(node, "phaseDecl").map(phaseDecl),
+      phases: all(c.phaseDecl).map(phaseDecl),
       span: nodeSpan(node),
     };
   }
-  function settings(items: CstNode[]): A.Setting[] {
+  function settings(items: (C.OptimizerSettingCstNode | C.ModelSettingCstNode)[]): A.Setting[] {
     const seen = new Set<string>();
     return items.map((item) => {
-      const key = token(item, "key")!;
+      const key = first(item.children.key)!;
       if (seen.has(key.image)) duplicate(nodeSpan(item), `"${key.image}"`);
       seen.add(key.image);
       return {
         key: key.image,
-        args: nodes(item, "expression").map(expression),
+        args: all(item.children.expression).map(expression),
         keySpan: tokenSpan(key),
         span: nodeSpan(item),
       };
     });
   }
-  function letDecl(node: CstNode): A.LetDecl {
-    const name = token(node, "Identifier")!;
+  function letDecl(node: C.LetDeclCstNode): A.LetDecl {
+    const name = node.children.Identifier[0];
     return {
       name: name.image,
-      value: expression(child(node, "expression")!),
+      value: expression(node.children.expression[0]),
       nameSpan: tokenSpan(name),
       span: nodeSpan(node),
     };
   }
-  function once<T>(items: CstNode[], what: string, build: (n: CstNode) => T): T | null {
+  function once<N extends { location?: { startOffset: number } }, T>(
+    items: N[],
+    what: string,
+    build: (n: N) => T,
+  ): T | null {
     items.slice(1).forEach((n) => duplicate(nodeSpan(n), what));
     return items.length ? build(items[0]) : null;
   }
-  function recipeDecl(node: CstNode): A.RecipeDecl {
-    const name = token(node, "name")!;
-    const parentName = token(node, "parent") ?? token(node, "base");
-    const checkpoint = token(node, "checkpoint");
-    const items = nodes(node, "recipeItem");
-    const all = (key: string) => items.flatMap((item) => nodes(item, key));
-    const data = all("dataBlock");
+  function batchStmt(n: C.BatchStmtCstNode): A.BatchStmt {
+    const context = first(n.children.context);
+    return {
+      size: expression(n.children.size[0]),
+      context: context ? expression(context) : null,
+      unit: unitOf(first(n.children.unit)),
+      span: nodeSpan(n),
+    };
+  }
+  function sourceDecl(s: C.SourceDeclCstNode): A.SourceDecl {
+    const id = s.children.Identifier[0];
+    const size = first(s.children.quantity);
+    return {
+      name: id.image,
+      kind: first(s.children.kind)!.image as A.SourceDecl["kind"],
+      uri: stringValue(s.children.StringLiteral[0].image),
+      size: size ? quantity(size) : null,
+      nameSpan: tokenSpan(id),
+      span: nodeSpan(s),
+    };
+  }
+  function schedule(n: C.ScheduleBlockCstNode): (A.PhaseDecl | A.CyclesDecl)[] {
+    const items: (C.PhaseDeclCstNode | C.CyclesDeclCstNode)[] = [
+      ...all(n.children.phaseDecl),
+      ...all(n.children.cyclesDecl),
+    ];
+    return items.sort((a, b) => a.location!.startOffset - b.location!.startOffset)
+      .map((c) => (c.name === "phaseDecl" ? phaseDecl(c) : cyclesDecl(c)));
+  }
+  function recipeDecl(node: C.RecipeDeclCstNode): A.RecipeDecl {
+    const c = node.children;
+    const name = c.name[0];
+    const parentName = first(c.parent) ?? first(c.base);
+    const checkpoint = first(c.checkpoint);
+    const items = all(c.recipeItem).map((item) => item.children);
+    const data = items.flatMap((item) => all(item.dataBlock));
     data.slice(1).forEach((d) => duplicate(nodeSpan(d), "The data block"));
     return {
       name: stringValue(name.image),
@@ -296,48 +327,27 @@ export function toAst(cst: CstNode, source: SourceText, diagnostics: Diagnostic[
           span: { start: tokenSpan(parentName).start, end: tokenSpan(checkpoint ?? parentName).end },
         }
         : null,
-      lets: all("letDecl").map(letDecl),
-      budget: once(all("budgetStmt"), "The budget", (n) => quantity(child(n, "quantity")!)),
-      batch: once(all("batchStmt"), "The batch", (n) => {
-        const context = child(n, "context");
-        return {
-          size: expression(child(n, "size")!),
-          context: context ? expression(context) : null,
-          unit: unitOf(child(n, "unit")),
-          span: nodeSpan(n),
-        };
-      }),
+      lets: items.flatMap((item) => all(item.letDecl)).map(letDecl),
+      budget: once(
+        items.flatMap((item) => all(item.budgetStmt)),
+        "The budget",
+        (n) => quantity(n.children.quantity[0]),
+      ),
+      batch: once(items.flatMap((item) => all(item.batchStmt)), "The batch", batchStmt),
       optimizer: once(
-        all("optimizerBlock"),
+        items.flatMap((item) => all(item.optimizerBlock)),
         "The optimizer block",
-        (n) => settings(nodes(n, "optimizerSetting")),
+        (n) => settings(all(n.children.optimizerSetting)),
       ),
-      model: once(all("modelBlock"), "The model block", (n) => settings(nodes(n, "modelSetting"))),
-      sources: data.flatMap((d) =>
-        nodes(d, "sourceDecl").map((s): A.SourceDecl => {
-          const id = token(s, "Identifier")!;
-          const size = child(s, "quantity");
-          return {
-            name: id.image,
-            kind: token(s, "kind")!.image as A.SourceDecl["kind"],
-            uri: stringValue(token(s, "StringLiteral")!.image),
-            size: size ? quantity(size) : null,
-            nameSpan: tokenSpan(id),
-            span: nodeSpan(s),
-          };
-        })
+      model: once(
+        items.flatMap((item) => all(item.modelBlock)),
+        "The model block",
+        (n) => settings(all(n.children.modelSetting)),
       ),
-      mixes: data.flatMap((d) => nodes(d, "mixStmt").map(mixStmt)),
-      schedule: once(
-        all("scheduleBlock"),
-        "The schedule block",
-        (n) =>
-          (n.children.phaseDecl ?? []).concat(n.children.cyclesDecl ?? [])
-            .map((c) => c as CstNode)
-            .sort((a, b) => a.location!.startOffset - b.location!.startOffset)
-            .map((c) => (c.name === "phaseDecl" ? phaseDecl(c) : cyclesDecl(c))),
-      ),
-      checkpoints: all("checkpointStmt").map(checkpointStmt),
+      sources: data.flatMap((d) => all(d.children.sourceDecl).map(sourceDecl)),
+      mixes: data.flatMap((d) => all(d.children.mixStmt).map(mixStmt)),
+      schedule: once(items.flatMap((item) => all(item.scheduleBlock)), "The schedule block", schedule),
+      checkpoints: items.flatMap((item) => all(item.checkpointStmt)).map(checkpointStmt),
       span: nodeSpan(node),
     };
   }
@@ -345,11 +355,11 @@ export function toAst(cst: CstNode, source: SourceText, diagnostics: Diagnostic[
   return {
     path: source.path,
     text: source.text,
-    imports: nodes(cst, "importDecl").map((n) => ({
-      path: stringValue(token(n, "StringLiteral")!.image),
+    imports: all(cst.children.importDecl).map((n) => ({
+      path: stringValue(n.children.StringLiteral[0].image),
       span: nodeSpan(n),
     })),
-    lets: nodes(cst, "letDecl").map(letDecl),
-    recipes: nodes(cst, "recipeDecl").map(recipeDecl),
+    lets: all(cst.children.letDecl).map(letDecl),
+    recipes: all(cst.children.recipeDecl).map(recipeDecl),
   };
 }
