@@ -29,6 +29,9 @@ export interface ImportedSource {
 export interface MixStage {
   start: number;
   weights: Record<string, number>;
+  /** Where the config starts the stage (for errors): its key and line. */
+  key?: string;
+  line?: number;
 }
 
 /** A setting of the config the recipe language cannot hold, kept for the comments at the recipe's end. */

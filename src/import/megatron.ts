@@ -168,7 +168,7 @@ function data(f: Fields, flags: Flags, T: number): Pick<Imported, "sources" | "s
       `${starts.length} data phase(s) but ${blends.length} --data-path blend(s): give one blend per phase`,
     );
   }
-  return stagesFromPaths(blends.map((words, i) => {
+  const out = stagesFromPaths(blends.map((words, i) => {
     const texts = words.map((w) => w.text);
     const weighted = texts.length % 2 === 0 &&
       texts.every((t, j) => j % 2 === 1 || Number.isFinite(Number(t)));
@@ -177,6 +177,9 @@ function data(f: Fields, flags: Flags, T: number): Pick<Imported, "sources" | "s
       : texts.map((path) => ({ path, weight: 1 }));
     return { start: starts[i], entries };
   }));
+  const key = "--phase-transition-iterations";
+  out.stages.slice(1).forEach((stage) => Object.assign(stage, { key, line: flags.lines.get(key) }));
+  return out;
 }
 
 /**

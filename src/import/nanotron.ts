@@ -50,6 +50,9 @@ function data(f: Fields, T: number): Pick<Imported, "sources" | "stages"> {
   const stages = f.get("data_stages");
   if (stages === undefined || stages === null) return { sources: [], stages: [] };
   if (!Array.isArray(stages)) f.fail("data_stages", "expected a list of stages");
+  const lines = [...f.text.matchAll(/^\s*-?\s*start_training_step\s*:/gm)].map((m) =>
+    f.text.slice(0, m.index).split("\n").length
+  );
   // deno-lint-ignore no-explicit-any
   const list = (stages as any[]).map((stage, i) => {
     const start = stage?.start_training_step;
@@ -66,13 +69,18 @@ function data(f: Fields, T: number): Pick<Imported, "sources" | "stages"> {
     if (weights.length !== paths.length) {
       f.fail("dataset_weights", `stage ${i + 1}: one weight per dataset_folder`);
     }
-    return { start: start - 1, entries: paths.map((path, j) => ({ path, weight: Number(weights[j]) })) };
+    const entries = paths.map((path, j) => ({ path, weight: Number(weights[j]) }));
+    return { start: start - 1, entries, line: lines[i] ?? 0 };
   }).sort((a, b) => a.start - b.start);
   if (list[0].start !== 0) f.fail("data_stages", "no training stage starting at 1 (nanotron requires one)");
   if (new Set(list.map((s) => s.start)).size !== list.length) {
     f.fail("data_stages", "two stages start at the same step");
   }
-  return stagesFromPaths(list.filter((s) => s.start < T));
+  const out = stagesFromPaths(list.filter((s) => s.start < T));
+  out.stages.forEach((stage, i) =>
+    Object.assign(stage, { key: "data_stages.start_training_step", line: list[i].line })
+  );
+  return out;
 }
 
 /**

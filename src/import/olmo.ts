@@ -65,7 +65,10 @@ function mixture(f: Fields, m: string): Pick<Imported, "sources" | "stages"> {
   const entries = (list as any[]).flatMap((source) => {
     const paths: string[] = source?.paths ?? [];
     if (!paths.length) f.fail("source_name", `source ${JSON.stringify(source?.source_name)} has no paths`);
-    return paths.map((path) => ({ path, weight: Number(source.target_ratio) / paths.length }));
+    const name = paths.length === 1 && typeof source.source_name === "string"
+      ? source.source_name
+      : undefined;
+    return paths.map((path) => ({ path, name, weight: Number(source.target_ratio) / paths.length }));
   });
   f.get(`${m}.requested_tokens`);
   f.get(`${m}.global_batch_size`);

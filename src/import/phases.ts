@@ -146,14 +146,16 @@ export function layPhases(source: Imported): LaidPhase[] {
 }
 
 function refuseCut(imported: Imported, piece: Piece, a: number, b: number, what: string): never {
+  const cut = a === piece.start ? b : a;
+  const stage = imported.stages.find((s) => s.start === cut && s.key);
   const why = b === imported.steps && piece.end > b
     ? `the run ends at update ${b}, before the ${what} schedule's ${piece.shape.shape} part does (update ${piece.end})`
-    : `another setting changes at update ${a === piece.start ? b : a}, inside the ${what}'s ` +
+    : `${stage ? "the data stage" : "another setting"} changes at update ${cut}, inside the ${what}'s ` +
       `${piece.shape.shape} part over updates ${piece.start}..${piece.end}`;
   throw new ConfigError(
     imported.file,
-    0,
-    "schedule",
+    stage?.line ?? 0,
+    stage?.key ?? "schedule",
     `${why}: a recipe phase cannot hold part of a ${piece.shape.shape} curve; align the change with the ` +
       `schedule's boundaries`,
   );

@@ -45,16 +45,16 @@ export function sourceName(path: string, taken: Set<string>): string {
 
 /** Mixture stages given as (path, weight) lists: the sources (one per distinct path) and the stages by name. */
 export function stagesFromPaths(
-  stages: { start: number; entries: { path: string; weight: number }[] }[],
+  stages: { start: number; entries: { path: string; weight: number; name?: string }[] }[],
 ): { sources: ImportedSource[]; stages: MixStage[] } {
   const names = new Map<string, string>();
   const taken = new Set<string>();
   const sources: ImportedSource[] = [];
   const out = stages.map(({ start, entries }) => {
     const weights: Record<string, number> = {};
-    for (const { path, weight } of entries) {
+    for (const { path, weight, name } of entries) {
       if (!names.has(path)) {
-        names.set(path, sourceName(path, taken));
+        names.set(path, sourceName(name ?? path, taken));
         sources.push({ name: names.get(path)!, kind: "dataset", uri: path });
       }
       weights[names.get(path)!] = (weights[names.get(path)!] ?? 0) + weight;
