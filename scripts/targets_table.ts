@@ -1,198 +1,245 @@
 /**
- * Generates docs/targets.md: which recipe features each emitter target can express, found by emitting one
- * small probe plan per feature for every target (exactly, then with `approximate`). Run with
- * `deno task targets-doc`; tests/emit_docs_test.ts checks that the committed doc is up to date.
+ * Generates docs/targets.md: which recipe features each emitter target can express, found by compiling one
+ * small probe recipe per feature and emitting its plan for every target (exactly, then with `approximate`).
+ * Run with `deno task targets-doc`; tests/emit_docs_test.ts checks that the committed doc is up to date.
  * @module
  */
-import { Plan, type Shape } from "../src/plan/schema.ts";
+import type { Plan } from "../src/plan/schema.ts";
 import { TARGETS } from "../src/emit/mod.ts";
 import { UnsupportedFeatureError } from "../src/emit/target.ts";
+import { compilePlan } from "../tests/compile_text.ts";
 
-const PEAK = 1e-3;
-const c = (value: number): Shape => ({ shape: "constant", value });
-const lin = (from: number, to: number): Shape => ({ shape: "linear", from, to });
-const cos = (from: number, to: number): Shape => ({ shape: "cosine", from, to });
-
-interface ProbePhase {
-  n: number;
-  lr: Shape;
-  offset?: 0 | 1;
-  weightDecay?: Shape;
-  batch?: Shape;
-  mix?: Record<string, number>;
+/**
+ * What every probe shares: 100 updates of 8 x 128 tokens at a peak LR of 1e-3, and two datasets. A probe
+ * extends "probe", or starts from a checkpoint of "pretrained": "pre-decay" (at the peak) or "final"
+ * (at 1e-5).
+ */
+const SHARED = `
+recipe "probe" {
+  budget 100 steps
+  batch 8 x 128
+  optimizer adamw { lr 1e-3  betas 0.9 0.95  weight_decay 0.1  clip 1 }
+  data {
+    web = dataset "/data/web"
+    code = dataset "/data/code"
+    mix web 1
+  }
+  schedule { stable rest }
 }
 
-function probe(name: string, phases: ProbePhase[], init = false, checkpoints: [string, number][] = []): Plan {
-  let start = 0;
-  const origin = { file: "probe.recipe", line: 1, column: 1 };
-  const source = (n: string) => ({
-    name: n,
-    kind: "dataset" as const,
-    uri: `/data/${n}`,
-    recipe: "probe",
-    origin,
-  });
-  return Plan.parse({
-    version: 1,
-    name,
-    steps: phases.reduce((t, p) => t + p.n, 0),
-    context: 128,
-    budget: { unit: "steps", value: 100 },
-    optimizer: { kind: "adamw", lr: PEAK, betas: [0.9, 0.95], eps: 1e-8, weightDecay: 0.1, clip: 1 },
-    model: null,
-    sources: [source("web"), source("code")],
-    phases: phases.map((p, i) => {
-      const phase = {
-        name: `p${i}`,
-        kind: "phase",
-        start,
-        end: start + p.n,
-        offset: p.offset ?? 0,
-        lr: p.lr,
-        weightDecay: p.weightDecay ?? c(0.1),
-        batch: p.batch ?? c(8),
-        mix: p.mix ?? { web: 1 },
-        origin,
-      };
-      start += p.n;
-      return phase;
-    }),
-    checkpoints: checkpoints.map(([name, step]) => ({ name, step, origin })),
-    init: init ? { recipe: "base", checkpoint: "final", step: 1000, planHash: "", lr: 1e-5, origin } : null,
-    file: "probe.recipe",
-  });
+recipe "pretrained" extends "probe" {
+  budget 1000 steps
+  schedule {
+    warmup 10 steps
+    stable until 900 steps { checkpoint at end "pre-decay" }
+    decay rest 1-sqrt to 1e-5 inclusive
+  }
 }
+`;
 
-const warmup = { n: 10, lr: lin(0, PEAK) };
-const stable = { n: 60, lr: c(PEAK) };
-const decayTo = (shape: Shape): ProbePhase => ({ n: 30, lr: shape });
-
-/** One probe plan per recipe feature, in the order of the table. */
-export const PROBES: [string, Plan][] = [
-  ["constant LR", probe("constant", [{ n: 100, lr: c(PEAK) }])],
-  ["linear warmup from 0, then constant", probe("warmup", [warmup, { n: 90, lr: c(PEAK) }])],
-  ["warmup, linear decay to 0", probe("linear", [warmup, { n: 90, lr: lin(PEAK, 0) }])],
-  ["warmup, linear decay to a floor", probe("linear-floor", [warmup, { n: 90, lr: lin(PEAK, PEAK / 10) }])],
-  ["warmup, cosine decay to 0", probe("cosine", [warmup, { n: 90, lr: cos(PEAK, 0) }])],
-  ["warmup, cosine decay to a floor", probe("cosine-floor", [warmup, { n: 90, lr: cos(PEAK, PEAK / 10) }])],
-  ["cosine decay without warmup", probe("cosine-no-warmup", [{ n: 100, lr: cos(PEAK, 0) }])],
+/**
+ * One probe per recipe feature, in the order of the table: the feature and a recipe that uses it (and little
+ * else), extending "probe" or starting from a checkpoint of "pretrained".
+ */
+const PROBE_RECIPES: [feature: string, recipe: string][] = [
+  [
+    "constant LR",
+    `recipe "constant" extends "probe" { schedule { stable rest } }`,
+  ],
+  [
+    "linear warmup from 0, then constant",
+    `recipe "warmup" extends "probe" { schedule { warmup 10 steps  stable rest } }`,
+  ],
+  [
+    "warmup, linear decay to 0",
+    `recipe "linear" extends "probe" { schedule { warmup 10 steps  decay rest } }`,
+  ],
+  [
+    "warmup, linear decay to a floor",
+    `recipe "linear-floor" extends "probe" { schedule { warmup 10 steps  decay rest linear to 1e-4 } }`,
+  ],
+  [
+    "warmup, cosine decay to 0",
+    `recipe "cosine" extends "probe" { schedule { warmup 10 steps  decay rest cosine } }`,
+  ],
+  [
+    "warmup, cosine decay to a floor",
+    `recipe "cosine-floor" extends "probe" { schedule { warmup 10 steps  decay rest cosine to 1e-4 } }`,
+  ],
+  [
+    "cosine decay without warmup",
+    `recipe "cosine-no-warmup" extends "probe" { schedule { decay rest cosine } }`,
+  ],
   [
     "warmup, polynomial decay",
-    probe("polynomial", [warmup, {
-      n: 90,
-      lr: { shape: "polynomial", from: PEAK, to: PEAK / 100, power: 2 },
-    }]),
+    `recipe "polynomial" extends "probe" {
+      schedule { warmup 10 steps  decay rest polynomial power 2 to 1e-5 }
+    }`,
   ],
   [
     "warmup, inverse-sqrt (timescale = warmup)",
-    probe("inverse-sqrt", [warmup, {
-      n: 90,
-      lr: { shape: "inverse-sqrt", from: PEAK, timescale: 10 },
-    }]),
+    `recipe "inverse-sqrt" extends "probe" { schedule { warmup 10 steps  decay rest inverse-sqrt } }`,
   ],
-  ["WSD, linear decay to 0", probe("wsd-linear", [warmup, stable, decayTo(lin(PEAK, 0))])],
-  ["WSD, cosine decay to a floor", probe("wsd-cosine", [warmup, stable, decayTo(cos(PEAK, PEAK / 10))])],
+  [
+    "WSD, linear decay to 0",
+    `recipe "wsd-linear" extends "probe" { schedule { warmup 10 steps  stable until 70 steps  decay rest } }`,
+  ],
+  [
+    "WSD, cosine decay to a floor",
+    `recipe "wsd-cosine" extends "probe" {
+      schedule { warmup 10 steps  stable until 70 steps  decay rest cosine to 1e-4 }
+    }`,
+  ],
   [
     "WSD, 1-sqrt decay to a floor",
-    probe("wsd-1-sqrt", [warmup, stable, decayTo({ shape: "1-sqrt", from: PEAK, to: PEAK / 100 })]),
+    `recipe "wsd-1-sqrt" extends "probe" {
+      schedule { warmup 10 steps  stable until 70 steps  decay rest 1-sqrt to 1e-5 }
+    }`,
   ],
   [
     "WSD, then the floor held to the end",
-    probe("wsd-held-floor", [warmup, { n: 50, lr: c(PEAK) }, { n: 20, lr: cos(PEAK, PEAK / 10) }, {
-      n: 20,
-      lr: c(PEAK / 10),
-    }]),
+    `recipe "wsd-held-floor" extends "probe" {
+      schedule { warmup 10 steps  stable until 60 steps  decay 20 steps cosine to 1e-4  phase "floor" rest }
+    }`,
   ],
   [
     "WSD, warmup from the decay's floor",
-    probe("wsd-floor-warmup", [
-      { n: 10, lr: lin(PEAK / 100, PEAK) },
-      stable,
-      decayTo({ shape: "1-sqrt", from: PEAK, to: PEAK / 100 }),
-    ]),
+    `recipe "wsd-floor-warmup" extends "probe" {
+      schedule { warmup 10 steps from 1e-5  stable until 70 steps  decay rest 1-sqrt to 1e-5 }
+    }`,
   ],
   [
     "`inclusive` warmup, then WSD 1-sqrt decay",
-    probe("inclusive-warmup", [
-      { ...warmup, offset: 1 },
-      stable,
-      decayTo({ shape: "1-sqrt", from: PEAK, to: 0 }),
-    ]),
+    `recipe "inclusive-warmup" extends "probe" {
+      schedule { warmup 10 steps inclusive  stable until 70 steps  decay rest 1-sqrt }
+    }`,
   ],
   [
     "`inclusive` warmup and linear decay",
-    probe("inclusive-wsd", [{ ...warmup, offset: 1 }, stable, { ...decayTo(lin(PEAK, 0)), offset: 1 }]),
+    `recipe "inclusive-wsd" extends "probe" {
+      schedule { warmup 10 steps inclusive  stable until 70 steps  decay rest inclusive }
+    }`,
   ],
   [
     "`inclusive` warmup and cosine decay",
-    probe("inclusive-cosine", [{ ...warmup, offset: 1 }, { n: 90, lr: cos(PEAK, PEAK / 10), offset: 1 }]),
+    `recipe "inclusive-cosine" extends "probe" {
+      schedule { warmup 10 steps inclusive  decay rest cosine to 1e-4 inclusive }
+    }`,
   ],
   [
     "first LR held one update, then linear warmup",
-    probe("held", [{ n: 1, lr: c(0) }, warmup, { n: 89, lr: c(PEAK) }]),
+    `recipe "held" extends "probe" {
+      schedule { phase "hold" 1 steps constant at 0  warmup 10 steps  stable rest }
+    }`,
   ],
   [
     "step decay",
-    probe("step", [{ n: 100, lr: { shape: "step", values: [PEAK, PEAK / 10], boundaries: [50] } }]),
+    `recipe "step" extends "probe" { schedule { decay rest step 0.1 at 50% } }`,
   ],
   [
     "exponential decay",
-    probe("exponential", [warmup, { n: 90, lr: { shape: "exponential", from: PEAK, to: PEAK / 100 } }]),
+    `recipe "exponential" extends "probe" { schedule { warmup 10 steps  decay rest exponential to 1e-5 } }`,
   ],
-  ["REX decay", probe("rex", [warmup, { n: 90, lr: { shape: "rex", from: PEAK, to: 0 } }])],
-  ["cycles (cosine restarts)", probe("cycles", [{ n: 50, lr: cos(PEAK, 0) }, { n: 50, lr: cos(PEAK, 0) }])],
+  [
+    "REX decay",
+    `recipe "rex" extends "probe" { schedule { warmup 10 steps  decay rest rex to 0 } }`,
+  ],
+  [
+    "cycles (cosine restarts)",
+    `recipe "cycles" extends "probe" { schedule { cycles 2 over rest { decay 100% cosine } } }`,
+  ],
   [
     "a second decay after a plateau",
-    probe("two-decays", [warmup, decayTo(cos(PEAK, PEAK / 2)), { n: 40, lr: c(PEAK / 2) }, {
-      n: 20,
-      lr: lin(PEAK / 2, 0),
-    }]),
+    `recipe "two-decays" extends "probe" {
+      schedule { warmup 10 steps  decay 30 steps cosine to 5e-4  phase "plateau" 40 steps  decay rest }
+    }`,
   ],
   [
     "cooldown branched from a checkpoint",
-    probe("branch", [{ n: 100, lr: { shape: "1-sqrt", from: PEAK, to: PEAK / 100 } }], true),
+    `recipe "branch" from "pretrained" at "pre-decay" {
+      budget 100 steps
+      schedule { cooldown rest 1-sqrt to 1e-5 }
+    }`,
   ],
   [
     "rewarm from a checkpoint (continual pretraining)",
-    probe("rewarm", [{ n: 10, lr: lin(1e-5, PEAK) }, stable, decayTo(cos(PEAK, 0))], true),
+    `recipe "rewarm" from "pretrained" at "final" {
+      budget 100 steps
+      schedule { rewarm 10 steps  stable until 70 steps  decay rest cosine }
+    }`,
   ],
   [
     "one mixture of several sources",
-    probe("mixture", [{ ...warmup, mix: { web: 0.7, code: 0.3 } }, {
-      n: 90,
-      lr: lin(PEAK, 0),
-      mix: { web: 0.7, code: 0.3 },
-    }]),
+    `recipe "mixture" extends "probe" {
+      data { mix web 0.7, code 0.3 }
+      schedule { warmup 10 steps  decay rest }
+    }`,
   ],
   [
     "a mixture change between phases",
-    probe("mixture-change", [{ ...warmup, mix: { web: 0.7, code: 0.3 } }, stable, {
-      ...decayTo(lin(PEAK, 0)),
-      mix: { web: 0.3, code: 0.7 },
-    }]),
+    `recipe "mixture-change" extends "probe" {
+      data { mix web 0.7, code 0.3 }
+      schedule { warmup 10 steps  stable until 70 steps  decay rest { mix web 0.3, code 0.7 } }
+    }`,
   ],
   [
     "weight decay that changes in a phase",
-    probe("weight-decay", [warmup, stable, { ...decayTo(lin(PEAK, 0)), weightDecay: lin(0.1, 0) }]),
+    `recipe "weight-decay" extends "probe" {
+      schedule { warmup 10 steps  stable until 70 steps  decay rest { weight_decay linear from 0.1 to 0 } }
+    }`,
   ],
   [
     "weight decay rising linearly over the run",
-    probe("weight-decay-rise", [{ ...warmup, weightDecay: lin(0, 0.01) }, {
-      n: 90,
-      lr: lin(PEAK, 0),
-      weightDecay: lin(0.01, 0.1),
-    }]),
+    `recipe "weight-decay-rise" extends "probe" {
+      schedule {
+        warmup 10 steps { weight_decay linear from 0 to 0.01 }
+        decay rest { weight_decay linear from 0.01 to 0.1 }
+      }
+    }`,
   ],
-  ["a batch-size ramp", probe("batch-ramp", [{ ...warmup, batch: lin(2, 8) }, { n: 90, lr: lin(PEAK, 0) }])],
+  [
+    "a batch-size ramp",
+    `recipe "batch-ramp" extends "probe" {
+      schedule { warmup 10 steps { batch linear from 2 to 8 }  decay rest }
+    }`,
+  ],
   [
     "a named checkpoint before the decay",
-    probe("branch-point", [{ n: 70, lr: c(PEAK) }, decayTo(lin(PEAK, 0))], false, [["pre-decay", 70]]),
+    `recipe "branch-point" extends "probe" {
+      schedule { stable until 70 steps { checkpoint at end "pre-decay" }  decay rest }
+    }`,
   ],
   [
     "periodic checkpoints (every 25 updates)",
-    probe("periodic", [{ n: 100, lr: c(PEAK) }], false, [["c25", 25], ["c50", 50], ["c75", 75]]),
+    `recipe "periodic" extends "probe" {
+      checkpoint every 25 steps
+      schedule { stable rest }
+    }`,
   ],
 ];
+
+/** The probe file: the shared recipes, then every probe. */
+const PROBE_FILE = [SHARED, ...PROBE_RECIPES.map(([, recipe]) => recipe)].join("\n");
+
+async function compileProbes(): Promise<[string, Plan][]> {
+  const probes: [string, Plan][] = [];
+  for (const [feature, recipe] of PROBE_RECIPES) {
+    probes.push([feature, await compilePlan(PROBE_FILE, recipe.match(/^recipe "([^"]+)"/)![1])]);
+  }
+  return probes;
+}
+
+/**
+ * One probe plan per recipe feature, in the order of the table, compiled from its recipe.
+ *
+ * @example
+ * ```ts
+ * import { PROBES } from "./targets_table.ts";
+ * const [feature, plan] = PROBES[0];
+ * console.log(feature, plan.steps); // "constant LR" 100
+ * ```
+ */
+export const PROBES: [string, Plan][] = await compileProbes();
 
 function cell(plan: Plan, target: (typeof TARGETS)[number]): string {
   let tier: string;

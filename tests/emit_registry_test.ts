@@ -50,8 +50,13 @@ Deno.test("pytorch, optax and csv express every plan; a refusal names them among
     assert.ok(e instanceof UnsupportedFeatureError);
     assert.equal(e.target, "hf");
     assert.deepEqual(e.alternatives, ["optax", "pytorch", "csv"]);
-    assert.deepEqual(e.origin, { file: "recipes/cycles.recipe", line: 5, column: 5 }, "the second cycle");
+    assert.deepEqual(
+      e.origin,
+      { file: "tests/testdata/emit/plans/cycles.recipe", line: 8, column: 7 },
+      "the cycle's phase",
+    );
     assert.match(e.message, /^Target "hf" cannot express a second decay or a cycle: hf has one warmup/);
+    assert.match(e.message, /\(phase "cycle2\.decay"\)/, "the second cycle");
     return true;
   });
 });
