@@ -1,7 +1,8 @@
 /**
  * The compiler's folders depend one way (DESIGN.md): diagnostics at the bottom, then grammar -> syntax ->
- * check -> plan -> schedule, then the consumers of the plan, then the CLI. Read from `deno info --json` of
- * every entry point, so that a new import that points back up (or closes a cycle) fails here.
+ * check -> the plan's data -> resolve -> plan -> schedule, then the consumers of the plan, then the CLI. Read
+ * from `deno info --json` of every entry point, so that a new import that points back up (or closes a cycle)
+ * fails here.
  */
 import assert from "node:assert/strict";
 import { ROOT } from "./fixtures.ts";
@@ -12,19 +13,35 @@ const LAYERS: Record<string, number> = {
   grammar: 1,
   "src/syntax": 2,
   "src/check": 3,
-  "src/plan": 4,
-  "src/schedule": 5,
-  "src/plot": 6,
-  "src/emit": 6,
-  "src/train": 6,
-  "src/fuzz": 6,
+  // The plan's data (PLAN_DATA): its schema and the formula of each shape, which the resolve stage checks
+  // values with and every consumer evaluates with.
+  "plan data": 4,
+  "src/resolve": 5,
+  "src/plan": 6,
+  "src/schedule": 7,
+  "src/plot": 8,
+  "src/emit": 8,
+  "src/train": 8,
+  "src/fuzz": 8,
   // Consumers that read what other consumers make: runs of the trainer, charts, seeded random numbers.
-  "src/predict": 7,
-  "src/import": 7,
-  "src/diff": 7,
-  "src/cli": 8,
-  "mod.ts": 9,
+  "src/predict": 9,
+  "src/import": 9,
+  "src/diff": 9,
+  "src/cli": 10,
+  "mod.ts": 11,
 };
+
+/**
+ * The modules of src/plan that define what a plan is, below the resolve stage (which builds plans' shapes and
+ * evaluates them) and above nothing but diagnostics: they import only each other and src/diagnostics.
+ */
+const PLAN_DATA = new Set([
+  "src/plan/schema.ts",
+  "src/plan/shape_value.ts",
+  "src/plan/evaluate.ts",
+  "src/plan/invariants.ts",
+  "src/plan/hash.ts",
+]);
 const ENTRIES = ["mod.ts", "src/cli/main.ts", "src/fuzz/main.ts"];
 
 /** The folder (key of LAYERS) of a module URL inside the repository, or null for npm and outside modules. */
@@ -33,6 +50,7 @@ function folder(specifier: string): string | null {
   if (!specifier.startsWith(prefix)) return null;
   const path = specifier.slice(prefix.length);
   if (path === "mod.ts") return path;
+  if (PLAN_DATA.has(path)) return "plan data";
   const parts = path.split("/");
   return parts[0] === "src" ? `src/${parts[1]}` : parts[0];
 }

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { evaluate } from "../src/plan/evaluate.ts";
-import { updatesToReach } from "../src/plan/positions.ts";
+import { updatesToReach } from "../src/resolve/positions.ts";
 import { planHash } from "../src/plan/hash.ts";
-import { roundHalfUp } from "../src/plan/durations.ts";
+import { roundHalfUp } from "../src/resolve/durations.ts";
 import { codesOf, compileFiles, compilePlan } from "./compile_text.ts";
 import { formatDiagnostics } from "../src/diagnostics/diagnostic.ts";
 

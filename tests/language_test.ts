@@ -3,7 +3,7 @@ import { compileFile } from "../src/plan/compile.ts";
 import { formatDiagnostics } from "../src/diagnostics/diagnostic.ts";
 import { evaluate } from "../src/plan/evaluate.ts";
 import { numberValue } from "../src/syntax/to_ast.ts";
-import { roundHalfUp } from "../src/plan/durations.ts";
+import { roundHalfUp } from "../src/resolve/durations.ts";
 import type { Plan } from "../src/plan/schema.ts";
 import { readFromRoot } from "./fixtures.ts";
 import { compileFiles, compilePlan } from "./compile_text.ts";

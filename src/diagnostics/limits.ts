@@ -1,8 +1,8 @@
 /**
  * The limits that bound the compiler's work on any input: each is checked where the input first shows it,
  * and reported with its own code, so that no recipe text makes `check` hang, run out of memory or flood the
- * terminal. The plan's own limits (updates, phases, batch) live with the plan (src/plan/lower.ts,
- * src/plan/invariants.ts).
+ * terminal. The plan's own limits (updates, phases, batch) live with the stages that check them
+ * (src/resolve/timeline.ts, src/plan/invariants.ts).
  * @module
  */
 

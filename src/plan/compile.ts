@@ -11,9 +11,12 @@ import type { SourceText } from "../diagnostics/source_text.ts";
 import { didYouMean } from "../diagnostics/suggest.ts";
 import { MAX_DIAGNOSTICS_PER_FILE } from "../diagnostics/limits.ts";
 import { formatCount } from "../diagnostics/format_number.ts";
-import { effectiveRecipe } from "./effective.ts";
-import { collectSweeps } from "./sweeps.ts";
-import { lowerRecipe } from "./lower.ts";
+import { effectiveRecipe } from "../resolve/effective.ts";
+import { collectSweeps } from "../resolve/sweeps.ts";
+import type { ParentOutcome, ParentPlans } from "../resolve/parent.ts";
+import { type ResolveOptions, resolveRecipe } from "../resolve/resolve.ts";
+import { verifyPlan } from "../resolve/net.ts";
+import { lower, type PlanNaming } from "./lower.ts";
 import type { SweepExpr } from "../syntax/ast.ts";
 
 /** The most plans one recipe's sweeps may produce. */
@@ -76,10 +79,11 @@ async function compileProgram(path: string, options: CompileOptions): Promise<Co
     return { ok, plans: ok ? plans : [], diagnostics: capPerFile(unique) };
   };
   if (!program.entry || hasErrors(diagnostics)) return done([]);
+  const parents = new ParentCache(program);
   const own = program.entry.ast.recipes.map((r) => r.name);
   if (options.every && options.recipe === undefined && own.length > 1) {
     const plans: Plan[] = [];
-    for (const recipe of own) plans.push(...await compileRecipe(program, recipe, diagnostics));
+    for (const recipe of own) plans.push(...await compileRecipe(program, recipe, diagnostics, parents));
     return done(plans);
   }
   let name = options.recipe;
@@ -116,15 +120,59 @@ async function compileProgram(path: string, options: CompileOptions): Promise<Co
     return done([]);
   }
 
-  return done(await compileRecipe(program, name, diagnostics));
+  return done(await compileRecipe(program, name, diagnostics, parents));
+}
+
+/**
+ * The parent recipes of one compilation, each compiled once (on its own, without sweep choices) however many
+ * children and sweep choices start from it.
+ */
+class ParentCache implements ParentPlans {
+  readonly #outcomes = new Map<string, Promise<ParentOutcome>>();
+
+  constructor(readonly program: Program) {}
+
+  /** The plan, errors and sweeps of recipe `name`, compiled the first time it is asked for. */
+  outcome(name: string): Promise<ParentOutcome> {
+    let outcome = this.#outcomes.get(name);
+    if (!outcome) {
+      outcome = this.#compile(name);
+      this.#outcomes.set(name, outcome);
+    }
+    return outcome;
+  }
+
+  async #compile(name: string): Promise<ParentOutcome> {
+    const diagnostics: Diagnostic[] = [];
+    const sweepsUsed = new Map<SweepExpr, SourceText>();
+    const plan = await planRecipe(this.program, name, diagnostics, this, { sweepsUsed });
+    return { plan, errors: diagnostics.filter((d) => d.severity === "error"), swept: sweepsUsed.size > 0 };
+  }
+}
+
+/** One plan of recipe `name`: resolved (under one sweep choice), lowered and verified; null after errors. */
+async function planRecipe(
+  program: Program,
+  name: string,
+  diagnostics: Diagnostic[],
+  parents: ParentPlans,
+  options: ResolveOptions & PlanNaming,
+): Promise<Plan | null> {
+  const resolved = await resolveRecipe(program, name, diagnostics, parents, options);
+  return resolved && verifyPlan(lower(resolved, options), resolved, diagnostics);
 }
 
 /** The plans of recipe `name` (one per sweep combination); problems go to `diagnostics`. */
-async function compileRecipe(program: Program, name: string, diagnostics: Diagnostic[]): Promise<Plan[]> {
-  // Lower once with the first choice of every sweep, recording the sweeps the recipe really evaluates.
+async function compileRecipe(
+  program: Program,
+  name: string,
+  diagnostics: Diagnostic[],
+  parents: ParentPlans,
+): Promise<Plan[]> {
+  // Resolve once with the first choice of every sweep, recording the sweeps the recipe really evaluates.
   const used = new Map<SweepExpr, SourceText>();
   const mark = diagnostics.length;
-  const first = await lowerRecipe(program, name, diagnostics, { sweepsUsed: used });
+  const first = await planRecipe(program, name, diagnostics, parents, { sweepsUsed: used });
   if (!used.size) return first ? [first] : [];
   diagnostics.length = mark;
 
@@ -172,7 +220,7 @@ async function compileRecipe(program: Program, name: string, diagnostics: Diagno
     let planName = [name, ...parts].join("-");
     for (let k = 2; names.has(planName); k++) planName = `${[name, ...parts].join("-")}-${k}`;
     names.add(planName);
-    const plan = await lowerRecipe(program, name, diagnostics, { choices, name: planName, sweep });
+    const plan = await planRecipe(program, name, diagnostics, parents, { choices, name: planName, sweep });
     if (plan) plans.push(plan);
   }
   return plans;

@@ -3,8 +3,11 @@
  * @module
  */
 import type * as A from "../syntax/ast.ts";
-import type { Checkpoint } from "./schema.ts";
-import type { Measured } from "./durations.ts";
+import type { Checkpoint } from "../plan/schema.ts";
+import { type BudgetUnit, type Measured, roundHalfUp } from "./durations.ts";
+import { FILE_NAME_HINT, fileNameProblem } from "../diagnostics/file_name.ts";
+import { originOf, type RecipeContext, recipeNameAt, report } from "./context.ts";
+import { type PhaseSpan, updatesToReach } from "./positions.ts";
 import type { Located } from "./effective.ts";
 import type { ValueReader } from "./values.ts";
 import { diagnostic } from "../diagnostics/diagnostic.ts";
@@ -92,4 +95,83 @@ export function resolveCheckpoint(
     }
     if (step > frame.start) made.push(make(given ? `${given}-${step}` : `step-${step}`, step));
   }
+}
+
+/** The checkpoints of the recipe's own `checkpoint` statements; a position in % is of the budget. */
+export function recipeCheckpoints(
+  context: RecipeContext,
+  spans: PhaseSpan[],
+  tokensPerSequence: number,
+  budget: { unit: BudgetUnit; value: number },
+  steps: number,
+): PendingCheckpoint[] {
+  const frame: CheckpointFrame = {
+    start: 0,
+    end: steps,
+    toStep: (m) =>
+      roundHalfUp(
+        m.unit === "%"
+          ? updatesToReach(spans, tokensPerSequence, (m.value / 100) * budget.value, budget.unit)
+          : updatesToReach(spans, tokensPerSequence, m.value, m.unit as BudgetUnit),
+      ),
+    prefix: null,
+    suffix: "",
+  };
+  return context.effective.checkpoints.flatMap((stmt) =>
+    resolveCheckpoint(stmt, frame, context.read, originOf)
+  );
+}
+
+/**
+ * The plan's checkpoints by name, `final` (after the last update) last: a checkpoint may not be named
+ * `final` or nothing (R0004), nor with a name a directory cannot have (R0025), nor share its name with a
+ * checkpoint at another step (R0004). Each problem is reported and the checkpoint left out.
+ */
+export function nameCheckpoints(
+  context: RecipeContext,
+  pending: PendingCheckpoint[],
+  steps: number,
+): Checkpoint[] {
+  const diagnostics = context.diagnostics;
+  const byName = new Map<string, Checkpoint>();
+  for (const { at, ...checkpoint } of pending) {
+    if (checkpoint.name === "final" || checkpoint.name === "") {
+      report(
+        diagnostics,
+        "R0004",
+        at,
+        checkpoint.name
+          ? 'The checkpoint name "final" is reserved for the weights after the last update'
+          : "A checkpoint name cannot be empty",
+        "choose another name",
+      );
+      continue;
+    }
+    const problem = fileNameProblem(checkpoint.name);
+    if (problem) {
+      report(
+        diagnostics,
+        "R0025",
+        at,
+        `The checkpoint name ${JSON.stringify(checkpoint.name)} names a directory of the run, but ${problem}`,
+        FILE_NAME_HINT,
+      );
+      continue;
+    }
+    const other = byName.get(checkpoint.name);
+    if (other && other.step !== checkpoint.step) {
+      report(
+        diagnostics,
+        "R0004",
+        at,
+        `Checkpoint name "${checkpoint.name}" is used twice (steps ${other.step} and ${checkpoint.step})`,
+        "give each checkpoint its own name",
+      );
+      continue;
+    }
+    byName.set(checkpoint.name, checkpoint);
+  }
+  const home = recipeNameAt(context.effective);
+  byName.set("final", { name: "final", step: steps, origin: originOf(home.source, home.node.span) });
+  return [...byName.values()];
 }

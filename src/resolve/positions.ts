@@ -4,9 +4,9 @@
  * tokens have really been trained, not a mean-batch estimate.
  * @module
  */
-import type { Phase } from "./schema.ts";
+import type { Phase } from "../plan/schema.ts";
 import type { BudgetUnit } from "./durations.ts";
-import { batchAt } from "./evaluate.ts";
+import { batchAt } from "../plan/evaluate.ts";
 
 /** What a position needs of a phase. */
 export type PhaseSpan = Pick<Phase, "start" | "end" | "offset" | "batch">;
