@@ -15,7 +15,10 @@ import { train } from "../src/train/run.ts";
 import { type MetricsRecord, readMetrics } from "../src/train/metrics.ts";
 import { Progress } from "../src/train/progress.ts";
 import { renderPanels, type Series } from "../src/plot/chart.ts";
-import { scheduleTable } from "../src/schedule/table.ts";
+import { fitLossLaw } from "../src/predict/fit.ts";
+import { predictLoss } from "../src/predict/predict.ts";
+import { lrHistory } from "../src/predict/lr_history.ts";
+import type { LossCurve } from "../src/predict/loss_curve.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -201,6 +204,7 @@ const cptPhases = (mix: Record<string, number>): PhaseSpec[] => [
 ];
 const wsdPlan = wsd.plan;
 const cptNoReplay = await child(wsdPlan, "final", "cpt-no-replay", cptPhases(newData));
+const rewarm = await child(wsdPlan, "final", "rewarm", cptPhases(BASE_MIX));
 const cptReplay = await child(wsdPlan, "final", "cpt-replay", cptPhases(replay));
 const HIGH = 10 * PEAK;
 const highNoWarmup = await run(
@@ -379,104 +383,63 @@ function chart(file: string, title: string, lines: Series[], markers: { x: numbe
   ]);
 }
 {
-  // Tissue et al. (2024): L(s) = L0 + A * S1^-alpha - C * S2, S1 the LR area, S2 the annealing area with
-  // momentum (m_i = lambda m_{i-1} + (lr_{i-1} - lr_i)). Fitted on constant + wsd, predicting the others.
-  const LAMBDA = 0.99;
-  const features = (plan: Plan) => {
-    const lr = scheduleTable(plan).lr;
-    const s1: number[] = [];
-    const s2: number[] = [];
-    let a1 = 0, a2 = 0, m = 0;
-    for (let i = 0; i < lr.length; i++) {
-      if (i > 0) m = LAMBDA * m + (lr[i - 1] - lr[i]);
-      a1 += lr[i];
-      a2 += m;
-      s1.push(a1 / PEAK);
-      s2.push(a2 / PEAK);
-    }
-    return { s1, s2 };
+  // Check 7: each loss law of src/predict fitted on the training loss of two runs (constant + WSD),
+  // predicting five runs it did not see: cosine, WSD with a 10% decay, two cooldowns branched from the
+  // constant run, and a rewarm child of the WSD run (same data). Errors are predicted minus measured: at
+  // the end (mean of the last 5 logged losses) and over the whole logged curve (mean absolute error).
+  const curveOf = (r: RunResult): LossCurve => {
+    const history = lrHistory(r.plan, [constPlan, wsdPlan]);
+    return {
+      name: r.plan.name,
+      history,
+      points: r.metrics.map((m) => ({ updates: history.offset + m.step, loss: m.loss })),
+    };
   };
-  const rows = (r: RunResult) => {
-    const { s1, s2 } = features(r.plan);
-    return r.metrics.filter((m) => m.step >= W).map((m) => ({
-      s1: s1[m.step],
-      s2: s2[m.step],
-      loss: m.loss,
-    }));
-  };
-  const data = [...rows(constRun), ...rows(wsd)];
-  let best = { alpha: 0, l0: 0, a: 0, c: 0, sse: Infinity };
-  for (let alpha = 0.01; alpha <= 2; alpha += 0.01) {
-    // Least squares for (L0, A, C) at this alpha: normal equations of a 3x3 system.
-    const x = data.map((d) => [1, d.s1 ** -alpha, -d.s2]);
-    const ata = [0, 1, 2].map((i) => [0, 1, 2].map((j) => x.reduce((s, r) => s + r[i] * r[j], 0)));
-    const atb = [0, 1, 2].map((i) => x.reduce((s, r, k) => s + r[i] * data[k].loss, 0));
-    const solution = solve3(ata, atb);
-    if (!solution) continue;
-    const sse = x.reduce(
-      (s, r, k) => s + (r[0] * solution[0] + r[1] * solution[1] + r[2] * solution[2] - data[k].loss) ** 2,
-      0,
+  const targets = [cosine, wsd90, branch20, branch10, rewarm];
+  const lines: string[] = [];
+  const worst: number[] = [];
+  const charted: Series[] = [];
+  for (const law of ["tissue", "multi-power"] as const) {
+    const fit = fitLossLaw([curveOf(constRun), curveOf(wsd)], { law, bootstrap: 20 });
+    const rows = targets.map((r) => {
+      const curve = curveOf(r);
+      const points = curve.points.filter((p) => p.updates > Math.max(W, curve.history.offset));
+      const predicted = predictLoss(fit, curve.history, { at: points.map((p) => p.updates) });
+      const errors = points.map((p, i) => predicted.curve[i].loss - p.loss);
+      const tail = (xs: number[]) => xs.slice(-5).reduce((s, x) => s + x, 0) / Math.min(5, xs.length);
+      const end = tail(errors);
+      if (law === "tissue") {
+        charted.push({ name: `${r.plan.name}`, points: points.map((p) => [p.updates, p.loss]) });
+        charted.push({
+          name: `${r.plan.name} (law)`,
+          points: points.map((p, i) => [p.updates, predicted.curve[i].loss]),
+        });
+      }
+      worst.push(Math.abs(end));
+      const last = predicted.curve.at(-1)!;
+      return `${r.plan.name} end ${f4(tail(points.map((p) => p.loss)))} predicted ${
+        f4(end + tail(points.map((p) => p.loss)))
+      } ` +
+        `[${f4(last.lower)}, ${f4(last.upper)}] (error ${f4(end)}, curve MAE ${
+          f4(errors.reduce((s, e) => s + Math.abs(e), 0) / errors.length)
+        })`;
+    });
+    lines.push(
+      `${law} (fit R² ${fit.quality.r2.toFixed(3)}, RMSE ${f4(fit.quality.rmse)}): ${rows.join("; ")}`,
     );
-    if (sse < best.sse) best = { alpha, l0: solution[0], a: solution[1], c: solution[2], sse };
   }
-  const predict = (plan: Plan) => {
-    const { s1, s2 } = features(plan);
-    const k = plan.steps - 1;
-    return best.l0 + best.a * s1[k] ** -best.alpha - best.c * s2[k];
-  };
-  const endTrain = (r: RunResult) => {
-    const tail = r.metrics.slice(-5);
-    return tail.reduce((s, m) => s + m.loss, 0) / tail.length;
-  };
-  const targets = [cosine, wsd90];
-  const errors = targets.map((r) => predict(r.plan) - endTrain(r));
   outcomes.push({
-    check: "7. The annealing scaling law fitted on two schedules predicts another's end loss",
-    outcome: errors.every((e) => Math.abs(e) <= 0.05) ? "reproduced" : "not reproduced",
-    numbers:
-      `fit on constant + wsd (training loss): L0 ${f4(best.l0)}, A ${f4(best.a)}, alpha ${
-        best.alpha.toFixed(2)
-      }, C ${f4(best.c)}; ` +
-      targets.map((r) =>
-        `${r.plan.name}: predicted ${f4(predict(r.plan))}, measured ${
-          f4(endTrain(r))
-        } (mean of the last 5 logged)`
-      )
-        .join("; ") +
-      ` (errors ${errors.map(f4).join(", ")})`,
+    check: "7. Loss laws fitted on constant + WSD predict five other schedules' end loss (within 0.05)",
+    outcome: worst.every((e) => e <= 0.05) ? "reproduced" : "not reproduced",
+    numbers: lines.join(" / ") +
+      " (training loss; end = mean of the last 5 logged; [5%, 95%] of 20 bootstrap refits)",
     chart: "7_scaling_law.svg",
   });
-  const curve = (r: RunResult) => {
-    const { s1, s2 } = features(r.plan);
-    return r.metrics.filter((m) => m.step >= W).map((m) =>
-      [m.step + 1, best.l0 + best.a * s1[m.step] ** -best.alpha - best.c * s2[m.step]] as [number, number]
-    );
-  };
-  chart("7_scaling_law.svg", "Training loss and the fitted law (dashed: fit)", [
-    { name: "cosine", points: trainLoss(cosine) },
-    { name: "cosine (law)", points: curve(cosine) },
-    { name: "wsd", points: trainLoss(wsd) },
-    { name: "wsd (law)", points: curve(wsd) },
-  ]);
-}
-
-/** Solves a 3x3 linear system by Gaussian elimination; null when singular. */
-function solve3(a: number[][], b: number[]): number[] | null {
-  const m = a.map((row, i) => [...row, b[i]]);
-  for (let col = 0; col < 3; col++) {
-    const pivot = m.slice(col).reduce(
-      (best, row, i) => Math.abs(row[col]) > Math.abs(m[best][col]) ? col + i : best,
-      col,
-    );
-    if (Math.abs(m[pivot][col]) < 1e-12) return null;
-    [m[col], m[pivot]] = [m[pivot], m[col]];
-    for (let r = 0; r < 3; r++) {
-      if (r === col) continue;
-      const factor = m[r][col] / m[col][col];
-      for (let c = col; c < 4; c++) m[r][c] -= factor * m[col][c];
-    }
-  }
-  return m.map((row, i) => row[3] / m[i][i]);
+  chart(
+    "7_scaling_law.svg",
+    "Training loss and the tissue law's prediction (fitted on constant + wsd)",
+    charted.slice(0, 8),
+  );
 }
 
 // ---- the report -------------------------------------------------------------------------------------

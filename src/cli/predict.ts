@@ -49,7 +49,7 @@ Options:
   --bootstrap N        bootstrap refits (default 20; 0 for none)
   --starts N           random starts of the optimiser (default 12)
   --seed N             seed of starts and resamples (default 1)
-  --lambda X           the tissue law's momentum (default 0.999), or "fit"
+  --lambda X           fix the tissue law's momentum (default: fitted in 0.9-0.9999)
   --skip N             leave out points before update N (default: the warmup)
   -o, --out FILE       the SVG (default out/predict.svg)
   --json               print the fit and the predictions as JSON
@@ -173,12 +173,11 @@ function metricOf(value: string | undefined): RunMetric {
   throw new UsageError(`--metric expects loss, held-out or held-out:SOURCE, got "${metric}"`);
 }
 
-function lambdaOf(value: string | undefined): { fixed?: Record<string, number>; free?: string[] } {
+function lambdaOf(value: string | undefined): { fixed?: Record<string, number> } {
   if (value === undefined) return {};
-  if (value === "fit") return { free: ["lambda"] };
   const x = Number(value);
-  if (!(x > 0.5 && x < 1)) {
-    throw new UsageError(`--lambda expects a number in (0.5, 1) or "fit", got "${value}"`);
+  if (!(x >= 0.9 && x <= 0.9999)) {
+    throw new UsageError(`--lambda expects a number in [0.9, 0.9999], got "${value}"`);
   }
   return { fixed: { lambda: x } };
 }

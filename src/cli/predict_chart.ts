@@ -17,7 +17,10 @@ const MAX_LINES = 9;
  * @example
  * ```ts
  * import { predictionChart } from "./predict_chart.ts";
- * // await Deno.writeTextFile("out/predict.svg", predictionChart(fit, predictions));
+ * import { fitLossLaw, predictLoss, readRunCurve } from "../../mod.ts";
+ * const { curve, plan } = await readRunCurve("tests/testdata/predict/wsd");
+ * const fit = fitLossLaw([curve], { bootstrap: 2 });
+ * console.assert(predictionChart(fit, [predictLoss(fit, plan)]).startsWith("<svg"));
  * ```
  */
 export function predictionChart(fit: LossFit, predictions: LossPrediction[]): string {

@@ -13,7 +13,8 @@ import type { SeededRandom as Random } from "./random.ts";
  * ```ts
  * import { SeededRandom as Random } from "./random.ts";
  * import { blockResample } from "./bootstrap.ts";
- * blockResample(10, new Random(1)); // e.g. [4, 5, 6, 0, 1, 2, 7, 8, 9, 3]
+ * const picks = blockResample(10, new Random(1)); // e.g. [4, 5, 6, 0, 1, 2, 7, 8, 9, 3]
+ * console.assert(picks.length === 10 && picks.every((i) => i >= 0 && i < 10));
  * ```
  */
 export function blockResample(n: number, random: Random, block = Math.max(3, Math.round(n / 10))): number[] {

@@ -16,7 +16,8 @@ export interface Table {
  * @example
  * ```ts
  * import { parseCsv } from "./csv_table.ts";
- * parseCsv('Step,"train/loss"\n1,3.5\n'); // { columns: ["Step", "train/loss"], rows: [["1", "3.5"]] }
+ * const table = parseCsv('Step,"train/loss"\n1,3.5\n');
+ * console.assert(table.columns[1] === "train/loss" && table.rows[0][1] === "3.5");
  * ```
  */
 export function parseCsv(text: string): Table {
@@ -52,7 +53,8 @@ export function parseCsv(text: string): Table {
  * @example
  * ```ts
  * import { parseJsonLines } from "./csv_table.ts";
- * parseJsonLines('{"step":1,"loss":3}\n'); // { columns: ["step", "loss"], rows: [["1", "3"]] }
+ * const table = parseJsonLines('{"step":1,"loss":3}\n');
+ * console.assert(table.columns.join() === "step,loss" && table.rows[0].join() === "1,3");
  * ```
  */
 export function parseJsonLines(text: string): Table {

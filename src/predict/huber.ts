@@ -11,8 +11,8 @@
  * @example
  * ```ts
  * import { huberResidual } from "./huber.ts";
- * huberResidual(0.5, 1); // 0.5 (inside: unchanged)
- * huberResidual(3, 1); // sqrt(5): squared, 2 * (3 - 0.5)
+ * console.assert(huberResidual(0.5, 1) === 0.5); // inside: unchanged
+ * console.assert(huberResidual(3, 1) === Math.sqrt(5)); // squared: 2 * (3 - 0.5)
  * ```
  */
 export function huberResidual(r: number, delta: number): number {
@@ -35,7 +35,8 @@ export function median(values: number[]): number {
  * @example
  * ```ts
  * import { noiseScale } from "./huber.ts";
- * noiseScale([[1, 1.1, 0.9, 1.05, 0.95]]); // about 0.1
+ * const noise = noiseScale([[1, 1.1, 0.9, 1.05, 0.95]]);
+ * console.assert(noise > 0.05 && noise < 0.2);
  * ```
  */
 export function noiseScale(series: number[][]): number {

@@ -16,7 +16,7 @@ export const LAWS: Record<LawName, LossLaw> = { "tissue": tissueLaw, "multi-powe
  * @example
  * ```ts
  * import { lawNamed } from "./laws.ts";
- * lawNamed("multi-power").params.length; // 7
+ * console.assert(lawNamed("multi-power").params.length === 7);
  * ```
  */
 export function lawNamed(name: string): LossLaw {

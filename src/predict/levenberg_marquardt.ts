@@ -116,7 +116,7 @@ function dampedStep(columns: Float64Array[], r: Float64Array, free: number[], mu
  *   [0, 0],
  *   { lower: [-10, -10], upper: [10, 10] },
  * );
- * // fit.params ≈ [2, 1]
+ * console.assert(Math.abs(fit.params[0] - 2) < 1e-8 && Math.abs(fit.params[1] - 1) < 1e-8);
  * ```
  */
 export function levenbergMarquardt(

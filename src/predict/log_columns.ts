@@ -44,7 +44,8 @@ function detect(columns: string[], kind: keyof typeof KNOWN): string[] {
  * @example
  * ```ts
  * import { logColumns } from "./log_columns.ts";
- * logColumns("tb.csv", ["Wall time", "Step", "Value"]); // { step: "Step", loss: "Value", lr: undefined }
+ * const columns = logColumns("tb.csv", ["Wall time", "Step", "Value"]);
+ * console.assert(columns.step === "Step" && columns.loss === "Value" && columns.lr === undefined);
  * ```
  */
 export function logColumns(file: string, columns: string[], named: ColumnNames = {}): LogColumns {

@@ -27,7 +27,8 @@ export interface LossCurve {
  * ```ts
  * import { fitPoints } from "./loss_curve.ts";
  * const points = [1, 2, 3, 4].map((updates) => ({ updates, loss: 5 - updates }));
- * fitPoints(points, 4, 1, 2); // [{ updates: 2.5, loss: 2.5 }, ...]: bins of two after update 1
+ * const binned = fitPoints(points, 4, 1, 2); // after update 1: 2, 3, 4, in two bins
+ * console.assert(binned.length === 2 && binned[1].updates === 3.5);
  * ```
  */
 export function fitPoints(points: LossPoint[], length: number, skip: number, maxPoints: number): LossPoint[] {

@@ -66,7 +66,7 @@ export function paramInternal(spec: ParamSpec, value: number): number {
  * ```ts
  * import { lawInput } from "./loss_law.ts";
  * const input = lawInput(Float64Array.from([0.5, 1, 1, 0.5]), 1);
- * // input.area = [0, 0.5, 1.5, 2.5, 3], input.warmup = 3 (the first decrease)
+ * console.assert(input.area.join() === "0,0.5,1.5,2.5,3" && input.warmup === 3); // 3: the first decrease
  * ```
  */
 export function lawInput(lr: Float64Array, scale: number): LawInput {

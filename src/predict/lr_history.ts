@@ -27,7 +27,8 @@ export interface LrHistory {
  * import { compileFile } from "../../mod.ts";
  * import { lrHistory } from "./lr_history.ts";
  * const { plans } = await compileFile("recipes/wsd.recipe");
- * const history = lrHistory(plans[0]); // history.lr.length === plans[0].steps
+ * const history = lrHistory(plans[0]);
+ * console.assert(history.lr.length === plans[0].steps && history.offset === 0);
  * ```
  */
 export function lrHistory(plan: Plan, parents: Plan[] = []): LrHistory {

@@ -58,7 +58,7 @@ export function lrEvents(input: LawInput): Events {
  * const lr = Float64Array.from({ length: 100 }, (_, k) => (k < 80 ? 1 : 0.1));
  * const p = [2, Math.log(3), 0.5, Math.log(0.2), Math.log(1), 0.5, 0.5];
  * const [before, after] = multiPowerLaw.evaluate(p, lawInput(lr, 1), Int32Array.from([80, 100]));
- * // after < before: the decay at update 80 lowers the loss
+ * console.assert(after < before); // the decay at update 80 lowers the loss
  * ```
  */
 export const multiPowerLaw: LossLaw = {

@@ -67,7 +67,8 @@ function extrapolation(fit: LossFit, history: LrHistory): string[] {
  * const [plan] = (await compileFile("recipes/wsd.recipe")).plans;
  * const points = [100, 300, 500, 781].map((k) => ({ updates: k, loss: 2 + 40 * k ** -0.6 }));
  * const fit = fitLossLaw([{ name: "wsd", history: lrHistory(plan), points }], { bootstrap: 4 });
- * const { final } = predictLoss(fit, plan); // final.loss, final.lower, final.upper
+ * const { final } = predictLoss(fit, plan);
+ * console.assert(final.lower <= final.loss && final.loss <= final.upper && final.updates === plan.steps);
  * ```
  */
 export function predictLoss(

@@ -66,7 +66,10 @@ function checkLr(file: string, rows: Row[], history: LrHistory, plan: Plan): voi
  * @example
  * ```ts
  * import { readLogCurve } from "./read_log.ts";
- * // const curve = await readLogCurve("wandb_export.csv", plan, { loss: "train/loss" });
+ * import { readRunCurve } from "./read_run.ts";
+ * const { plan } = await readRunCurve("tests/testdata/predict/wsd");
+ * const curve = await readLogCurve("tests/testdata/predict/logs/wandb_export.csv", plan);
+ * console.assert(curve.points.length === 30 && curve.points[0].updates === 1);
  * ```
  */
 export async function readLogCurve(

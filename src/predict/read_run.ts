@@ -83,7 +83,7 @@ export function metricPoints(records: MetricsRecord[], metric: RunMetric, file: 
  * ```ts
  * import { readRunCurve } from "./read_run.ts";
  * const { curve, plan } = await readRunCurve("tests/testdata/predict/wsd");
- * // curve.points: the training loss after each logged number of updates
+ * console.assert(plan.steps === 300 && curve.points[0].updates === 1); // training loss after 1 update, ...
  * ```
  */
 export async function readRunCurve(

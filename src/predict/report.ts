@@ -15,7 +15,11 @@ const g3 = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(3)).toStrin
  * @example
  * ```ts
  * import { fitReport } from "./report.ts";
- * // console.log(fitReport(fitLossLaw(curves)));
+ * import { fitLossLaw } from "./fit.ts";
+ * import { readRunCurve } from "./read_run.ts";
+ * const { curve } = await readRunCurve("tests/testdata/predict/wsd");
+ * const text = fitReport(fitLossLaw([curve], { bootstrap: 0 }));
+ * console.assert(text.startsWith("Fit: L = L0 + A*S1^-alpha"));
  * ```
  */
 export function fitReport(fit: LossFit): string {
@@ -40,7 +44,13 @@ export function fitReport(fit: LossFit): string {
  * @example
  * ```ts
  * import { predictionTable } from "./report.ts";
- * // console.log(predictionTable(plans.map((p) => predictLoss(fit, p)), true));
+ * import { fitLossLaw } from "./fit.ts";
+ * import { predictLoss } from "./predict.ts";
+ * import { readRunCurve } from "./read_run.ts";
+ * const { curve, plan } = await readRunCurve("tests/testdata/predict/wsd");
+ * const fit = fitLossLaw([curve], { bootstrap: 4 });
+ * const table = predictionTable([predictLoss(fit, plan)], true);
+ * console.assert(table.split("\n")[1].startsWith("1     fx-wsd  300"));
  * ```
  */
 export function predictionTable(predictions: LossPrediction[], rank = false): string {

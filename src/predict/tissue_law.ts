@@ -21,8 +21,10 @@ export function annealingArea(input: LawInput, lambda: number): Float64Array {
 }
 
 /**
- * The law; parameters L0, A (log), alpha, C (log) and lambda (as -log10(1 - lambda), fixed at 0.999 unless
- * freed).
+ * The law; parameters L0, A (log), alpha, C (log) and lambda (as -log10(1 - lambda), in [0.9, 0.9999]).
+ * Lambda is fitted by default: it is the delay, in updates, between an LR decrease and its effect, and
+ * the paper's 0.999 (a memory of about 1,000 updates) suits long runs; runs of a few hundred updates fit
+ * a shorter one (fix it with `fixed: { lambda: 0.999 }`).
  *
  * @example
  * ```ts
@@ -30,7 +32,7 @@ export function annealingArea(input: LawInput, lambda: number): Float64Array {
  * import { lawInput } from "./loss_law.ts";
  * const input = lawInput(new Float64Array(100).fill(1), 1);
  * const loss = tissueLaw.evaluate([2, Math.log(3), 0.5, Math.log(0.01), 3], input, Int32Array.from([100]));
- * // loss[0] = 2 + 3 * 100^-0.5 = 2.3 (no annealing at constant LR)
+ * console.assert(Math.abs(loss[0] - 2.3) < 1e-12); // 2 + 3 * 100^-0.5: no annealing at constant LR
  * ```
  */
 export const tissueLaw: LossLaw = {
@@ -41,7 +43,7 @@ export const tissueLaw: LossLaw = {
     { name: "A", lower: -12, upper: 12, start: [-2, 3], scale: "log" },
     { name: "alpha", lower: 0.005, upper: 2, start: [0.1, 1] },
     { name: "C", lower: -20, upper: 5, start: [-8, 0], scale: "log" },
-    { name: "lambda", lower: 1, upper: 5, start: [2, 4], scale: "momentum", fixed: 3 },
+    { name: "lambda", lower: 1, upper: 4, start: [2, 3.5], scale: "momentum" },
   ],
   evaluate([l0, logA, alpha, logC, zeta], input, at) {
     const s2 = annealingArea(input, 1 - 10 ** -zeta);
