@@ -43,16 +43,26 @@ export function stringValue(image: string): string {
 
 /** Builds the AST of one file, reporting duplicates into `diagnostics`. */
 export function toAst(cst: C.FileCstNode, source: SourceText, diagnostics: Diagnostic[]): A.FileAst {
-  const duplicate = (span: A.Span, what: string) =>
-    diagnostics.push(diagnostic("R0004", source, span, `${what} is given twice`, "remove one of them"));
+  return new AstBuilder(source, diagnostics).file(cst);
+}
 
-  function expression(node: C.ExpressionCstNode): A.Expr {
-    return binaryChain(node.children.operand, all(node.children.operator), product);
+/** Builds the AST of one file from its CST, reporting duplicates into `diagnostics`. */
+class AstBuilder {
+  constructor(readonly source: SourceText, readonly diagnostics: Diagnostic[]) {}
+
+  duplicate(span: A.Span, what: string): void {
+    this.diagnostics.push(
+      diagnostic("R0004", this.source, span, `${what} is given twice`, "remove one of them"),
+    );
   }
-  function product(node: C.ProductCstNode): A.Expr {
-    return binaryChain(node.children.operand, all(node.children.operator), unary);
+
+  expression(node: C.ExpressionCstNode): A.Expr {
+    return this.binaryChain(node.children.operand, all(node.children.operator), (n) => this.product(n));
   }
-  function binaryChain<N>(operandNodes: N[], operators: IToken[], operand: (n: N) => A.Expr): A.Expr {
+  product(node: C.ProductCstNode): A.Expr {
+    return this.binaryChain(node.children.operand, all(node.children.operator), (n) => this.unary(n));
+  }
+  binaryChain<N>(operandNodes: N[], operators: IToken[], operand: (n: N) => A.Expr): A.Expr {
     const operands = operandNodes.map(operand);
     let result = operands[0];
     operators.forEach((op, i) => {
@@ -67,12 +77,12 @@ export function toAst(cst: C.FileCstNode, source: SourceText, diagnostics: Diagn
     });
     return result;
   }
-  function unary(node: C.UnaryCstNode): A.Expr {
+  unary(node: C.UnaryCstNode): A.Expr {
     const inner = first(node.children.unary);
-    if (inner) return { kind: "neg", operand: unary(inner), span: nodeSpan(node) };
-    return primary(first(node.children.primary)!);
+    if (inner) return { kind: "neg", operand: this.unary(inner), span: nodeSpan(node) };
+    return this.primary(first(node.children.primary)!);
   }
-  function primary(node: C.PrimaryCstNode): A.Expr {
+  primary(node: C.PrimaryCstNode): A.Expr {
     const span = nodeSpan(node);
     const c = node.children;
     const num = first(c.NumberLiteral);
@@ -84,141 +94,141 @@ export function toAst(cst: C.FileCstNode, source: SourceText, diagnostics: Diagn
         kind: "call",
         callee: id.image,
         calleeSpan: tokenSpan(id),
-        args: all(c.argument).map(expression),
+        args: all(c.argument).map((n) => this.expression(n)),
         span,
       };
     }
     const inner = first(c.inner);
-    if (inner) return expression(inner);
-    return { kind: "sweep", choices: all(c.choice).map(expression), span };
+    if (inner) return this.expression(inner);
+    return { kind: "sweep", choices: all(c.choice).map((n) => this.expression(n)), span };
   }
-  function unitOf(node: C.UnitCstNode | undefined): A.Unit | null {
+  unitOf(node: C.UnitCstNode | undefined): A.Unit | null {
     if (!node) return null;
     const c = node.children;
     return (first(c.Steps) ?? first(c.Tokens) ?? first(c.Samples) ?? first(c.Percent))!.image as A.Unit;
   }
-  function quantity(node: C.QuantityCstNode): A.Quantity {
+  quantity(node: C.QuantityCstNode): A.Quantity {
     return {
-      expr: expression(node.children.expression[0]),
-      unit: unitOf(first(node.children.unit)),
+      expr: this.expression(node.children.expression[0]),
+      unit: this.unitOf(first(node.children.unit)),
       span: nodeSpan(node),
     };
   }
-  function duration(node: C.DurationCstNode): A.Duration {
+  duration(node: C.DurationCstNode): A.Duration {
     const span = nodeSpan(node);
     if (node.children.Rest) return { kind: "rest", span };
     return {
       kind: node.children.Until ? "until" : "for",
-      quantity: quantity(first(node.children.quantity)!),
+      quantity: this.quantity(first(node.children.quantity)!),
       span,
     };
   }
-  function shapeSpec(node: C.ShapeSpecCstNode): A.ShapeSpec {
+  shapeSpec(node: C.ShapeSpecCstNode): A.ShapeSpec {
     const c = node.children;
     const name = first(c.name)!.image as A.ShapeKeyword;
     const spec: A.ShapeSpec = { name, span: nodeSpan(node) };
     const timescale = first(c.timescale);
-    if (timescale) spec.timescale = quantity(timescale);
+    if (timescale) spec.timescale = this.quantity(timescale);
     const power = first(c.power);
-    if (power) spec.power = expression(power);
+    if (power) spec.power = this.expression(power);
     const factor = first(c.factor);
-    if (factor) spec.factor = expression(factor);
-    if (name === "step") spec.milestones = all(c.milestone).map(quantity);
+    if (factor) spec.factor = this.expression(factor);
+    if (name === "step") spec.milestones = all(c.milestone).map((n) => this.quantity(n));
     return spec;
   }
-  function valueOption(node: C.ValueOptionCstNode): A.ValueOption {
+  valueOption(node: C.ValueOptionCstNode): A.ValueOption {
     return {
       key: first(node.children.key)!.image as A.ValueOption["key"],
-      expr: expression(node.children.expression[0]),
+      expr: this.expression(node.children.expression[0]),
       span: nodeSpan(node),
     };
   }
-  function uniqueOptions(options: A.ValueOption[]): A.ValueOption[] {
+  uniqueOptions(options: A.ValueOption[]): A.ValueOption[] {
     const seen = new Set<string>();
     for (const option of options) {
-      if (seen.has(option.key)) duplicate(option.span, `"${option.key}"`);
+      if (seen.has(option.key)) this.duplicate(option.span, `"${option.key}"`);
       seen.add(option.key);
     }
     return options;
   }
-  function mixEntry(entry: C.MixEntryCstNode): A.MixEntry {
+  mixEntry(entry: C.MixEntryCstNode): A.MixEntry {
     const replay = first(entry.children.Replay);
     const name = replay ?? first(entry.children.Identifier)!;
     return {
       name: name.image,
       replay: replay !== undefined,
-      weight: expression(entry.children.expression[0]),
+      weight: this.expression(entry.children.expression[0]),
       nameSpan: tokenSpan(name),
       span: nodeSpan(entry),
     };
   }
-  function mixStmt(node: C.MixStmtCstNode): A.MixStmt {
+  mixStmt(node: C.MixStmtCstNode): A.MixStmt {
     const temperature = first(node.children.expression);
     return {
-      entries: all(node.children.mixEntry).map(mixEntry),
-      temperature: temperature ? expression(temperature) : null,
+      entries: all(node.children.mixEntry).map((n) => this.mixEntry(n)),
+      temperature: temperature ? this.expression(temperature) : null,
       normalised: node.children.Normalised !== undefined,
       span: nodeSpan(node),
     };
   }
-  function checkpointStmt(node: C.CheckpointStmtCstNode): A.CheckpointStmt {
+  checkpointStmt(node: C.CheckpointStmtCstNode): A.CheckpointStmt {
     const c = node.children;
     const edge = first(c.edge);
     const at = first(c.quantity);
     const every = first(c.every);
     const name = first(c.StringLiteral);
     return {
-      at: edge ? (edge.image as "start" | "end") : at ? quantity(at) : null,
-      every: every ? quantity(every) : null,
+      at: edge ? (edge.image as "start" | "end") : at ? this.quantity(at) : null,
+      every: every ? this.quantity(every) : null,
       name: name ? stringValue(name.image) : null,
       span: nodeSpan(node),
     };
   }
-  function shapedSetting(node: C.ShapedSettingCstNode): A.ShapedSetting {
+  shapedSetting(node: C.ShapedSettingCstNode): A.ShapedSetting {
     const value = first(node.children.expression);
     const shape = first(node.children.shapeSpec);
     return {
       key: first(node.children.key)!.image as A.ShapedSetting["key"],
-      value: value ? expression(value) : null,
-      shape: shape ? shapeSpec(shape) : null,
-      options: uniqueOptions(all(node.children.valueOption).map(valueOption)),
+      value: value ? this.expression(value) : null,
+      shape: shape ? this.shapeSpec(shape) : null,
+      options: this.uniqueOptions(all(node.children.valueOption).map((n) => this.valueOption(n))),
       span: nodeSpan(node),
     };
   }
-  function phaseOptions(phase: A.PhaseDecl, options: C.PhaseOptionCstNode[]): void {
+  phaseOptions(phase: A.PhaseDecl, options: C.PhaseOptionCstNode[]): void {
     for (const option of options) {
       const shape = first(option.children.shapeSpec);
       const value = first(option.children.valueOption);
       if (shape) {
-        if (phase.shape) duplicate(nodeSpan(shape), "A shape");
-        phase.shape = shapeSpec(shape);
-      } else if (value) phase.options.push(valueOption(value));
+        if (phase.shape) this.duplicate(nodeSpan(shape), "A shape");
+        phase.shape = this.shapeSpec(shape);
+      } else if (value) phase.options.push(this.valueOption(value));
       else {
-        if (phase.inclusive) duplicate(nodeSpan(option), `"inclusive"`);
+        if (phase.inclusive) this.duplicate(nodeSpan(option), `"inclusive"`);
         phase.inclusive = true;
       }
     }
-    uniqueOptions(phase.options);
+    this.uniqueOptions(phase.options);
   }
-  function phaseBody(phase: A.PhaseDecl, body: C.PhaseBodyCstNode): void {
-    phase.mixes = all(body.children.mixStmt).map(mixStmt);
-    phase.settings = all(body.children.shapedSetting).map(shapedSetting);
-    phase.checkpoints = all(body.children.checkpointStmt).map(checkpointStmt);
-    phase.mixes.slice(1).forEach((m) => duplicate(m.span, "A mixture for this phase"));
+  phaseBody(phase: A.PhaseDecl, body: C.PhaseBodyCstNode): void {
+    phase.mixes = all(body.children.mixStmt).map((n) => this.mixStmt(n));
+    phase.settings = all(body.children.shapedSetting).map((n) => this.shapedSetting(n));
+    phase.checkpoints = all(body.children.checkpointStmt).map((n) => this.checkpointStmt(n));
+    phase.mixes.slice(1).forEach((m) => this.duplicate(m.span, "A mixture for this phase"));
     const keys = new Set<string>();
     for (const setting of phase.settings) {
-      if (keys.has(setting.key)) duplicate(setting.span, `"${setting.key}"`);
+      if (keys.has(setting.key)) this.duplicate(setting.span, `"${setting.key}"`);
       keys.add(setting.key);
     }
   }
-  function phaseDecl(node: C.PhaseDeclCstNode): A.PhaseDecl {
+  phaseDecl(node: C.PhaseDeclCstNode): A.PhaseDecl {
     const kind = first(node.children.kind)!;
     const name = first(node.children.StringLiteral);
     const phase: A.PhaseDecl = {
       kind: "phase",
       keyword: kind.image as A.PhaseKeyword,
       name: name ? stringValue(name.image) : null,
-      duration: duration(node.children.duration[0]),
+      duration: this.duration(node.children.duration[0]),
       shape: null,
       options: [],
       inclusive: false,
@@ -228,94 +238,94 @@ export function toAst(cst: C.FileCstNode, source: SourceText, diagnostics: Diagn
       keywordSpan: tokenSpan(kind),
       span: nodeSpan(node),
     };
-    phaseOptions(phase, all(node.children.phaseOption));
+    this.phaseOptions(phase, all(node.children.phaseOption));
     const body = first(node.children.phaseBody);
-    if (body) phaseBody(phase, body);
+    if (body) this.phaseBody(phase, body);
     return phase;
   }
-  function cyclesDecl(node: C.CyclesDeclCstNode): A.CyclesDecl {
+  cyclesDecl(node: C.CyclesDeclCstNode): A.CyclesDecl {
     const c = node.children;
     const period = first(c.quantity);
     const over = first(c.duration);
     const mult = first(c.mult);
     return {
       kind: "cycles",
-      count: expression(c.count[0]),
-      mult: mult ? expression(mult) : null,
-      period: period ? quantity(period) : null,
-      over: over ? duration(over) : null,
-      phases: all(c.phaseDecl).map(phaseDecl),
+      count: this.expression(c.count[0]),
+      mult: mult ? this.expression(mult) : null,
+      period: period ? this.quantity(period) : null,
+      over: over ? this.duration(over) : null,
+      phases: all(c.phaseDecl).map((n) => this.phaseDecl(n)),
       span: nodeSpan(node),
     };
   }
-  function settings(items: (C.OptimizerSettingCstNode | C.ModelSettingCstNode)[]): A.Setting[] {
+  settings(items: (C.OptimizerSettingCstNode | C.ModelSettingCstNode)[]): A.Setting[] {
     const seen = new Set<string>();
     return items.map((item) => {
       const key = first(item.children.key)!;
-      if (seen.has(key.image)) duplicate(nodeSpan(item), `"${key.image}"`);
+      if (seen.has(key.image)) this.duplicate(nodeSpan(item), `"${key.image}"`);
       seen.add(key.image);
       return {
         key: key.image,
-        args: all(item.children.expression).map(expression),
+        args: all(item.children.expression).map((n) => this.expression(n)),
         keySpan: tokenSpan(key),
         span: nodeSpan(item),
       };
     });
   }
-  function letDecl(node: C.LetDeclCstNode): A.LetDecl {
+  letDecl(node: C.LetDeclCstNode): A.LetDecl {
     const name = node.children.Identifier[0];
     return {
       name: name.image,
-      value: expression(node.children.expression[0]),
+      value: this.expression(node.children.expression[0]),
       nameSpan: tokenSpan(name),
       span: nodeSpan(node),
     };
   }
-  function once<N extends { location?: { startOffset: number } }, T>(
+  once<N extends { location?: { startOffset: number } }, T>(
     items: N[],
     what: string,
     build: (n: N) => T,
   ): T | null {
-    items.slice(1).forEach((n) => duplicate(nodeSpan(n), what));
+    items.slice(1).forEach((n) => this.duplicate(nodeSpan(n), what));
     return items.length ? build(items[0]) : null;
   }
-  function batchStmt(n: C.BatchStmtCstNode): A.BatchStmt {
+  batchStmt(n: C.BatchStmtCstNode): A.BatchStmt {
     const context = first(n.children.context);
     return {
-      size: expression(n.children.size[0]),
-      context: context ? expression(context) : null,
-      unit: unitOf(first(n.children.unit)),
+      size: this.expression(n.children.size[0]),
+      context: context ? this.expression(context) : null,
+      unit: this.unitOf(first(n.children.unit)),
       span: nodeSpan(n),
     };
   }
-  function sourceDecl(s: C.SourceDeclCstNode): A.SourceDecl {
+  sourceDecl(s: C.SourceDeclCstNode): A.SourceDecl {
     const id = s.children.Identifier[0];
     const size = first(s.children.quantity);
     return {
       name: id.image,
       kind: first(s.children.kind)!.image as A.SourceDecl["kind"],
       uri: stringValue(s.children.StringLiteral[0].image),
-      size: size ? quantity(size) : null,
+      size: size ? this.quantity(size) : null,
       nameSpan: tokenSpan(id),
       span: nodeSpan(s),
     };
   }
-  function schedule(n: C.ScheduleBlockCstNode): (A.PhaseDecl | A.CyclesDecl)[] {
+  schedule(n: C.ScheduleBlockCstNode): (A.PhaseDecl | A.CyclesDecl)[] {
     const items: (C.PhaseDeclCstNode | C.CyclesDeclCstNode)[] = [
       ...all(n.children.phaseDecl),
       ...all(n.children.cyclesDecl),
     ];
     return items.sort((a, b) => a.location!.startOffset - b.location!.startOffset)
-      .map((c) => (c.name === "phaseDecl" ? phaseDecl(c) : cyclesDecl(c)));
+      .map((c) => (c.name === "phaseDecl" ? this.phaseDecl(c) : this.cyclesDecl(c)));
   }
-  function recipeDecl(node: C.RecipeDeclCstNode): A.RecipeDecl {
+  recipeDecl(node: C.RecipeDeclCstNode): A.RecipeDecl {
     const c = node.children;
     const name = c.name[0];
     const parentName = first(c.parent) ?? first(c.base);
     const checkpoint = first(c.checkpoint);
     const items = all(c.recipeItem).map((item) => item.children);
     const data = items.flatMap((item) => all(item.dataBlock));
-    data.slice(1).forEach((d) => duplicate(nodeSpan(d), "The data block"));
+    data.slice(1).forEach((d) => this.duplicate(nodeSpan(d), "The data block"));
     return {
       name: stringValue(name.image),
       nameSpan: tokenSpan(name),
@@ -327,39 +337,45 @@ export function toAst(cst: C.FileCstNode, source: SourceText, diagnostics: Diagn
           span: { start: tokenSpan(parentName).start, end: tokenSpan(checkpoint ?? parentName).end },
         }
         : null,
-      lets: items.flatMap((item) => all(item.letDecl)).map(letDecl),
-      budget: once(
+      lets: items.flatMap((item) => all(item.letDecl)).map((n) => this.letDecl(n)),
+      budget: this.once(
         items.flatMap((item) => all(item.budgetStmt)),
         "The budget",
-        (n) => quantity(n.children.quantity[0]),
+        (n) => this.quantity(n.children.quantity[0]),
       ),
-      batch: once(items.flatMap((item) => all(item.batchStmt)), "The batch", batchStmt),
-      optimizer: once(
+      batch: this.once(items.flatMap((item) => all(item.batchStmt)), "The batch", (n) => this.batchStmt(n)),
+      optimizer: this.once(
         items.flatMap((item) => all(item.optimizerBlock)),
         "The optimizer block",
-        (n) => settings(all(n.children.optimizerSetting)),
+        (n) => this.settings(all(n.children.optimizerSetting)),
       ),
-      model: once(
+      model: this.once(
         items.flatMap((item) => all(item.modelBlock)),
         "The model block",
-        (n) => settings(all(n.children.modelSetting)),
+        (n) => this.settings(all(n.children.modelSetting)),
       ),
-      sources: data.flatMap((d) => all(d.children.sourceDecl).map(sourceDecl)),
-      mixes: data.flatMap((d) => all(d.children.mixStmt).map(mixStmt)),
-      schedule: once(items.flatMap((item) => all(item.scheduleBlock)), "The schedule block", schedule),
-      checkpoints: items.flatMap((item) => all(item.checkpointStmt)).map(checkpointStmt),
+      sources: data.flatMap((d) => all(d.children.sourceDecl).map((n) => this.sourceDecl(n))),
+      mixes: data.flatMap((d) => all(d.children.mixStmt).map((n) => this.mixStmt(n))),
+      schedule: this.once(
+        items.flatMap((item) => all(item.scheduleBlock)),
+        "The schedule block",
+        (n) => this.schedule(n),
+      ),
+      checkpoints: items.flatMap((item) => all(item.checkpointStmt)).map((n) => this.checkpointStmt(n)),
       span: nodeSpan(node),
     };
   }
 
-  return {
-    path: source.path,
-    text: source.text,
-    imports: all(cst.children.importDecl).map((n) => ({
-      path: stringValue(n.children.StringLiteral[0].image),
-      span: nodeSpan(n),
-    })),
-    lets: all(cst.children.letDecl).map(letDecl),
-    recipes: all(cst.children.recipeDecl).map(recipeDecl),
-  };
+  file(cst: C.FileCstNode): A.FileAst {
+    return {
+      path: this.source.path,
+      text: this.source.text,
+      imports: all(cst.children.importDecl).map((n) => ({
+        path: stringValue(n.children.StringLiteral[0].image),
+        span: nodeSpan(n),
+      })),
+      lets: all(cst.children.letDecl).map((n) => this.letDecl(n)),
+      recipes: all(cst.children.recipeDecl).map((n) => this.recipeDecl(n)),
+    };
+  }
 }
