@@ -1,6 +1,7 @@
 /**
  * `deno task fixtures`: rewrites every golden fixture, the diagnostics of every error fixture,
- * docs/errors.md, grammar/diagrams.html and the EBNF in grammar/README.md. Read the diff before committing.
+ * docs/errors.md, grammar/diagrams.html, the EBNF in grammar/README.md and the editors' TextMate grammar.
+ * Read the diff before committing.
  * @module
  */
 import { basename, join } from "node:path";
@@ -15,6 +16,7 @@ import {
 } from "./fixtures.ts";
 import { formatTxtar } from "./txtar.ts";
 import { cstTypes, diagramsHtml, withEbnf } from "../grammar/docs.ts";
+import { TEXTMATE_PATH, textmateJson } from "../grammar/textmate.ts";
 
 await Deno.mkdir(GOLDEN_DIR, { recursive: true });
 for (const recipe of exampleRecipes()) {
@@ -33,3 +35,5 @@ await Deno.writeTextFile(join(ROOT, "grammar/cst.ts"), cstTypes());
 const readme = join(ROOT, "grammar/README.md");
 await Deno.writeTextFile(readme, withEbnf(await Deno.readTextFile(readme)));
 console.log("wrote grammar/diagrams.html, grammar/cst.ts, grammar/README.md");
+await Deno.writeTextFile(join(ROOT, TEXTMATE_PATH), textmateJson());
+console.log(`wrote ${TEXTMATE_PATH}`);

@@ -41,6 +41,11 @@ export const COMMANDS: CommandEntry[] = [
     summary: "Compare two recipes or plans: settings, phases, mixtures, and where the schedules diverge",
     load: () => import("./diff.ts"),
   },
+  {
+    name: "fmt",
+    summary: "Rewrite recipe files in the canonical layout (--check: only say which would change)",
+    load: () => import("./fmt.ts"),
+  },
   { name: "schema", summary: "Print the JSON Schema of the plan", load: () => import("./schema.ts") },
   { name: "run", summary: "Train the recipe on the built-in WebGPU GPT", load: () => import("./run.ts") },
   {
