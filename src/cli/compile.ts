@@ -8,6 +8,7 @@ import { type Command, EXIT, UsageError } from "./command.ts";
 import { outputDirectory, parseCommandArgs, recipeArgument } from "./args.ts";
 import { compileForCommand } from "./compile_recipe.ts";
 import { planJson } from "../plan/plan_json.ts";
+import type { Plan } from "../plan/schema.ts";
 import { emitPlan, TARGETS } from "../emit/mod.ts";
 import { type Emitted, refusalDiagnostic, UnsupportedFeatureError } from "../emit/target.ts";
 import { formatDiagnostics } from "../diagnostics/diagnostic.ts";
@@ -27,8 +28,16 @@ async function writeFiles(dir: string, files: { name: string; content: string }[
   }
 }
 
-/** Says on stderr which tier a target used, why, and the lines the user adds to their script. */
-function reportTier(target: string, emitted: Emitted, plan: string | null): void {
+/**
+ * Says on stderr which tier a target used, why, the lines the user adds to their script, the target's notes
+ * and warnings, the approximation (with --approximate) and the files only -o writes.
+ */
+function reportEmitted(
+  target: string,
+  emitted: Emitted,
+  plan: string | null,
+  options: { approximate?: boolean; out?: string },
+): void {
   const release = TARGETS.find((t) => t.name === target)!.release;
   const of = ` (for ${release}${plan ? `; plan ${JSON.stringify(plan)}` : ""})`;
   if (emitted.tier === "extension") {
@@ -39,6 +48,18 @@ function reportTier(target: string, emitted: Emitted, plan: string | null): void
   } else console.error(`${target}${of}: ${emitted.tier} tier (exact at every update)`);
   if (emitted.usage.length) {
     console.error(`In your training script:\n${emitted.usage.map((l) => `    ${l}`).join("\n")}`);
+  }
+  for (const note of emitted.notes) console.error(note.startsWith("warning: ") ? note : `note: ${note}`);
+  if (options.approximate && emitted.maxDeviation > 0) {
+    console.error(
+      `note: "${target}" approximates the plan: largest relative LR deviation ${
+        emitted.maxDeviation.toExponential(3)
+      }`,
+    );
+  }
+  if (options.out) return;
+  for (const extra of emitted.files.slice(1)) {
+    console.error(`note: "${extra.name}" is written only with -o DIR`);
   }
 }
 
@@ -99,64 +120,71 @@ any tier refuses with an error naming the feature and the targets that can
     const plans = await compileForCommand(file, { recipe: values.recipe });
     if (!plans) return EXIT.errors;
 
-    if (!values.target && !values.all) {
-      if (!values.out) await Deno.stdout.write(new TextEncoder().encode(planJson(plans)));
-      else if (plans.length === 1 && !values.out.endsWith("/")) {
-        await Deno.mkdir(dirname(values.out), { recursive: true });
-        await Deno.writeTextFile(values.out, planJson(plans));
-      } else {
-        const dir = outputDirectory(values.out, plans.length, ".json");
-        await writeFiles(dir, plans.map((p) => ({ name: `${p.name}.json`, content: planJson([p]) })));
-      }
-      return EXIT.ok;
-    }
-
+    if (!values.target && !values.all) return await writePlans(plans, values.out);
     const targets = values.all ? TARGETS.map((t) => t.name) : [values.target!];
-    const options = { approximate: values.approximate, native: values.native };
-    let failed = false;
-    /** Main files of a sweep without -o: printed together as one JSON array at the end. */
-    const sweepDocuments: unknown[] = [];
-    for (const plan of plans) {
-      for (const target of targets) {
-        let emitted: Emitted;
-        try {
-          emitted = emitPlan(plan, target, options);
-        } catch (error) {
-          if (!(error instanceof UnsupportedFeatureError)) throw error;
-          console.error(await refusal(error, file));
-          if (!values.all) failed = true;
-          continue;
-        }
-        reportTier(target, emitted, plans.length > 1 ? plan.name : null);
-        for (const note of emitted.notes) {
-          console.error(note.startsWith("warning: ") ? note : `note: ${note}`);
-        }
-        if (values.approximate && emitted.maxDeviation > 0) {
-          console.error(
-            `note: "${target}" approximates the plan: largest relative LR deviation ${
-              emitted.maxDeviation.toExponential(3)
-            }`,
-          );
-        }
-        if (values.out) {
-          await writeFiles(values.out, emitted.files);
-          continue;
-        }
-        const [main, ...rest] = emitted.files;
-        if (plans.length > 1) {
-          if (!main.name.endsWith(".json")) {
-            throw new UsageError(
-              `The recipe makes ${plans.length} plans and "${target}" writes ${
-                main.name.slice(main.name.lastIndexOf(".") + 1)
-              } files, which do not concatenate: give a directory with -o DIR`,
-            );
-          }
-          sweepDocuments.push(JSON.parse(main.content));
-        } else await Deno.stdout.write(new TextEncoder().encode(main.content));
-        for (const extra of rest) console.error(`note: "${extra.name}" is written only with -o DIR`);
-      }
-    }
-    if (sweepDocuments.length) console.log(JSON.stringify(sweepDocuments, null, 2));
-    return failed ? EXIT.errors : EXIT.ok;
+    return await emitTargets(plans, targets, { ...values, file });
   },
 };
+
+/** The plans as JSON: on stdout, into one file, or one file per plan in a directory. */
+async function writePlans(plans: Plan[], out: string | undefined): Promise<number> {
+  if (!out) await Deno.stdout.write(new TextEncoder().encode(planJson(plans)));
+  else if (plans.length === 1 && !out.endsWith("/")) {
+    await Deno.mkdir(dirname(out), { recursive: true });
+    await Deno.writeTextFile(out, planJson(plans));
+  } else {
+    const dir = outputDirectory(out, plans.length, ".json");
+    await writeFiles(dir, plans.map((p) => ({ name: `${p.name}.json`, content: planJson([p]) })));
+  }
+  return EXIT.ok;
+}
+
+/** What `emitTargets` needs of the command line. */
+interface TargetOptions {
+  file: string;
+  out?: string;
+  all?: boolean;
+  approximate?: boolean;
+  native?: boolean;
+}
+
+/**
+ * Every plan for every target: files into `out`, or the main file on stdout (a sweep's JSON configs as one
+ * array; other formats need `out`). A refusal is an R0024 diagnostic; exit 1 when a chosen target refused.
+ */
+async function emitTargets(plans: Plan[], targets: string[], options: TargetOptions): Promise<number> {
+  let failed = false;
+  const sweepDocuments: unknown[] = [];
+  for (const plan of plans) {
+    for (const target of targets) {
+      let emitted: Emitted;
+      try {
+        emitted = emitPlan(plan, target, { approximate: options.approximate, native: options.native });
+      } catch (error) {
+        if (!(error instanceof UnsupportedFeatureError)) throw error;
+        console.error(await refusal(error, options.file));
+        if (!options.all) failed = true;
+        continue;
+      }
+      reportEmitted(target, emitted, plans.length > 1 ? plan.name : null, options);
+      if (options.out) await writeFiles(options.out, emitted.files);
+      else if (plans.length > 1) sweepDocuments.push(sweepDocument(emitted, target, plans.length));
+      else await Deno.stdout.write(new TextEncoder().encode(emitted.files[0].content));
+    }
+  }
+  if (sweepDocuments.length) console.log(JSON.stringify(sweepDocuments, null, 2));
+  return failed ? EXIT.errors : EXIT.ok;
+}
+
+/** The main file of one plan of a sweep, parsed for the JSON array on stdout; other formats need -o DIR. */
+function sweepDocument(emitted: Emitted, target: string, plans: number): unknown {
+  const main = emitted.files[0];
+  if (!main.name.endsWith(".json")) {
+    throw new UsageError(
+      `The recipe makes ${plans} plans and "${target}" writes ${
+        main.name.slice(main.name.lastIndexOf(".") + 1)
+      } files, which do not concatenate: give a directory with -o DIR`,
+    );
+  }
+  return JSON.parse(main.content);
+}
