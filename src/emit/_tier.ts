@@ -5,7 +5,8 @@
  * @module
  */
 import type { Plan } from "../plan/schema.ts";
-import { type EmitOptions, UnsupportedFeatureError } from "./target.ts";
+import { type EmitOptions, type Emitted, UnsupportedFeatureError } from "./target.ts";
+import { scheduleTable } from "../schedule/table.ts";
 import { Fit } from "./_fit.ts";
 
 /** The tier chosen for one plan: the native settings, or why they were not enough. */
@@ -43,4 +44,36 @@ export function chooseTier<T>(
     const fit = new Fit(target, plan, true);
     return { tier: "native", value: native(fit), fit };
   }
+}
+
+/**
+ * The fields of `Emitted` that say how the target follows the plan: its tier, why the native keys were not
+ * enough, and (native tier with `approximate`) the largest LR deviation.
+ *
+ * @example
+ * ```ts
+ * import { tierFields } from "./_tier.ts";
+ * console.assert(tierFields({ tier: "extension", reason: "a cycle" }).maxDeviation === 0);
+ * ```
+ */
+export function tierFields<T>(chosen: Chosen<T>): Pick<Emitted, "tier" | "reason" | "maxDeviation"> {
+  return chosen.tier === "native"
+    ? { tier: "native", maxDeviation: chosen.fit.deviation() }
+    : { tier: "extension", reason: chosen.reason, maxDeviation: 0 };
+}
+
+/**
+ * The weight decay an extension-tier config states: the plan's largest, so that the trainer creates the
+ * param groups that decay with a non-zero value, which the module's scheduler then sets at every update.
+ *
+ * @example
+ * ```ts
+ * import { extensionWeightDecay } from "./_tier.ts";
+ * import { compileFile } from "../../mod.ts";
+ * const { plans: [plan] } = await compileFile("recipes/wsd.recipe");
+ * console.assert(extensionWeightDecay(plan) === 0.1);
+ * ```
+ */
+export function extensionWeightDecay(plan: Plan): number {
+  return scheduleTable(plan).weightDecay.reduce((a, b) => Math.max(a, b), 0);
 }

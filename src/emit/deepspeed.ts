@@ -15,11 +15,10 @@ import type { Target } from "./target.ts";
 import { endValue, Fit, lrSegments, same, startValue } from "./_fit.ts";
 import { initCheckpoint, mixtureSidecar, placeholderNotes } from "./_data.ts";
 import { fileStem } from "./_literals.ts";
-import { chooseTier } from "./_tier.ts";
+import { chooseTier, extensionWeightDecay, tierFields } from "./_tier.ts";
 import { extensionModule } from "./_schedule_module.ts";
 import { intervalNotes, namedCheckpoints, saveInterval } from "./_checkpoints.ts";
 import { baseLr } from "./_python.ts";
-import { scheduleTable } from "../schedule/table.ts";
 
 interface WarmupParams {
   first: number;
@@ -96,7 +95,6 @@ export const deepspeed: Target = {
       return { warmup: warmupLr(fit, plan), weightDecay: fit.constantWeightDecay() };
     });
     const native = chosen.tier === "native" ? chosen.value : null;
-    const table = scheduleTable(plan);
     const config: Record<string, unknown> = {
       train_batch_size: batch,
       gradient_clipping: plan.optimizer.clip ?? 0,
@@ -107,7 +105,7 @@ export const deepspeed: Target = {
           betas: plan.optimizer.betas,
           eps: plan.optimizer.eps,
           // In the extension tier the client scheduler sets every update's weight decay.
-          weight_decay: native?.weightDecay ?? table.weightDecay.reduce((a, b) => Math.max(a, b), 0),
+          weight_decay: native?.weightDecay ?? extensionWeightDecay(plan),
         },
       },
     };
@@ -149,9 +147,7 @@ export const deepspeed: Target = {
     return {
       files: module ? [main, sidecar.file, module] : [main, sidecar.file],
       notes,
-      maxDeviation: chosen.tier === "native" ? chosen.fit.deviation() : 0,
-      tier: chosen.tier,
-      reason: chosen.tier === "extension" ? chosen.reason : undefined,
+      ...tierFields(chosen),
       usage: module
         ? [
           "import deepspeed",

@@ -10,11 +10,10 @@ import type { Target } from "./target.ts";
 import { endValue, Fit, type Segment, startValue, warmupWord, type WsdForm } from "./_fit.ts";
 import { initCheckpoint, mixtureSidecar, placeholderNotes } from "./_data.ts";
 import { fileStem } from "./_literals.ts";
-import { chooseTier } from "./_tier.ts";
+import { chooseTier, extensionWeightDecay, tierFields } from "./_tier.ts";
 import { extensionModule } from "./_schedule_module.ts";
 import { intervalNotes, namedCheckpoints, saveInterval } from "./_checkpoints.ts";
 import { baseLr } from "./_python.ts";
-import { scheduleTable } from "../schedule/table.ts";
 
 interface HfSchedule {
   type: string;
@@ -184,7 +183,6 @@ export const hf: Target = {
       saves: nativeSaves(fit, plan),
     }));
     const native = chosen.tier === "native" ? chosen.value : null;
-    const table = scheduleTable(plan);
     const args: Record<string, unknown> = {
       output_dir: `runs/${fileStem(plan.name)}`,
       max_steps: plan.steps,
@@ -194,7 +192,7 @@ export const hf: Target = {
       lr_scheduler_kwargs: native?.schedule.kwargs ?? {},
       optim: "adamw_torch",
       // In the extension tier the scheduler sets every update's weight decay in the groups HF decays.
-      weight_decay: native?.weightDecay ?? table.weightDecay.reduce((a, b) => Math.max(a, b), 0),
+      weight_decay: native?.weightDecay ?? extensionWeightDecay(plan),
       adam_beta1: plan.optimizer.betas[0],
       adam_beta2: plan.optimizer.betas[1],
       adam_epsilon: plan.optimizer.eps,
@@ -234,9 +232,7 @@ export const hf: Target = {
     return {
       files: module ? [main, sidecar.file, module] : [main, sidecar.file],
       notes,
-      maxDeviation: chosen.tier === "native" ? chosen.fit.deviation() : 0,
-      tier: chosen.tier,
-      reason: chosen.tier === "extension" ? chosen.reason : undefined,
+      ...tierFields(chosen),
       usage: module
         ? [
           ...parse,

@@ -16,11 +16,10 @@ import type { Target } from "./target.ts";
 import { endValue, Fit, startValue } from "./_fit.ts";
 import { constantMix, dataPath, initCheckpoint, placeholderNotes } from "./_data.ts";
 import { fileStem } from "./_literals.ts";
-import { chooseTier } from "./_tier.ts";
+import { chooseTier, extensionWeightDecay, tierFields } from "./_tier.ts";
 import { extensionModule } from "./_schedule_module.ts";
 import { intervalNotes, namedCheckpoints, saveInterval } from "./_checkpoints.ts";
 import { baseLr } from "./_python.ts";
-import { scheduleTable } from "../schedule/table.ts";
 
 const SCHEDULER = "olmo_core.optim.scheduler";
 
@@ -164,7 +163,6 @@ export const olmo: Target = {
     }));
     const native = chosen.tier === "native" ? chosen.value : null;
     const module = native ? null : extensionModule(plan, "olmo", "OLMo-core", GLUE);
-    const table = scheduleTable(plan);
     const init = initCheckpoint(plan);
     const document: Record<string, unknown> = {
       scheduler: native
@@ -176,7 +174,7 @@ export const olmo: Target = {
         betas: plan.optimizer.betas,
         eps: plan.optimizer.eps,
         // In the extension tier PlanLR sets every update's weight decay in the groups that decay.
-        weight_decay: native?.weightDecay ?? table.weightDecay.reduce((a, b) => Math.max(a, b), 0),
+        weight_decay: native?.weightDecay ?? extensionWeightDecay(plan),
       },
       max_grad_norm: plan.optimizer.clip,
       max_duration: { value: plan.steps, unit: "steps" },
@@ -210,9 +208,7 @@ export const olmo: Target = {
     return {
       files: module ? [main, module] : [main],
       notes,
-      maxDeviation: chosen.tier === "native" ? chosen.fit.deviation() : 0,
-      tier: chosen.tier,
-      reason: chosen.tier === "extension" ? chosen.reason : undefined,
+      ...tierFields(chosen),
       usage: [
         ...(module ? [`# put ${module.name} on PYTHONPATH: the config's scheduler _CLASS_ imports it`] : []),
         "import json",
