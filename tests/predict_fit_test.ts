@@ -13,7 +13,7 @@ import { lrHistory } from "../src/predict/lr_history.ts";
 import { lawInput, type LawName } from "../src/predict/loss_law.ts";
 import { LAWS } from "../src/predict/laws.ts";
 import type { LossCurve } from "../src/predict/loss_curve.ts";
-import { SeededRandom as Random } from "../src/predict/random.ts";
+import { Random } from "../src/fuzz/random.ts";
 
 const plan = async (file: string) => (await compileFile(file)).plans[0];
 const wsd = await plan("recipes/wsd.recipe"); // 781 updates, peak 3e-3, 1-sqrt decay over the last 20%

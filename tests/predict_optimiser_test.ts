@@ -5,7 +5,7 @@ import { blockResample, quantile } from "../src/predict/bootstrap.ts";
 import { parseCsv, parseJsonLines } from "../src/predict/csv_table.ts";
 import { logColumns } from "../src/predict/log_columns.ts";
 import { lawInput } from "../src/predict/loss_law.ts";
-import { SeededRandom as Random } from "../src/predict/random.ts";
+import { Random } from "../src/fuzz/random.ts";
 
 const near = (a: number, b: number, tol: number, what: string) =>
   assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} is not within ${tol} of ${b}`);

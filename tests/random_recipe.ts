@@ -3,15 +3,12 @@
  * recipes and `deno task conformance` draw from the same generator.
  * @module
  */
+import { Random } from "../src/fuzz/random.ts";
 
-/** mulberry32: a small seeded PRNG, so every generated recipe can be reproduced from its seed. */
+/** Uniform numbers in [0, 1) from a seed (the fuzzer's mulberry32). */
 export function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const generator = new Random(seed);
+  return () => generator.next();
 }
 
 const SHAPES = ["linear", "cosine", "1-sqrt", "exponential", "rex", "polynomial power 2", "constant"];

@@ -3,7 +3,7 @@
  * points are resampled in runs of consecutive ones rather than one by one.
  * @module
  */
-import type { SeededRandom as Random } from "./random.ts";
+import type { Random } from "../fuzz/random.ts";
 
 /**
  * `n` indices into a series of `n` points, drawn as blocks of `block` consecutive indices (default about
@@ -11,7 +11,7 @@ import type { SeededRandom as Random } from "./random.ts";
  *
  * @example
  * ```ts
- * import { SeededRandom as Random } from "./random.ts";
+ * import { Random } from "../fuzz/random.ts";
  * import { blockResample } from "./bootstrap.ts";
  * const picks = blockResample(10, new Random(1)); // e.g. [4, 5, 6, 0, 1, 2, 7, 8, 9, 3]
  * console.assert(picks.length === 10 && picks.every((i) => i >= 0 && i < 10));

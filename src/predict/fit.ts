@@ -5,7 +5,7 @@
  * @module
  */
 import { InputError } from "../diagnostics/input_error.ts";
-import { SeededRandom as Random } from "./random.ts";
+import { Random } from "../fuzz/random.ts";
 import { type Bounds, levenbergMarquardt } from "./levenberg_marquardt.ts";
 import {
   type LawInput,
