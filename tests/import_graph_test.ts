@@ -13,6 +13,8 @@ const LAYERS: Record<string, number> = {
   grammar: 1,
   "src/syntax": 2,
   "src/check": 3,
+  // The formatter reads the parser's tree and the comments between its tokens.
+  "src/format": 3,
   // The plan's data (PLAN_DATA): its schema and the formula of each shape, which the resolve stage checks
   // values with and every consumer evaluates with.
   "plan data": 4,
@@ -27,6 +29,8 @@ const LAYERS: Record<string, number> = {
   "src/predict": 9,
   "src/import": 9,
   "src/diff": 9,
+  // The language server: compiles open documents, explains their phases.
+  "src/lsp": 9,
   "src/cli": 10,
   "mod.ts": 11,
 };
@@ -42,7 +46,7 @@ const PLAN_DATA = new Set([
   "src/plan/invariants.ts",
   "src/plan/hash.ts",
 ]);
-const ENTRIES = ["mod.ts", "src/cli/main.ts", "src/fuzz/main.ts"];
+const ENTRIES = ["mod.ts", "src/cli/main.ts", "src/fuzz/main.ts", "src/lsp/main.ts"];
 
 /** The folder (key of LAYERS) of a module URL inside the repository, or null for npm and outside modules. */
 function folder(specifier: string): string | null {

@@ -1,0 +1,70 @@
+/**
+ * Hover over a phase: what the compiler made of it in every plan of the document (its updates, tokens,
+ * LR from -> to, weight decay, batch and mixture), found by the phases' origins.
+ * @module
+ */
+import type { PhaseDecl } from "../syntax/ast.ts";
+import type { Phase, Plan } from "../plan/schema.ts";
+import { evaluate } from "../plan/evaluate.ts";
+import { describeShape, phaseTokens } from "../schedule/explain.ts";
+import { formatCount, formatNumber } from "../diagnostics/format_number.ts";
+import type { Analysis } from "./analysis.ts";
+
+/** The most phases one hover lists (a `cycles` block repeats its phases). */
+const MAX_SHOWN = 6;
+
+/** The phase declaration of the document that holds `offset`, if any. */
+export function phaseDeclAt(analysis: Analysis, offset: number): PhaseDecl | null {
+  for (const recipe of analysis.program.entry?.ast.recipes ?? []) {
+    for (const item of recipe.schedule ?? []) {
+      const phases = item.kind === "cycles" ? item.phases : [item];
+      const found = phases.find((p) => p.span.start <= offset && offset <= p.span.end);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
+function phaseLine(plan: Plan, phase: Phase): string {
+  const first = evaluate(plan, phase.start);
+  const last = evaluate(plan, phase.end - 1);
+  const mix = Object.entries(phase.mix).map(([s, w]) => `${s} ${formatNumber(w)}`).join(", ") || "-";
+  return [
+    `**${phase.name}** (${plan.name}): updates ${phase.start}..${phase.end} (${
+      formatCount(phase.end - phase.start)
+    }), ${formatCount(phaseTokens(plan, phase))} tokens`,
+    `- LR ${formatNumber(first.lr)} -> ${formatNumber(last.lr)} (${describeShape(phase.lr)}${
+      phase.offset ? ", inclusive" : ""
+    })`,
+    `- weight decay ${describeShape(phase.weightDecay)}, batch ${describeShape(phase.batch)}`,
+    `- mix ${mix}`,
+  ].join("\n");
+}
+
+/**
+ * Markdown for the phase under `offset`, or null when there is none or the document does not compile.
+ *
+ * @example
+ * ```ts
+ * import { analyse } from "./analysis.ts";
+ * import { phaseHover } from "./hover.ts";
+ * const analysis = await analyse("recipes/wsd.recipe", (p) => Deno.readTextFile(p));
+ * const hover = phaseHover(analysis, analysis.source.text.indexOf("decay rest"));
+ * console.assert(hover !== null && hover.includes("**decay**") && hover.includes("LR 0.003 -> "));
+ * ```
+ */
+export function phaseHover(analysis: Analysis, offset: number): string | null {
+  const decl = phaseDeclAt(analysis, offset);
+  if (!decl) return null;
+  const at = analysis.source.position(decl.keywordSpan.start);
+  const found = analysis.result.plans.flatMap((plan) =>
+    plan.phases.filter((p) =>
+      p.origin.file === analysis.path && p.origin.line === at.line && p.origin.column === at.column
+    )
+      .map((phase) => ({ plan, phase }))
+  );
+  if (!found.length) return null;
+  const shown = found.slice(0, MAX_SHOWN).map(({ plan, phase }) => phaseLine(plan, phase));
+  if (found.length > MAX_SHOWN) shown.push(`... and ${found.length - MAX_SHOWN} more`);
+  return shown.join("\n\n");
+}
