@@ -9,7 +9,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { emitPlan } from "../src/emit/mod.ts";
-import { jnpShapeExpression } from "../src/emit/optax.ts";
+import { JNP } from "../src/emit/optax.ts";
+import { shapeExpression } from "../src/emit/_python.ts";
 import { scheduleTable } from "../src/schedule/table.ts";
 import type { Plan } from "../src/plan/schema.ts";
 import { compileFile } from "../src/plan/compile.ts";
@@ -81,7 +82,7 @@ Deno.test("optax: every phase fraction is the clamped _fraction, every power's b
 
 Deno.test("optax: the issue's inclusive polynomial power 1.5 over 5 updates ends at exactly 0", () => {
   assert.equal(
-    jnpShapeExpression({ shape: "polynomial", from: 3e-3, to: 0, power: 1.5 }, 5, 1),
+    shapeExpression({ shape: "polynomial", from: 3e-3, to: 0, power: 1.5 }, 5, 1, JNP),
     "(0.0 + (0.003 - 0.0) * jnp.power(jnp.maximum(1 - _fraction((i + 1), 5), 0.0), 1.5))",
   );
 });

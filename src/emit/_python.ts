@@ -8,22 +8,40 @@ import type { Phase, Plan, Shape } from "../plan/schema.ts";
 import { floatLiteral, quoted } from "./_literals.ts";
 import { mixStages } from "./_data.ts";
 
-/** Which math library the expressions call: `math` (plain Python floats) or `jnp` (JAX, traceable). */
-type Dialect = "math" | "jnp";
+/**
+ * How a Python target writes the operations of a shape: plain Python floats (`math`), or jax.numpy for
+ * traceable modules (see optax.ts's `JNP`).
+ */
+export interface PythonDialect {
+  cos: string;
+  sqrt: string;
+  pi: string;
+  /** The phase fraction `t / n`. */
+  fraction(t: string, n: number): string;
+  /** `base ** exponent`; `clamp` for a base that must not round below 0 (a fractional power's). */
+  pow(base: string, exponent: string, clamp?: boolean): string;
+  /** `then` where `condition` holds, else `otherwise`. */
+  select(condition: string, then: string, otherwise: string): string;
+}
 
-const FUNCTIONS: Record<Dialect, { cos: string; sqrt: string; pow: string; pi: string }> = {
-  math: { cos: "math.cos", sqrt: "math.sqrt", pow: "math.pow", pi: "math.pi" },
-  jnp: { cos: "jnp.cos", sqrt: "jnp.sqrt", pow: "jnp.power", pi: "jnp.pi" },
+/** Plain Python floats and the `math` module: the operations of `shapeValue`, bit for bit. */
+export const MATH: PythonDialect = {
+  cos: "math.cos",
+  sqrt: "math.sqrt",
+  pi: "math.pi",
+  fraction: (t, n) => `(${t} / ${n})`,
+  pow: (base, exponent) => `math.pow(${base}, ${exponent})`,
+  select: (condition, then, otherwise) => `(${then} if ${condition} else ${otherwise})`,
 };
 
 /**
- * A shape as a Python expression of the local update index `i` in a phase of `n` updates: a linear shape
- * from 0 to 1 over 4 updates is `(0.0 + (1.0 - 0.0) * (i / 4))`.
+ * A shape as a Python expression of the local update index `i` in a phase of `n` updates, in `dialect`:
+ * with MATH, a linear shape from 0 to 1 over 4 updates is `(0.0 + (1.0 - 0.0) * (i / 4))`.
  */
-function shapeExpression(shape: Shape, n: number, offset: 0 | 1, dialect: Dialect): string {
-  const f = FUNCTIONS[dialect];
+export function shapeExpression(shape: Shape, n: number, offset: 0 | 1, dialect: PythonDialect): string {
+  const f = dialect;
   const t = offset === 0 ? "i" : "(i + 1)";
-  const p = `(${t} / ${n})`;
+  const p = f.fraction(t, n);
   const num = floatLiteral;
   switch (shape.shape) {
     case "constant":
@@ -37,25 +55,20 @@ function shapeExpression(shape: Shape, n: number, offset: 0 | 1, dialect: Dialec
     case "1-sqrt":
       return `(${num(shape.to)} + (${num(shape.from)} - ${num(shape.to)}) * (1 - ${f.sqrt}(${p})))`;
     case "exponential":
-      return `(${num(shape.from)} * ${f.pow}(${num(shape.to)} / ${num(shape.from)}, ${p}))`;
+      return `(${num(shape.from)} * ${f.pow(`${num(shape.to)} / ${num(shape.from)}`, p)})`;
     case "polynomial":
-      return `(${num(shape.to)} + (${num(shape.from)} - ${num(shape.to)}) * ${f.pow}(1 - ${p}, ${
-        num(shape.power)
-      }))`;
+      return `(${num(shape.to)} + (${num(shape.from)} - ${num(shape.to)}) * ${
+        f.pow(`1 - ${p}`, num(shape.power), true)
+      })`;
     case "inverse-sqrt":
       return `(${num(shape.from)} * ${f.sqrt}(${num(shape.timescale)} / (${t} + ${num(shape.timescale)})))`;
     case "rex":
       return `(${num(shape.to)} + (${num(shape.from)} - ${num(shape.to)}) * ((1 - ${p}) / (1 - ${p} / 2)))`;
-    case "step": {
-      let expression = num(shape.values[0]);
-      shape.boundaries.forEach((b, j) => {
-        const value = num(shape.values[j + 1]);
-        expression = dialect === "math"
-          ? `(${value} if ${t} >= ${b} else ${expression})`
-          : `jnp.where(${t} >= ${b}, ${value}, ${expression})`;
-      });
-      return expression;
-    }
+    case "step":
+      return shape.boundaries.reduce(
+        (expression, b, j) => f.select(`${t} >= ${b}`, num(shape.values[j + 1]), expression),
+        num(shape.values[0]),
+      );
   }
 }
 
@@ -66,7 +79,7 @@ function shapeExpression(shape: Shape, n: number, offset: 0 | 1, dialect: Dialec
  * ```ts
  * import { compileFile } from "../../mod.ts";
  * const { plans: [plan] } = await compileFile("recipes/wsd.recipe");
- * const table = pieceTable("_LR", plan, (phase) => phase.lr, "math");
+ * const table = pieceTable("_LR", plan, (phase) => phase.lr, MATH);
  * console.assert(table.startsWith("_LR = (\n    (0, 16, lambda i: (0.0 + (0.003 - 0.0) * (i / 16))),"));
  * ```
  */
@@ -74,7 +87,7 @@ export function pieceTable(
   name: string,
   plan: Plan,
   pick: (phase: Phase) => Shape,
-  dialect: Dialect,
+  dialect: PythonDialect,
 ): string {
   const rows = plan.phases.map((phase) =>
     `    (${phase.start}, ${phase.end}, lambda i: ${

@@ -7,7 +7,7 @@
  * @module
  */
 import type { Plan } from "../plan/schema.ts";
-import { pieceTable, PYTHON_LOOKUPS, pythonPreamble } from "./_python.ts";
+import { MATH, pieceTable, PYTHON_LOOKUPS, pythonPreamble } from "./_python.ts";
 import { moduleStem, quoted } from "./_literals.ts";
 import type { EmittedFile } from "./target.ts";
 import { namedCheckpoints } from "./_checkpoints.ts";
@@ -98,9 +98,9 @@ export function scheduleModule(plan: Plan, purpose: string, glue: ModuleGlue): s
       "from torch.optim.lr_scheduler import LambdaLR",
       ...glue.imports,
     ], glue.release),
-    pieceTable("_LR", plan, (p) => p.lr, "math"),
-    pieceTable("_WEIGHT_DECAY", plan, (p) => p.weightDecay, "math"),
-    pieceTable("_BATCH", plan, (p) => p.batch, "math"),
+    pieceTable("_LR", plan, (p) => p.lr, MATH),
+    pieceTable("_WEIGHT_DECAY", plan, (p) => p.weightDecay, MATH),
+    pieceTable("_BATCH", plan, (p) => p.batch, MATH),
     checkpointTable(plan),
     PYTHON_LOOKUPS,
     SCHEDULER,

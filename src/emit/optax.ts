@@ -8,65 +8,32 @@
  * @module
  */
 import type { Target } from "./target.ts";
-import type { Phase, Plan, Shape } from "../plan/schema.ts";
-import { pieceTable, PYTHON_LOOKUPS, pythonPreamble } from "./_python.ts";
+import { MATH, pieceTable, PYTHON_LOOKUPS, type PythonDialect, pythonPreamble } from "./_python.ts";
 import { floatLiteral, moduleStem, quoted } from "./_literals.ts";
 
 /**
- * A shape as a jax.numpy expression of the local update index `i` (a float) in a phase of `n` updates: the
- * operations of `shapeValue` in the same order, except that the phase fraction is `_fraction(t, n)`, t / n
- * clamped to [0, 1] and exactly 1 at t = n (XLA divides by a constant as a multiply by its reciprocal, and
- * fuses a multiply and add, so a bare `1 - t / n` can end below 0), and a fractional power's base is
- * clamped at 0, so that no update is NaN and an inclusive decay to 0 ends at exactly 0.
+ * jax.numpy, traceable under jit. The operations of `shapeValue` in the same order, except that the phase
+ * fraction is `_fraction(t, n)`, t / n clamped to [0, 1] and exactly 1 at t = n (XLA divides by a constant
+ * as a multiply by its reciprocal, and fuses a multiply and add, so a bare `1 - t / n` can end below 0),
+ * and a fractional power's base is clamped at 0, so that no update is NaN and an inclusive decay to 0 ends
+ * at exactly 0.
  *
  * @example
  * ```ts
- * import { jnpShapeExpression } from "./optax.ts";
- * jnpShapeExpression({ shape: "linear", from: 0, to: 1 }, 4, 0); // "(0.0 + (1.0 - 0.0) * _fraction(i, 4))"
+ * import { JNP } from "./optax.ts";
+ * import { shapeExpression } from "./_python.ts";
+ * const linear = shapeExpression({ shape: "linear", from: 0, to: 1 }, 4, 0, JNP);
+ * console.assert(linear === "(0.0 + (1.0 - 0.0) * _fraction(i, 4))");
  * ```
  */
-export function jnpShapeExpression(shape: Shape, n: number, offset: 0 | 1): string {
-  const t = offset === 0 ? "i" : "(i + 1)";
-  const p = `_fraction(${t}, ${n})`;
-  const num = floatLiteral;
-  switch (shape.shape) {
-    case "constant":
-      return num(shape.value);
-    case "linear":
-      return `(${num(shape.from)} + (${num(shape.to)} - ${num(shape.from)}) * ${p})`;
-    case "cosine":
-      return `(${num(shape.to)} + (${num(shape.from)} - ${
-        num(shape.to)
-      }) * 0.5 * (1 + jnp.cos(jnp.pi * ${p})))`;
-    case "1-sqrt":
-      return `(${num(shape.to)} + (${num(shape.from)} - ${num(shape.to)}) * (1 - jnp.sqrt(${p})))`;
-    case "exponential":
-      return `(${num(shape.from)} * jnp.power(${num(shape.to)} / ${num(shape.from)}, ${p}))`;
-    case "polynomial":
-      return `(${num(shape.to)} + (${num(shape.from)} - ${
-        num(shape.to)
-      }) * jnp.power(jnp.maximum(1 - ${p}, 0.0), ${num(shape.power)}))`;
-    case "inverse-sqrt":
-      return `(${num(shape.from)} * jnp.sqrt(${num(shape.timescale)} / (${t} + ${num(shape.timescale)})))`;
-    case "rex":
-      return `(${num(shape.to)} + (${num(shape.from)} - ${num(shape.to)}) * ((1 - ${p}) / (1 - ${p} / 2)))`;
-    case "step":
-      return shape.boundaries.reduce(
-        (expression, b, j) => `jnp.where(${t} >= ${b}, ${num(shape.values[j + 1])}, ${expression})`,
-        num(shape.values[0]),
-      );
-  }
-}
-
-/** A table of `(start, end, lambda i: value)` rows, one per phase, in the jnp expressions of this target. */
-function jnpTable(name: string, plan: Plan, pick: (phase: Phase) => Shape): string {
-  const rows = plan.phases.map((phase) =>
-    `    (${phase.start}, ${phase.end}, lambda i: ${
-      jnpShapeExpression(pick(phase), phase.end - phase.start, phase.offset)
-    }),`
-  );
-  return `${name} = (\n${rows.join("\n")}\n)\n`;
-}
+export const JNP: PythonDialect = {
+  cos: "jnp.cos",
+  sqrt: "jnp.sqrt",
+  pi: "jnp.pi",
+  fraction: (t, n) => `_fraction(${t}, ${n})`,
+  pow: (base, exponent, clamp) => `jnp.power(${clamp ? `jnp.maximum(${base}, 0.0)` : base}, ${exponent})`,
+  select: (condition, then, otherwise) => `jnp.where(${condition}, ${then}, ${otherwise})`,
+};
 
 /** The releases the module was checked with. */
 const RELEASE = "optax 0.2.8, jax 0.10.2";
@@ -87,9 +54,9 @@ export const optax: Target = {
       ], RELEASE),
       `CLIP = ${plan.optimizer.clip === null ? "None" : floatLiteral(plan.optimizer.clip)}`,
       "",
-      jnpTable("_LR", plan, (p) => p.lr),
-      jnpTable("_WEIGHT_DECAY", plan, (p) => p.weightDecay),
-      pieceTable("_BATCH", plan, (p) => p.batch, "math"),
+      pieceTable("_LR", plan, (p) => p.lr, JNP),
+      pieceTable("_WEIGHT_DECAY", plan, (p) => p.weightDecay, JNP),
+      pieceTable("_BATCH", plan, (p) => p.batch, MATH),
       PYTHON_LOOKUPS,
       `
 def _fraction(t, n):
