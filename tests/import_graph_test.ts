@@ -29,6 +29,8 @@ const LAYERS: Record<string, number> = {
   "src/predict": 9,
   "src/import": 9,
   "src/diff": 9,
+  // The web studio and dashboard: the browser bundle of the compiler, emitters and charts, and its server.
+  "src/web": 9,
   // The language server: compiles open documents, explains their phases.
   "src/lsp": 9,
   "src/cli": 10,

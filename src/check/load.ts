@@ -11,9 +11,16 @@ import { SourceText } from "../diagnostics/source_text.ts";
 import { FILE_NAME_HINT, fileNameProblem } from "../diagnostics/file_name.ts";
 import { MAX_FILE_BYTES } from "../diagnostics/limits.ts";
 import { formatCount } from "../diagnostics/format_number.ts";
+import { readFromDisk } from "./read_from_disk.ts";
 
-/** Reads a file's text; the default reads from disk, tests pass an in-memory map. */
+/**
+ * Reads a file's text; the default reads from disk, tests and the web studio pass their own. A reader says a
+ * file does not exist by throwing an error named "NotFound" (as Deno.errors.NotFound is).
+ */
 export type ReadFile = (path: string) => Promise<string>;
+
+// The reader behind the default, in its own module so that a browser bundle can swap it (src/web/build.ts).
+export { readFromDisk };
 
 /** A parsed file with its line index. */
 export interface LoadedFile {
@@ -35,26 +42,6 @@ export interface Program {
   recipes: Map<string, LocatedRecipe>;
   diagnostics: Diagnostic[];
 }
-
-/**
- * Reads files from disk: at most one byte more than {@link MAX_FILE_BYTES}, so that a huge file or a
- * device such as /dev/zero is refused (R0027) instead of read to the end.
- */
-export const readFromDisk: ReadFile = async (path) => {
-  const file = await Deno.open(path);
-  try {
-    const buffer = new Uint8Array(MAX_FILE_BYTES + 1);
-    let size = 0;
-    while (size < buffer.length) {
-      const n = await file.read(buffer.subarray(size));
-      if (n === null) break;
-      size += n;
-    }
-    return new TextDecoder().decode(buffer.subarray(0, size));
-  } finally {
-    file.close();
-  }
-};
 
 /** True when `text` takes more than {@link MAX_FILE_BYTES} bytes of UTF-8 (no string is built to tell). */
 function tooLarge(text: string): boolean {
@@ -94,7 +81,7 @@ export async function loadProgram(entryPath: string, readFile: ReadFile = readFr
     try {
       text = await readFile(key);
     } catch (error) {
-      const reason = error instanceof Deno.errors.NotFound
+      const reason = (error as Error)?.name === "NotFound"
         ? "does not exist"
         : `cannot be read (${(error as Error).message})`;
       program.diagnostics.push(

@@ -54,6 +54,11 @@ export const COMMANDS: CommandEntry[] = [
     load: () => import("./predict.ts"),
   },
   {
+    name: "serve",
+    summary: "Serve the web studio (editor, live diagnostics, charts) and the run dashboard on 127.0.0.1",
+    load: () => import("./serve.ts"),
+  },
+  {
     name: "export",
     summary: "Export a checkpoint for another framework (--to hf: GPT2LMHeadModel)",
     load: () => import("./export.ts"),

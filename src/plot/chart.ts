@@ -28,8 +28,16 @@ export interface Panel {
   bands?: Band[];
   /** Use a log scale on y (lines only; values <= 0 are dropped). */
   logY?: boolean;
-  /** Vertical markers, e.g. phase boundaries or checkpoints. */
-  markers?: { x: number; label: string }[];
+  /** Vertical markers: phase boundaries (dashed grey) or checkpoints (solid, with a triangle on top). */
+  markers?: Marker[];
+}
+
+/** A vertical line at `x`, named by `label` (shown on hover). */
+export interface Marker {
+  x: number;
+  label: string;
+  kind?: "phase" | "checkpoint";
+  color?: string;
 }
 
 /** Colours for series and bands, in order. */
@@ -102,6 +110,20 @@ export function downsample(points: [number, number][], columns = 1200): [number,
   }
   flush();
   return out;
+}
+
+function markerSvg(marker: Marker, x: number, h: number): string {
+  const title = `<title>${escapeXml(marker.label)}</title>`;
+  const [x1, y1, y2] = [x.toFixed(2), MARGIN.top, MARGIN.top + h];
+  if (marker.kind !== "checkpoint") {
+    return `<line x1="${x1}" x2="${x1}" y1="${y1}" y2="${y2}" stroke="#999" stroke-dasharray="3,3">${title}</line>`;
+  }
+  const color = marker.color ?? "#444";
+  return `<g class="checkpoint">${title}<line x1="${x1}" x2="${x1}" y1="${y1}" y2="${y2}" stroke="${color}" ` +
+    `stroke-opacity="0.6"/><path d="M${(x - 4).toFixed(2)},${y1 - 7}L${(x + 4).toFixed(2)},${
+      y1 - 7
+    }L${x1},${y1}Z" ` +
+    `fill="${color}"/></g>`;
 }
 
 function panelSvg(panel: Panel, top: number): string {
@@ -184,13 +206,7 @@ function panelSvg(panel: Panel, top: number): string {
       }</text>`,
     );
   }
-  for (const m of panel.markers ?? []) {
-    parts.push(
-      `<line x1="${sx(m.x).toFixed(2)}" x2="${sx(m.x).toFixed(2)}" y1="${MARGIN.top}" y2="${
-        MARGIN.top + h
-      }" stroke="#999" stroke-dasharray="3,3"><title>${escapeXml(m.label)}</title></line>`,
-    );
-  }
+  for (const m of panel.markers ?? []) parts.push(markerSvg(m, sx(m.x), h));
   parts.push(
     `<rect x="${MARGIN.left}" y="${MARGIN.top}" width="${w}" height="${h}" fill="none" stroke="#333"/>`,
   );

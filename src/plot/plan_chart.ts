@@ -5,7 +5,8 @@
 import type { Phase, Plan, Shape } from "../plan/schema.ts";
 import { shapeFunction } from "../plan/shape_value.ts";
 import { batchAt } from "../plan/evaluate.ts";
-import { type Band, type Panel, renderPanels } from "./chart.ts";
+import { type Band, type Marker, PALETTE, type Panel, renderPanels } from "./chart.ts";
+import { axisLabel, axisOf, type ChartOptions } from "./axis.ts";
 
 /**
  * The local updates of a phase worth drawing: all of a short phase; of a long one, 400 evenly spaced,
@@ -24,59 +25,109 @@ function samplePoints(phase: Phase): number[] {
   return [...points].filter((i) => i >= 0 && i < n).sort((a, b) => a - b);
 }
 
+/** The points of one per-update value of a plan, sampled phase by phase, with x on `axis`. */
+function planColumn(
+  plan: Plan,
+  x: (k: number) => number,
+  value: (phase: Phase, i: number) => number,
+): [number, number][] {
+  const points: [number, number][] = [];
+  for (const phase of plan.phases) {
+    for (const i of samplePoints(phase)) points.push([x(phase.start + i), value(phase, i)]);
+  }
+  points.push([x(plan.steps), points.at(-1)![1]]);
+  return points;
+}
+
+const shaped = (shape: (p: Phase) => Shape) => (phase: Phase, i: number) =>
+  shapeFunction(shape(phase), phase.end - phase.start, phase.offset)(i);
+
+/** Phase boundaries of one plan, and the checkpoints of every plan (coloured like its lines when several). */
+function planMarkers(plans: Plan[], axes: ((k: number) => number)[]): Marker[] {
+  const phases: Marker[] = plans.length === 1
+    ? plans[0].phases.slice(1).map((p) => ({ x: axes[0](p.start), label: p.name }))
+    : [];
+  const checkpoints = plans.flatMap((plan, i) =>
+    plan.checkpoints.map((c): Marker => ({
+      x: axes[i](c.step),
+      label: `checkpoint "${c.name}" after update ${c.step}${plans.length > 1 ? ` (${plan.name})` : ""}`,
+      kind: "checkpoint",
+      color: plans.length > 1 ? PALETTE[i % PALETTE.length] : undefined,
+    }))
+  );
+  return [...phases, ...checkpoints];
+}
+
 /**
  * An SVG with one panel each for the LR, weight decay, batch size and mixture of a plan, with phase
- * boundaries marked.
+ * boundaries and checkpoints marked.
  *
  * @example
  * ```ts
  * import { compileFile, plotPlan } from "../../mod.ts";
  * const { plans } = await compileFile("recipes/wsd.recipe");
- * await Deno.writeTextFile("wsd.svg", plotPlan(plans[0]));
+ * await Deno.writeTextFile("wsd.svg", plotPlan(plans[0], { logY: true, axis: "tokens" }));
  * ```
  */
-export function plotPlan(plan: Plan): string {
-  const x: [number, number] = [0, plan.steps];
-  const column = (value: (phase: Phase, i: number) => number): [number, number][] => {
-    const points: [number, number][] = [];
-    for (const phase of plan.phases) {
-      for (const i of samplePoints(phase)) points.push([phase.start + i, value(phase, i)]);
-    }
-    points.push([plan.steps, points.at(-1)![1]]);
-    return points;
-  };
-  const shaped = (shape: (p: Phase) => Shape) => (phase: Phase, i: number) =>
-    shapeFunction(shape(phase), phase.end - phase.start, phase.offset)(i);
-  const markers = plan.phases.slice(1).map((p) => ({ x: p.start, label: p.name }));
+export function plotPlan(plan: Plan, options: ChartOptions = {}): string {
+  return plotPlans([plan], options);
+}
+
+/**
+ * Several plans (recipes, or every plan of a sweep) overlaid: LR, weight decay and batch size, one line per
+ * plan, checkpoints marked; with one plan, also its stacked mixture and phase boundaries.
+ *
+ * @example
+ * ```ts
+ * import { compileFile } from "../../mod.ts";
+ * import { plotPlans } from "./plan_chart.ts";
+ * const { plans } = await compileFile("recipes/sweep.recipe");
+ * const svg = plotPlans(plans, { logY: true });
+ * console.assert(svg.startsWith("<svg"));
+ * ```
+ */
+export function plotPlans(plans: Plan[], options: ChartOptions = {}): string {
+  return renderPanels(planPanels(plans, options));
+}
+
+/** The panels of {@link plotPlans}, to stack with others (a run's) in one document. */
+export function planPanels(plans: Plan[], options: ChartOptions = {}): Panel[] {
+  if (!plans.length) return [];
+  const axes = plans.map((plan) => axisOf(plan, options.axis));
+  const x: [number, number] = [0, Math.max(...plans.map((plan, i) => axes[i](plan.steps)))];
+  const xLabel = axisLabel(options.axis);
+  const markers = planMarkers(plans, axes);
+  const one = plans.length === 1;
+  const lines = (name: string, value: (phase: Phase, i: number) => number) =>
+    plans.map((plan, i) => ({ name: one ? name : plan.name, points: planColumn(plan, axes[i], value) }));
+  const panels: Panel[] = [
+    {
+      title: one ? `${plans[0].name}: learning rate` : "learning rate",
+      xLabel,
+      x,
+      lines: lines("lr", shaped((p) => p.lr)),
+      markers,
+      logY: options.logY,
+    },
+    { title: "weight decay", xLabel, x, lines: lines("weight decay", shaped((p) => p.weightDecay)), markers },
+    { title: "batch (sequences)", xLabel, x, lines: lines("batch", batchAt), markers },
+  ];
+  if (one && plans[0].sources.length) panels.push(mixturePanel(plans[0], axes[0], xLabel, x, markers));
+  return panels;
+}
+
+function mixturePanel(
+  plan: Plan,
+  axis: (k: number) => number,
+  xLabel: string,
+  x: [number, number],
+  markers: Marker[],
+): Panel {
   const bands: Band[] = plan.sources.map((s) => ({
     name: s.name,
     spans: plan.phases.filter((p) => p.mix[s.name]).map((
       p,
-    ): [number, number, number] => [p.start, p.end, p.mix[s.name]]),
+    ): [number, number, number] => [axis(p.start), axis(p.end), p.mix[s.name]]),
   }));
-  const panels: Panel[] = [
-    {
-      title: `${plan.name}: learning rate`,
-      xLabel: "update",
-      x,
-      lines: [{ name: "lr", points: column(shaped((p) => p.lr)) }],
-      markers,
-    },
-    {
-      title: "weight decay",
-      xLabel: "update",
-      x,
-      lines: [{ name: "weight decay", points: column(shaped((p) => p.weightDecay)) }],
-      markers,
-    },
-    {
-      title: "batch (sequences)",
-      xLabel: "update",
-      x,
-      lines: [{ name: "batch", points: column(batchAt) }],
-      markers,
-    },
-  ];
-  if (bands.length) panels.push({ title: "data mixture", xLabel: "update", x, bands, markers });
-  return renderPanels(panels);
+  return { title: "data mixture", xLabel, x, bands, markers };
 }

@@ -6,26 +6,9 @@
 import { InputError } from "../diagnostics/input_error.ts";
 import { writeFileAtomic } from "./checkpoint/atomic_write.ts";
 
-/** One line of metrics.jsonl. */
-export interface MetricsRecord {
-  /** The update (counted from 0) whose training loss this is. */
-  step: number;
-  /** Tokens trained on after this update. */
-  tokens: number;
-  lr: number;
-  weightDecay: number;
-  batch: number;
-  /** Mean training loss of this update's batch (nats per byte), before the update. */
-  loss: number;
-  /** Global gradient norm before clipping. */
-  gradNorm: number;
-  /** Training throughput since the previous record. */
-  tokensPerSecond: number;
-  /** Seconds since the run (or the resumed part of it) started. */
-  elapsed: number;
-  /** Mean held-out loss per source of the weights after this update, at evaluation steps. */
-  heldOut?: Record<string, number>;
-}
+import { type MetricsRecord, parseMetricsText } from "./metrics_text.ts";
+
+export type { MetricsRecord };
 
 /** Appends records to a metrics.jsonl file. */
 export class MetricsWriter {
@@ -75,15 +58,5 @@ export async function readMetrics(path: string): Promise<MetricsRecord[]> {
     if (error instanceof Deno.errors.NotFound) throw error;
     throw new InputError(`Metrics file "${path}" cannot be read (${(error as Error).message})`);
   }
-  return text.split("\n").filter(Boolean).flatMap((line) => {
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      return [];
-    }
-    const isRecord = typeof value === "object" && value !== null && !Array.isArray(value) &&
-      Number.isSafeInteger((value as { step?: unknown }).step);
-    return isRecord ? [value as MetricsRecord] : [];
-  });
+  return parseMetricsText(text);
 }
