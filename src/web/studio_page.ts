@@ -18,7 +18,6 @@ import {
 } from "./browser.ts";
 import { fetchJson, fetchText } from "./fetch_text.ts";
 
-const started = performance.now();
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const source = $<HTMLTextAreaElement>("source");
 const state = {
@@ -79,12 +78,13 @@ function jumpTo(line: number): void {
 
 async function compile(): Promise<void> {
   const count = ++state.compiles;
+  const began = performance.now();
   const result = await compileText(state.path, source.value, readFile);
   if (count !== state.compiles) return; // a newer edit is being compiled
   showDiagnostics(result.diagnostics);
-  if (!document.body.dataset.firstDiagnosticMs) {
-    document.body.dataset.firstDiagnosticMs = String(Math.round(performance.now() - started));
-  }
+  // For the browser test and bench/README.md: since navigation started, and this compile alone.
+  document.body.dataset.firstDiagnosticMs ??= String(Math.round(performance.now()));
+  document.body.dataset.compileMs = String(Math.round(performance.now() - began));
   if (result.ok) {
     state.plans = result.plans;
     showPlans();
