@@ -1,214 +1,158 @@
 /**
- * `deno task bench:gpu`: matmul GFLOP/s and training-step tokens/s of the WebGPU engine on the current
- * adapter, against TensorFlow.js's WebGPU backend (installed from npm for this benchmark only) measured in
- * the same run on the same adapter.
+ * `deno task bench:gpu`: the WebGPU engine on the current adapter, against PyTorch (FP32, CPU, 2 threads)
+ * on the same machine when a Python with torch is found (bench/torch_reference.ts), in one run:
  *
- * The reference model is 4 layers, width 256, 4 heads, context 256, batch 16, vocabulary 256. The
- * TensorFlow.js model is the same network written with tfjs ops, trained with tf.train.adam through
- * `optimizer.minimize` (tfjs has no AdamW and no global-norm clipping: it does slightly less work).
- * On a fallback (CPU) adapter every figure uses fewer iterations, and the comparison with TensorFlow.js
- * trains the reference model at batch 4 instead of 16 in both frameworks (tfjs takes over 3 minutes per
- * batch-16 step on a 2-core llvmpipe), so the run stays within minutes. TensorFlow.js runs last: after
- * it, this process's WebGPU adapter misbehaves on llvmpipe.
+ * - matmul n x n x n GFLOP/s: 256, 512 and 1024 on a fallback (CPU) adapter, 1024 to 8192 on a GPU;
+ * - training tokens/s (forward, backward, clipping, AdamW) of the reference models: 2 x 64 (context 64)
+ *   and 4 x 128 (context 128), batch 16; 4 x 256 (context 256) too on a GPU;
+ * - where a step's time goes: GPU ms per kernel family, dispatches, host work (bench/step_breakdown.ts).
  *
- * Flags: --steps N (timed training steps per framework), --skip-tfjs.
+ * Every figure is the median of `--repeats` measurements (default 3), with the ratio ours / PyTorch per
+ * row. `--tfjs` adds the older comparison with TensorFlow.js's WebGPU backend on the same adapter
+ * (bench/tfjs_gpt.ts; minutes on llvmpipe). Flags: --repeats N, --steps N (training steps per timing),
+ * --threads N (PyTorch's), --skip-torch, --skip-breakdown, --tfjs.
  * @module
  */
-import * as tf from "npm:@tensorflow/tfjs@4.22.0";
-import "npm:@tensorflow/tfjs-backend-webgpu@4.22.0";
 import type { Model } from "../src/plan/schema.ts";
-import { createEngine } from "../src/train/gpt.ts";
+import { createEngine, type GptEngine } from "../src/train/gpt.ts";
+import { storageBuffer, uploadBuffer } from "../src/train/gpu/buffers.ts";
 import { requestGpu } from "../src/train/gpu/device.ts";
 import { chooseMatmul, Kernels } from "../src/train/gpu/kernels.ts";
 import * as ops from "../src/train/gpu/ops.ts";
+import { timingMethod } from "../src/train/gpu/profile.ts";
 import { randomBatch, randomValues } from "../src/train/gpu/testing.ts";
-import { storageBuffer, uploadBuffer } from "../src/train/gpu/buffers.ts";
+import { breakdownRows, median, stepBreakdown } from "./step_breakdown.ts";
+import { modelKey, torchFigures } from "./torch_reference.ts";
 
-const REFERENCE: Model = { kind: "gpt", layers: 4, width: 256, heads: 4, context: 256, vocab: 256 };
-const REFERENCE_BATCH = 16;
-const SMALL: [Model, number][] = [
-  [{ kind: "gpt", layers: 2, width: 64, heads: 2, context: 64, vocab: 256 }, 8],
-  [{ kind: "gpt", layers: 2, width: 64, heads: 2, context: 128, vocab: 256 }, 16],
-  [{ kind: "gpt", layers: 2, width: 128, heads: 2, context: 64, vocab: 256 }, 8],
-  [{ kind: "gpt", layers: 2, width: 128, heads: 2, context: 128, vocab: 256 }, 16],
-];
 const SETTINGS = { lr: 1e-3, weightDecay: 0.1, beta1: 0.9, beta2: 0.95, eps: 1e-8, clip: 1 };
+const gpt = (layers: number, width: number, heads: number, context: number): Model => ({
+  kind: "gpt",
+  layers,
+  width,
+  heads,
+  context,
+  vocab: 256,
+});
 
 const args = Deno.args;
 const flag = (name: string) => args.includes(name);
-const option = (name: string) => {
+const option = (name: string, fallback: number) => {
   const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : undefined;
+  return i >= 0 ? Number(args[i + 1]) : fallback;
 };
 
 const gpu = await requestGpu();
 const fallback = gpu.isFallback;
 const variant = chooseMatmul(fallback);
-console.log(`Adapter: ${gpu.description}${fallback ? " (fallback/CPU adapter: fewer iterations)" : ""}`);
-console.log(`Matmul variant: ${variant}\n`);
+const repeats = option("--repeats", 3);
+const threads = option("--threads", 2);
+const SIZES = fallback ? [256, 512, 1024] : [1024, 2048, 4096, 8192];
+const MODELS: [Model, number][] = [[gpt(2, 64, 2, 64), 16], [gpt(4, 128, 4, 128), 16]];
+if (!fallback) MODELS.push([gpt(4, 256, 4, 256), 16]);
+/** Training steps per timing: about a second of work on llvmpipe, more on a GPU. */
+const stepsFor = (m: Model) => option("--steps", fallback ? (m.width <= 64 ? 8 : 2) : 20);
 
-/** Seconds taken by `run`, after one untimed warm-up call. */
-async function timed(run: () => Promise<void>): Promise<number> {
-  await run();
-  const start = performance.now();
-  await run();
-  return (performance.now() - start) / 1000;
-}
+const load = () => Deno.loadavg().map((v) => v.toFixed(1)).join(" ");
+console.log(`Adapter: ${gpu.description}${fallback ? " (fallback/CPU adapter)" : ""}`);
+console.log(`Matmul variant: ${variant}; kernel timing: ${timingMethod(gpu.device)}`);
+console.log(`Load average at start: ${load()}; figures are medians of ${repeats} measurements\n`);
 
-const SIZES = [256, 512, 1024];
-const repsFor = (n: number) => fallback ? (n === 1024 ? 1 : 4) : 20;
-const gflops = (n: number, seconds: number) => 2 * n ** 3 * repsFor(n) / seconds / 1e9;
-
-// Matrix products: ours (C = A B, the forward product).
-const oursMatmul = new Map<number, number>();
-const kernels = await Kernels.load(gpu.device, variant);
-for (const n of SIZES) {
+/** Median GFLOP/s of our n x n x n product, each measurement about half a second of products. */
+async function oursMatmul(kernels: Kernels, n: number): Promise<number> {
   const a = uploadBuffer(gpu.device, Float32Array.from(randomValues(n * n, 1)), "a");
   const b = uploadBuffer(gpu.device, Float32Array.from(randomValues(n * n, 2)), "b");
   const out = storageBuffer(gpu.device, n * n * 4, "out");
   const product = ops.matmul(kernels, "nn", { a, b, out, m: n, n, k: n });
-  const seconds = await timed(async () => {
-    ops.submitDispatches(gpu.device, Array(repsFor(n)).fill(product).flat());
+  const run = async (reps: number) => {
+    const start = performance.now();
+    ops.submitDispatches(gpu.device, Array(reps).fill(product).flat());
     await gpu.device.queue.onSubmittedWorkDone();
-  });
-  oursMatmul.set(n, gflops(n, seconds));
+    return (performance.now() - start) / 1000;
+  };
+  const reps = Math.max(1, Math.round(0.5 / await run(1)));
+  const rates: number[] = [];
+  for (let r = 0; r < repeats; r++) rates.push(2 * n ** 3 * reps / await run(reps) / 1e9);
+  for (const buffer of [a, b, out]) buffer.destroy();
+  return median(rates);
 }
 
-/** Tokens per second of our engine's training step. */
-async function oursTokensPerSecond(config: Model, batch: number, steps: number): Promise<number> {
-  const engine = await createEngine(config, { seed: 1 });
-  try {
-    const data = randomBatch(batch, config.context, config.vocab, 1);
-    const seconds = await timed(async () => {
-      for (let i = 0; i < steps; i++) await engine.step(data, SETTINGS, i === steps - 1);
-    });
-    return steps * batch * config.context / seconds;
-  } finally {
-    engine.destroy();
+/** Median tokens/s of our training step (after one warm-up step) and the engine, for the breakdown. */
+async function oursTraining(config: Model, batch: number): Promise<{ rate: number; engine: GptEngine }> {
+  const engine = await createEngine(config, { seed: 1 }) as GptEngine;
+  const data = randomBatch(batch, config.context, config.vocab, 1);
+  const steps = stepsFor(config);
+  await engine.step(data, SETTINGS, true);
+  const rates: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    const start = performance.now();
+    for (let i = 0; i < steps; i++) await engine.step(data, SETTINGS, i === steps - 1);
+    rates.push(steps * batch * config.context / ((performance.now() - start) / 1000));
   }
-}
-
-/** Tokens per second of the same model's training step in TensorFlow.js. */
-async function tfjsTokensPerSecond(config: Model, batch: number, steps: number): Promise<number> {
-  const { layers, width: c, heads, context: t, vocab } = config;
-  const hd = c / heads;
-  const normal = (shape: number[], std: number) => tf.variable(tf.randomNormal(shape, 0, std));
-  const fill = (shape: number[], value: number) => tf.variable(tf.fill(shape, value));
-  const wte = normal([vocab, c], 0.02);
-  const wpe = normal([t, c], 0.02);
-  const blocks = Array.from({ length: layers }, () => ({
-    ln1: [fill([c], 1), fill([c], 0)],
-    attn: [normal([c, 3 * c], 0.02), fill([3 * c], 0)],
-    proj: [normal([c, c], 0.02 / Math.sqrt(2 * layers)), fill([c], 0)],
-    ln2: [fill([c], 1), fill([c], 0)],
-    fc: [normal([c, 4 * c], 0.02), fill([4 * c], 0)],
-    out: [normal([4 * c, c], 0.02 / Math.sqrt(2 * layers)), fill([c], 0)],
-  }));
-  const lnf = [fill([c], 1), fill([c], 0)];
-  const layerNorm = (x: tf.Tensor2D, [w, b]: tf.Variable[]) => {
-    const { mean, variance } = tf.moments(x, -1, true);
-    return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-5))), w), b) as tf.Tensor2D;
-  };
-  const linear = (x: tf.Tensor2D, [w, b]: tf.Variable[]) =>
-    tf.add(tf.matMul(x, w as tf.Tensor2D), b) as tf.Tensor2D;
-  const gelu = (x: tf.Tensor2D) =>
-    tf.mul(
-      tf.mul(x, 0.5),
-      tf.add(1, tf.tanh(tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.pow(x, 3)))))),
-    ) as tf.Tensor2D;
-  const mask = tf.mul(tf.sub(1, tf.linalg.bandPart(tf.ones([t, t]), -1, 0)), -1e9);
-  const data = randomBatch(batch, t, vocab, 1).tokens;
-  const inputs = tf.tensor2d(
-    Int32Array.from({ length: batch * t }, (_, i) => data[Math.floor(i / t) * (t + 1) + i % t]),
-    [batch, t],
-    "int32",
-  );
-  const targets = tf.oneHot(
-    tf.tensor1d(
-      Int32Array.from({ length: batch * t }, (_, i) => data[Math.floor(i / t) * (t + 1) + i % t + 1]),
-      "int32",
-    ),
-    vocab,
-  );
-  const loss = () => {
-    let x = tf.reshape(tf.add(tf.gather(wte, inputs), wpe), [batch * t, c]) as tf.Tensor2D;
-    for (const block of blocks) {
-      const qkv = tf.transpose(
-        tf.reshape(linear(layerNorm(x, block.ln1), block.attn), [batch, t, 3, heads, hd]),
-        [2, 0, 3, 1, 4],
-      );
-      const [q, k, v] = tf.unstack(qkv) as tf.Tensor4D[];
-      const scores = tf.add(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(hd)), mask);
-      const y = tf.reshape(tf.transpose(tf.matMul(tf.softmax(scores), v), [0, 2, 1, 3]), [
-        batch * t,
-        c,
-      ]) as tf.Tensor2D;
-      x = tf.add(x, linear(y, block.proj));
-      x = tf.add(x, linear(gelu(linear(layerNorm(x, block.ln2), block.fc)), block.out));
-    }
-    const logits = tf.matMul(layerNorm(x, lnf), wte, false, true);
-    return tf.losses.softmaxCrossEntropy(targets, logits) as tf.Scalar;
-  };
-  const optimizer = tf.train.adam(SETTINGS.lr, SETTINGS.beta1, SETTINGS.beta2, SETTINGS.eps);
-  try {
-    const seconds = await timed(async () => {
-      for (let i = 0; i < steps; i++) {
-        const value = optimizer.minimize(loss, true) as tf.Scalar;
-        if (i === steps - 1) await value.data();
-        value.dispose();
-      }
-    });
-    return steps * batch * t / seconds;
-  } finally {
-    optimizer.dispose();
-    tf.disposeVariables();
-    tf.dispose([mask, inputs, targets]);
-  }
+  return { rate: median(rates), engine };
 }
 
 const describe = (m: Model, batch: number) =>
-  `${m.layers} layers, width ${m.width}, context ${m.context}, batch ${batch}`;
-const steps = option("--steps") ?? (fallback ? 1 : 10);
-const compareBatch = fallback ? 4 : REFERENCE_BATCH;
-const after = `${steps} timed step${steps === 1 ? "" : "s"} after 1 warm-up`;
+  `${m.layers} x ${m.width} (${m.heads} heads), context ${m.context}, batch ${batch}`;
+const ratio = (ours: number, theirs: number | undefined) =>
+  theirs === undefined ? "-" : `${(ours / theirs).toFixed(2)}x`;
 
-console.log("Matmul n x n x n, ours (GFLOP/s)");
-for (const n of SIZES) console.log(`  ${n}: ${oursMatmul.get(n)!.toFixed(2)}`);
-
-console.log(`\nTraining step, ours (${after})`);
-const ours = await oursTokensPerSecond(REFERENCE, REFERENCE_BATCH, steps);
-console.log(`  ${describe(REFERENCE, REFERENCE_BATCH)}: ${ours.toFixed(0)} tokens/s`);
-const oursCompared = compareBatch === REFERENCE_BATCH
-  ? ours
-  : await oursTokensPerSecond(REFERENCE, compareBatch, steps);
-if (compareBatch !== REFERENCE_BATCH) {
-  console.log(`  ${describe(REFERENCE, compareBatch)}: ${oursCompared.toFixed(0)} tokens/s`);
-}
-for (const [config, batch] of SMALL) {
-  const tokens = await oursTokensPerSecond(config, batch, fallback ? 5 : 20);
-  console.log(`  ${describe(config, batch)}: ${tokens.toFixed(0)} tokens/s`);
-}
-
-if (!flag("--skip-tfjs")) {
-  await tf.setBackend("webgpu");
-  await tf.ready();
-  console.log("\nMatmul n x n x n, TensorFlow.js WebGPU (GFLOP/s)");
-  for (const n of SIZES) {
-    const ta = tf.randomNormal([n, n]);
-    const tb = tf.randomNormal([n, n]);
-    const seconds = await timed(async () => {
-      const results = Array.from({ length: repsFor(n) }, () => tf.matMul(ta, tb));
-      await results[results.length - 1].data();
-      tf.dispose(results);
-    });
-    tf.dispose([ta, tb]);
-    const theirs = gflops(n, seconds);
-    console.log(`  ${n}: ${theirs.toFixed(2)}  (ours / tfjs = ${(oursMatmul.get(n)! / theirs).toFixed(2)}x)`);
+const kernels = await Kernels.load(gpu.device, variant);
+const matmul = new Map<number, number>();
+for (const n of SIZES) matmul.set(n, await oursMatmul(kernels, n));
+const training = new Map<string, number>();
+const breakdowns: string[] = [];
+for (const [config, batch] of MODELS) {
+  const { rate, engine } = await oursTraining(config, batch);
+  training.set(modelKey(config, batch), rate);
+  if (!flag("--skip-breakdown")) {
+    breakdowns.push(`\nStep breakdown, ${describe(config, batch)}:`);
+    breakdowns.push(...breakdownRows(await stepBreakdown(engine, config, batch, SETTINGS, repeats)));
   }
-  console.log(`\nTraining step, TensorFlow.js WebGPU (${after})`);
-  const theirs = await tfjsTokensPerSecond(REFERENCE, compareBatch, steps);
+  engine.destroy();
+}
+const torch = flag("--skip-torch")
+  ? { why: "skipped (--skip-torch)" }
+  : await torchFigures({ sizes: SIZES, models: MODELS, repeats, threads, stepsFor });
+
+const torchNote = "why" in torch ? `PyTorch not available: ${torch.why}` : `PyTorch: ${torch.python}`;
+console.log(`${torchNote}; load average after: ${load()}\n`);
+const theirsMatmul = (n: number) => "why" in torch ? undefined : median(torch.matmul.get(n) ?? []);
+const theirsTraining = (key: string) => "why" in torch ? undefined : median(torch.training.get(key) ?? []);
+const cell = (v: number | undefined, digits: number) => v === undefined ? "-" : v.toFixed(digits);
+console.log(`| Measure | Ours (${variant}) | PyTorch CPU (${threads} threads) | Ours / PyTorch |`);
+console.log("| --- | --- | --- | --- |");
+for (const n of SIZES) {
+  const ours = matmul.get(n)!;
+  const theirs = theirsMatmul(n);
   console.log(
-    `  ${describe(REFERENCE, compareBatch)}: ${theirs.toFixed(0)} tokens/s  ` +
-      `(ours / tfjs = ${(oursCompared / theirs).toFixed(2)}x)`,
+    `| Matmul ${n}^3 (GFLOP/s) | ${ours.toFixed(1)} | ${cell(theirs, 1)} | ${ratio(ours, theirs)} |`,
   );
+}
+for (const [config, batch] of MODELS) {
+  const key = modelKey(config, batch);
+  const ours = training.get(key)!;
+  const theirs = theirsTraining(key);
+  console.log(
+    `| ${describe(config, batch)} (tokens/s) | ${ours.toFixed(0)} | ${cell(theirs, 0)} | ${
+      ratio(ours, theirs)
+    } |`,
+  );
+}
+for (const line of breakdowns) console.log(line);
+
+if (flag("--tfjs")) {
+  const { tfjsMatmulGflops, tfjsTokensPerSecond, useTfjsWebGpu } = await import("./tfjs_gpt.ts");
+  await useTfjsWebGpu();
+  console.log("\nTensorFlow.js WebGPU, same adapter (1 timed run after 1 warm-up):");
+  for (const n of SIZES) {
+    const theirs = await tfjsMatmulGflops(n, fallback ? 1 : 20);
+    console.log(`  matmul ${n}: ${theirs.toFixed(2)} GFLOP/s (ours / tfjs ${ratio(matmul.get(n)!, theirs)})`);
+  }
+  for (const [config, batch] of MODELS) {
+    const theirs = await tfjsTokensPerSecond(config, batch, stepsFor(config));
+    const ours = training.get(modelKey(config, batch))!;
+    console.log(
+      `  ${describe(config, batch)}: ${theirs.toFixed(0)} tokens/s (ours / tfjs ${ratio(ours, theirs)})`,
+    );
+  }
 }

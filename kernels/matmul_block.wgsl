@@ -122,7 +122,7 @@ fn nt(@builtin(global_invocation_id) gid: vec3<u32>) {
   var acc: Block;
   for (var k = gid.z * dims.k_chunk / 4u; k < min(k4, (gid.z + 1u) * dims.k_chunk / 4u); k++) {
     // Columns k..k+3 of B's rows col..col + 4 COLS4 - 1 (output columns).
-    var bv: array<vec4<f32>, 8>;
+    var bv: array<vec4<f32>, COLS4 * 4u>;
     for (var j = 0u; j < COLS4 * 4u; j++) {
       bv[j] = b[min(col + j, dims.n - 1u) * k4 + k];
     }
@@ -152,10 +152,11 @@ fn tn(@builtin(global_invocation_id) gid: vec3<u32>) {
   }
   var acc: Block;
   for (var k = gid.z * dims.k_chunk; k < min(dims.k, (gid.z + 1u) * dims.k_chunk); k++) {
-    // Row k of A, output rows row..row+7 (two vec4s), and of B, COLS4 vec4s.
-    var av: array<vec4<f32>, 2>;
-    av[0] = a[k * m4 + row / 4u];
-    av[1] = a[k * m4 + min(row / 4u + 1u, m4 - 1u)];
+    // Row k of A, output rows row..row + ROWS - 1 (ROWS / 4 vec4s), and of B, COLS4 vec4s.
+    var av: array<vec4<f32>, ROWS / 4u>;
+    for (var i = 0u; i < ROWS / 4u; i++) {
+      av[i] = a[k * m4 + min(row / 4u + i, m4 - 1u)];
+    }
     var bv: array<vec4<f32>, COLS4>;
     for (var j = 0u; j < COLS4; j++) {
       bv[j] = b[k * n4 + min(col4 + j, n4 - 1u)];

@@ -19,6 +19,7 @@ import { checkedAllocation, describeAdapter, type GpuDevice, requestGpu } from "
 import { activationSizes, batchData, buildStepGraph, type StepGraph } from "./gpu/graph.ts";
 import { chooseMatmul, Kernels, type MatmulVariant } from "./gpu/kernels.ts";
 import * as ops from "./gpu/ops.ts";
+import { encodeTime, type StepProfile, timeDispatches } from "./gpu/profile.ts";
 import { initParams, parameterCount, type ParamLayout, paramLayout } from "./gpu/params.ts";
 
 /** Options of `createEngine`. */
@@ -300,11 +301,12 @@ export class GptEngine implements Engine {
     return values;
   }
 
-  async step(
+  /** Prepares an update (batch and settings written) and returns its dispatches and the buffer to clear. */
+  async #prepareStep(
     batch: TokenBatch,
     settings: UpdateSettings,
     readLoss: boolean,
-  ): Promise<{ loss: number; gradNorm: number } | null> {
+  ): Promise<{ dispatches: ops.Dispatch[]; clear: GPUBuffer }> {
     const graph = await this.#graphFor(batch);
     this.#updates += 1;
     const data = ops.adamwSettings({
@@ -320,8 +322,31 @@ export class GptEngine implements Engine {
       ...graph.backward,
       ...this.#update,
     ];
-    const values = await this.#submit(dispatches, graph.residualGrad, readLoss);
+    return { dispatches, clear: graph.residualGrad };
+  }
+
+  async step(
+    batch: TokenBatch,
+    settings: UpdateSettings,
+    readLoss: boolean,
+  ): Promise<{ loss: number; gradNorm: number } | null> {
+    const { dispatches, clear } = await this.#prepareStep(batch, settings, readLoss);
+    const values = await this.#submit(dispatches, clear, readLoss);
     return values && { loss: values[0], gradNorm: values[1] };
+  }
+
+  /**
+   * Runs one update (as `step` without reading the loss) with every dispatch timed, for benchmarks; see
+   * `timeDispatches`. The update is applied like any other. Also times the host's part of a step.
+   */
+  async profileStep(batch: TokenBatch, settings: UpdateSettings): Promise<StepProfile> {
+    await this.#device().queue.onSubmittedWorkDone();
+    this.#inFlight = [];
+    const start = performance.now();
+    const { dispatches, clear } = await this.#prepareStep(batch, settings, false);
+    const prepareMs = performance.now() - start;
+    const encodeMs = encodeTime(this.#device(), dispatches, clear);
+    return { dispatches: await timeDispatches(this.#device(), dispatches, clear), prepareMs, encodeMs };
   }
 
   async evaluate(batch: TokenBatch): Promise<number> {

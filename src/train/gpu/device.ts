@@ -48,7 +48,12 @@ async function openGpu(): Promise<GpuDevice> {
         "(Debian: 'mesa-vulkan-drivers') to train on the CPU",
     );
   }
+  // Timestamp queries (when offered) let benchmarks time each kernel; training never uses them.
+  const requiredFeatures: GPUFeatureName[] = adapter.features.has("timestamp-query")
+    ? ["timestamp-query"]
+    : [];
   const device = await adapter.requestDevice({
+    requiredFeatures,
     requiredLimits: {
       maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
       maxBufferSize: adapter.limits.maxBufferSize,
