@@ -72,6 +72,22 @@ export type RecipeItemCstChildren = {
   dataBlock?: DataBlockCstNode[];
   scheduleBlock?: ScheduleBlockCstNode[];
   checkpointStmt?: CheckpointStmtCstNode[];
+  branchDecl?: BranchDeclCstNode[];
+};
+
+export interface BranchDeclCstNode extends CstNode {
+  name: "branchDecl";
+  children: BranchDeclCstChildren;
+}
+
+export type BranchDeclCstChildren = {
+  Branch: IToken[];
+  name: IToken[];
+  At: IToken[];
+  checkpoint: IToken[];
+  LBrace: IToken[];
+  recipeItem?: RecipeItemCstNode[];
+  RBrace: IToken[];
 };
 
 export interface BudgetStmtCstNode extends CstNode {

@@ -101,7 +101,22 @@ export class RecipeParser extends CstParser {
       { ALT: () => this.SUBRULE(this.dataBlock) },
       { ALT: () => this.SUBRULE(this.scheduleBlock) },
       { ALT: () => this.SUBRULE(this.checkpointStmt) },
+      { ALT: () => this.SUBRULE(this.branchDecl) },
     ]);
+  });
+
+  /**
+   * `branch "anneal" at "ckpt" { ... }`: a child recipe declared inside its parent, trained from the
+   * parent's checkpoint `ckpt`; its items override what it inherits, as in `recipe "b" from "a" at "ckpt"`.
+   */
+  branchDecl = this.RULE("branchDecl", () => {
+    this.CONSUME(t.Branch);
+    this.CONSUME(t.StringLiteral, { LABEL: "name" });
+    this.CONSUME(t.At);
+    this.CONSUME2(t.StringLiteral, { LABEL: "checkpoint" });
+    this.CONSUME(t.LBrace);
+    this.MANY(() => this.SUBRULE(this.recipeItem));
+    this.CONSUME(t.RBrace);
   });
 
   budgetStmt = this.RULE("budgetStmt", () => {

@@ -22,6 +22,7 @@ export const KEYWORD_CATEGORIES: readonly { name: string; scope: string; tokens:
       t.From,
       t.At,
       t.Extends,
+      t.Branch,
       t.Budget,
       t.Batch,
       t.Optimizer,

@@ -30,6 +30,7 @@ export const Recipe = keyword("recipe");
 export const From = keyword("from");
 export const At = keyword("at");
 export const Extends = keyword("extends");
+export const Branch = keyword("branch");
 export const Budget = keyword("budget");
 export const Batch = keyword("batch");
 export const Optimizer = keyword("optimizer");

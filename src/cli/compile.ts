@@ -82,7 +82,8 @@ Options:
                    express the plan, instead of adding the extension-tier module
   --approximate    with --native, allow a target's documented approximation, and
                    print its largest deviation from the plan's LR
-  --recipe NAME    which recipe of the file (when it defines several)
+  --recipe NAME    which recipe of the file (when it defines several), or one
+                   of its branches, "recipe.branch"
   -h, --help       show this help
 
 Each target uses its own config keys where they give the plan's LR at every update

@@ -17,7 +17,8 @@ update ranges [start..end), tokens, LR shape, weight decay, batch and mixture,
 then its checkpoints.
 
 Options:
-  --recipe NAME    which recipe of the file (when it defines several)
+  --recipe NAME    which recipe of the file (when it defines several), or one
+                   of its branches, "recipe.branch"
   -h, --help       show this help`,
   async run(args) {
     const { values, positionals } = parseCommandArgs(args, { recipe: { type: "string" } });

@@ -25,11 +25,13 @@ update uses the plan's LR, weight decay, batch size and data mixture.
 
 The run directory gets metrics.jsonl, plan.json, report.md and checkpoints/: the
 recipe's named checkpoints, "final", and a periodic "latest" to resume from. Each
-checkpoint is model.safetensors + optimizer.safetensors + state.json.
+checkpoint is model.safetensors + optimizer.safetensors + state.json. A recipe with
+branches trains the recipe, then each branch from its checkpoint in that run.
 
 Options:
   --out DIR          run directory (default runs/<plan name>, or
-                     runs/<plan name>-proxy-<TOKENS> with --proxy)
+                     runs/<plan name>-proxy-<TOKENS> with --proxy); for several
+                     plans (sweeps, branches), DIR/<plan name> each
   --resume DIR       continue the killed run in DIR from its latest checkpoint; the
                      result is bit-identical to an uninterrupted run (FILE optional:
                      DIR/plan.json is used)
@@ -48,7 +50,8 @@ Options:
   --eval-every N     held-out evaluation every N updates (default: ten per run)
   --save-every N     write the "latest" checkpoint every N updates (default: ten per run)
   --eval-batches N   held-out batches per source at each evaluation (default 2)
-  --recipe NAME      which recipe of the file (when it defines several)
+  --recipe NAME      which recipe of the file (when it defines several), or
+                     one of its branches, "recipe.branch"
   -h, --help         show this help
 
 Exit codes: 0 trained, 1 errors in the recipe or its data, or the loss diverged,
@@ -128,9 +131,14 @@ export const command: Command = {
     const compiled = await plansOf(file, values.recipe);
     if (!compiled) return EXIT.errors;
     if (compiled.length > 1 && values.resume) {
-      throw new UsageError(`"${file}" makes ${compiled.length} plans (a sweep): resume one run at a time`);
+      throw new UsageError(
+        `"${file}" makes ${compiled.length} plans (a sweep, or a recipe with branches): resume one run at a ` +
+          "time (--recipe NAME)",
+      );
     }
     let failed = false;
+    // The run directory of every plan trained so far: a branch starts from its parent's, wherever -o put it.
+    const runDirs = new Map<string, string>();
     for (const recipePlan of compiled) {
       const plan = proxyTokens ? proxyPlan(recipePlan, proxyTokens) : recipePlan;
       const suffix = proxyTokens ? `-proxy-${values.proxy}` : "";
@@ -139,7 +147,8 @@ export const command: Command = {
         (values.out
           ? (compiled.length > 1 ? join(values.out, safeFileName(plan.name, "plan name")) : values.out)
           : join("runs", name));
-      const initDir = values.init ?? (plan.init ? await parentDir(plan.init, suffix) : undefined);
+      runDirs.set(recipePlan.name, out);
+      const initDir = values.init ?? (plan.init ? await parentDir(plan.init, suffix, runDirs) : undefined);
       try {
         const summary = await train(plan, {
           out,
@@ -170,17 +179,20 @@ export const command: Command = {
 };
 
 /**
- * The parent checkpoint directory of a plan with `init`: runs/<parent><suffix>/checkpoints/<name> when a
- * proxy run of the parent exists (suffix "-proxy-5M"), else runs/<parent>/checkpoints/<name>.
+ * The parent checkpoint directory of a plan with `init`: in the parent's run directory when this command
+ * trained the parent (`runDirs`, by plan name: a branch's parent), else runs/<parent><suffix>/checkpoints/<name>
+ * when a proxy run of the parent exists (suffix "-proxy-5M"), else runs/<parent>/checkpoints/<name>.
  */
-async function parentDir(init: NonNullable<Plan["init"]>, suffix: string): Promise<string> {
+async function parentDir(
+  init: NonNullable<Plan["init"]>,
+  suffix: string,
+  runDirs: ReadonlyMap<string, string>,
+): Promise<string> {
+  const checkpoint = safeFileName(init.checkpoint, "parent checkpoint name");
+  const trained = runDirs.get(init.recipe);
+  if (trained !== undefined) return join(trained, "checkpoints", checkpoint);
   const dirs = [...new Set([suffix, ""])].map((s) =>
-    join(
-      "runs",
-      safeFileName(`${init.recipe}${s}`, "parent run name"),
-      "checkpoints",
-      safeFileName(init.checkpoint, "parent checkpoint name"),
-    )
+    join("runs", safeFileName(`${init.recipe}${s}`, "parent run name"), "checkpoints", checkpoint)
   );
   for (const dir of dirs) {
     if (await Deno.stat(join(dir, "state.json")).then(() => true, () => false)) return dir;

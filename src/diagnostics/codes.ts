@@ -35,7 +35,7 @@ export const CODES = {
     severity: "error",
     title: "Duplicate definition",
     description:
-      'A recipe, let, source, mixture entry, setting, block, phase option or checkpoint name given twice where only one is allowed; or a checkpoint named "final" (reserved for the weights after the last update) or with an empty name.',
+      'A recipe, branch, let, source, mixture entry, setting, block, phase option or checkpoint name given twice where only one is allowed (a branch "b" of recipe "a" is the recipe "a.b"); or a checkpoint named "final" (reserved for the weights after the last update) or with an empty name.',
   },
   R0005: {
     severity: "error",
@@ -100,7 +100,7 @@ export const CODES = {
     severity: "error",
     title: "Unknown recipe or checkpoint",
     description:
-      "A parent recipe that no loaded file defines, a parent checkpoint the parent's plan does not have, or a recipe file with several recipes and no choice.",
+      "A parent recipe that no loaded file defines, a parent checkpoint the parent's plan does not have (for `from` or a `branch ... at`), or a recipe file with several recipes and no choice.",
   },
   R0018: {
     severity: "error",
@@ -182,6 +182,12 @@ export const CODES = {
     title: "Mixture weights do not sum to 1",
     description:
       "The weights of a mixture add up to something other than 1 (within 1e-9), which usually means a typo. Make them sum to 1, or write `normalised` after them (`mix a 3, b 1 normalised`) to have them scaled to 1. A `replay` weight counts as one entry; `mix temperature T` is always normalised.",
+  },
+  R0032: {
+    severity: "error",
+    title: "Branch of a recipe with sweeps",
+    description:
+      'A `branch "b" at "ckpt"` inside a recipe whose sweeps make several plans: each plan has its own checkpoint "ckpt", so the branch has no single one to start from. Give the recipe one value for each swept setting (a branch may sweep its own settings: it then makes one plan per value), or write separate recipes.',
   },
   W0001: {
     severity: "warning",

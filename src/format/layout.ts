@@ -23,6 +23,7 @@ export interface PlacedToken {
 const ITEMS: Record<string, ReadonlySet<string>> = {
   file: new Set(["importDecl", "letDecl", "recipeDecl"]),
   recipeDecl: new Set(["recipeItem"]),
+  branchDecl: new Set(["recipeItem"]),
   dataBlock: new Set(["sourceDecl", "mixStmt"]),
   scheduleBlock: new Set(["phaseDecl", "cyclesDecl"]),
   cyclesDecl: new Set(["phaseDecl"]),
@@ -33,7 +34,15 @@ const ITEMS: Record<string, ReadonlySet<string>> = {
 /** Blocks written on one line, `{ lr 3e-3  betas 0.9 0.95 }`, unless a comment is inside. */
 const INLINE = new Set(["optimizerBlock", "modelBlock"]);
 /** Blocks whose braces belong to the statement that contains them. */
-const BRACED = new Set(["recipeDecl", "dataBlock", "scheduleBlock", "cyclesDecl", "phaseBody", ...INLINE]);
+const BRACED = new Set([
+  "recipeDecl",
+  "branchDecl",
+  "dataBlock",
+  "scheduleBlock",
+  "cyclesDecl",
+  "phaseBody",
+  ...INLINE,
+]);
 
 const isToken = (element: CstElement): element is IToken => "image" in element;
 const startOf = (element: CstElement) =>

@@ -41,7 +41,7 @@ export interface CompileResult {
 
 /**
  * Compiles a recipe file (and its imports) to plans. A recipe with sweeps gives one plan per combination,
- * named `<recipe>-<label>=<value>`.
+ * named `<recipe>-<label>=<value>`; each `branch "b"` of recipe "a" adds the plans of the recipe "a.b".
  *
  * @example
  * ```ts
@@ -80,10 +80,11 @@ async function compileProgram(path: string, options: CompileOptions): Promise<Co
   };
   if (!program.entry || hasErrors(diagnostics)) return done([]);
   const parents = new ParentCache(program);
-  const own = program.entry.ast.recipes.map((r) => r.name);
+  // The file's own recipes; their branches come with them.
+  const own = program.entry.ast.recipes.filter((r) => !r.branchOf).map((r) => r.name);
   if (options.every && options.recipe === undefined && own.length > 1) {
     const plans: Plan[] = [];
-    for (const recipe of own) plans.push(...await compileRecipe(program, recipe, diagnostics, parents));
+    for (const recipe of own) plans.push(...await compileWithBranches(program, recipe, diagnostics, parents));
     return done(plans);
   }
   let name = options.recipe;
@@ -111,7 +112,7 @@ async function compileProgram(path: string, options: CompileOptions): Promise<Co
         "R0017",
         program.entry.source.path,
         `No recipe "${name}" in this file or its imports`,
-        didYouMean(name, program.recipes.keys()) ??
+        didYouMean(name, program.recipes.keys()) ?? branchHint(program, name) ??
           `the recipes are ${own.slice(0, 10).map((n) => `"${n}"`).join(", ")}${
             own.length > 10 ? ` and ${formatCount(own.length - 10)} more` : ""
           }`,
@@ -120,7 +121,33 @@ async function compileProgram(path: string, options: CompileOptions): Promise<Co
     return done([]);
   }
 
-  return done(await compileRecipe(program, name, diagnostics, parents));
+  return done(await compileWithBranches(program, name, diagnostics, parents));
+}
+
+/** For `--recipe b` where a recipe "a" has a branch "b": the branch's full name, "a.b". */
+function branchHint(program: Program, name: string): string | null {
+  const branches = [...program.recipes.values()].filter((r) => r.recipe.branchOf?.name === name);
+  if (!branches.length) return null;
+  const names = branches.map((r) => `"${r.recipe.name}"`).join(" or ");
+  return `a branch is named after its recipe: did you mean ${names}?`;
+}
+
+/**
+ * The plans of recipe `name` (one per sweep combination), then those of each branch it declares, in the
+ * order they are written (a branch's own branches right after it): the order a trainer runs them in, every
+ * parent before the branches that start from its checkpoints.
+ */
+async function compileWithBranches(
+  program: Program,
+  name: string,
+  diagnostics: Diagnostic[],
+  parents: ParentPlans,
+): Promise<Plan[]> {
+  const plans = await compileRecipe(program, name, diagnostics, parents);
+  for (const branch of program.recipes.get(name)!.recipe.branches) {
+    plans.push(...await compileWithBranches(program, branch.name, diagnostics, parents));
+  }
+  return plans;
 }
 
 /**

@@ -20,8 +20,11 @@ export interface Located<T> {
 /** A recipe with everything it inherits resolved. */
 export interface EffectiveRecipe {
   recipe: LocatedRecipe;
-  /** The `from ... at ...` parent (continual pretraining), if any. */
-  init: { parent: LocatedRecipe; ref: A.ParentRef; source: SourceText } | null;
+  /**
+   * The `from ... at ...` parent (continual pretraining), if any, and the recipe of the ancestry that
+   * names it (`child`: a branch, when the `from` is a branch's).
+   */
+  init: { parent: LocatedRecipe; child: LocatedRecipe; ref: A.ParentRef; source: SourceText } | null;
   lets: Map<string, LocatedLet>;
   budget: Located<A.Quantity> | null;
   batch: Located<A.BatchStmt> | null;
@@ -50,6 +53,7 @@ export function effectiveRecipe(
     init: fromIndex >= 0
       ? {
         parent: chain[fromIndex + 1],
+        child: chain[fromIndex],
         ref: chain[fromIndex].recipe.parent!,
         source: chain[fromIndex].file.source,
       }

@@ -1,6 +1,6 @@
 /**
- * The parent of a continual-pretraining recipe (`recipe "b" from "a" at "ckpt"`): the checkpoint training
- * starts from, the LR there and the mixture its last update used (what `replay` stands for).
+ * The parent of a continual-pretraining recipe (`recipe "b" from "a" at "ckpt"`, or a `branch "b" at "ckpt"`
+ * inside "a"): the checkpoint training starts from, the LR there and the mixture its last update used (what `replay` stands for).
  * @module
  */
 import type { Diagnostic } from "../diagnostics/diagnostic.ts";
@@ -51,13 +51,7 @@ export async function resolveParent(
   const outcome = await parents.outcome(parentName);
   context.diagnostics.push(...outcome.errors);
   if (outcome.swept) {
-    report(
-      context.diagnostics,
-      "R0023",
-      refAt,
-      `Parent recipe "${parentName}" has sweeps, so it has no single checkpoint to start from`,
-      "start from a recipe without sweeps",
-    );
+    reportSweptParent(context, parentName);
     return null;
   }
   const plan = outcome.plan;
@@ -85,4 +79,27 @@ export async function resolveParent(
     origin: originOf(from.source, from.ref.span),
   };
   return { plan, init, replayMix: plan.phases[before.phase].mix };
+}
+
+/** Reports that the parent has sweeps: R0032 at a branch's name, R0023 at a `from` recipe's parent. */
+function reportSweptParent(context: RecipeContext, parentName: string): void {
+  const from = context.effective.init!;
+  const branch = from.child.recipe.branchOf;
+  if (!branch) {
+    report(
+      context.diagnostics,
+      "R0023",
+      { node: from.ref, source: from.source },
+      `Parent recipe "${parentName}" has sweeps, so it has no single checkpoint to start from`,
+      "start from a recipe without sweeps",
+    );
+    return;
+  }
+  report(
+    context.diagnostics,
+    "R0032",
+    { node: { span: from.child.recipe.nameSpan }, source: from.source },
+    `Recipe "${parentName}" has sweeps, so its branch "${branch.name}" has no single checkpoint to start from`,
+    "give the recipe one value for each swept setting; a branch may sweep its own settings",
+  );
 }

@@ -203,11 +203,22 @@ export interface ParentRef {
   span: Span;
 }
 
-/** One `recipe "name" { ... }`. */
+/** What makes a recipe a branch: the recipe it is declared in, and its own name there. */
+export interface BranchOf {
+  recipe: string;
+  name: string;
+}
+
+/**
+ * One `recipe "name" { ... }`, or one `branch "b" at "ckpt" { ... }` inside recipe "a": the recipe "a.b",
+ * `from "a" at "ckpt"`, whose `branchOf` says so.
+ */
 export interface RecipeDecl {
   name: string;
   nameSpan: Span;
   parent: ParentRef | null;
+  /** Set for a branch: the recipe that declares it. */
+  branchOf: BranchOf | null;
   lets: LetDecl[];
   budget: Quantity | null;
   batch: BatchStmt | null;
@@ -217,6 +228,8 @@ export interface RecipeDecl {
   mixes: MixStmt[];
   schedule: (PhaseDecl | CyclesDecl)[] | null;
   checkpoints: CheckpointStmt[];
+  /** The branches declared inside it (the file's `recipes` lists them too, each after its recipe). */
+  branches: RecipeDecl[];
   span: Span;
 }
 
@@ -232,5 +245,6 @@ export interface FileAst {
   text: string;
   imports: ImportDecl[];
   lets: LetDecl[];
+  /** Every recipe of the file, its branches included (each right after the recipe that declares it). */
   recipes: RecipeDecl[];
 }

@@ -41,6 +41,11 @@ export function stringValue(image: string): string {
   );
 }
 
+/** A recipe followed by its branches, theirs after each (depth first). */
+function withBranches(recipe: A.RecipeDecl): A.RecipeDecl[] {
+  return [recipe, ...recipe.branches.flatMap(withBranches)];
+}
+
 /** Builds the AST of one file, reporting duplicates into `diagnostics`. */
 export function toAst(cst: C.FileCstNode, source: SourceText, diagnostics: Diagnostic[]): A.FileAst {
   return new AstBuilder(source, diagnostics).file(cst);
@@ -323,20 +328,65 @@ class AstBuilder {
     const name = c.name[0];
     const parentName = first(c.parent) ?? first(c.base);
     const checkpoint = first(c.checkpoint);
-    const items = all(c.recipeItem).map((item) => item.children);
+    const parent: A.ParentRef | null = parentName
+      ? {
+        kind: checkpoint ? "from" : "extends",
+        recipe: stringValue(parentName.image),
+        checkpoint: checkpoint ? stringValue(checkpoint.image) : null,
+        span: { start: tokenSpan(parentName).start, end: tokenSpan(checkpoint ?? parentName).end },
+      }
+      : null;
+    return this.recipeBody(node, { name: stringValue(name.image), nameSpan: tokenSpan(name), parent });
+  }
+  /** `branch "b" at "ckpt" { ... }` inside recipe `outer`: the recipe `outer.b`, `from` outer at ckpt. */
+  branchDecl(node: C.BranchDeclCstNode, outer: string): A.RecipeDecl {
+    const name = node.children.name[0];
+    const checkpoint = node.children.checkpoint[0];
+    const branch = stringValue(name.image);
+    return this.recipeBody(node, {
+      name: `${outer}.${branch}`,
+      nameSpan: tokenSpan(name),
+      parent: {
+        kind: "from",
+        recipe: outer,
+        checkpoint: stringValue(checkpoint.image),
+        span: tokenSpan(checkpoint),
+      },
+      branchOf: { recipe: outer, name: branch },
+    });
+  }
+  /** The branches declared among `items` of recipe `outer`; a name given twice is R0004. */
+  branches(items: C.RecipeItemCstChildren[], outer: string): A.RecipeDecl[] {
+    const seen = new Set<string>();
+    return items.flatMap((item) => all(item.branchDecl)).flatMap((n) => {
+      const branch = this.branchDecl(n, outer);
+      if (!seen.has(branch.branchOf!.name)) {
+        seen.add(branch.branchOf!.name);
+        return [branch];
+      }
+      this.diagnostics.push(
+        diagnostic(
+          "R0004",
+          this.source,
+          branch.nameSpan,
+          `Recipe "${outer}" declares branch "${branch.branchOf!.name}" twice`,
+          "give each branch its own name",
+        ),
+      );
+      return [];
+    });
+  }
+  /** The items of a recipe or branch body, with what its header says (`head`). */
+  recipeBody(
+    node: C.RecipeDeclCstNode | C.BranchDeclCstNode,
+    head: Pick<A.RecipeDecl, "name" | "nameSpan" | "parent"> & { branchOf?: A.BranchOf },
+  ): A.RecipeDecl {
+    const items = all(node.children.recipeItem).map((item) => item.children);
     const data = items.flatMap((item) => all(item.dataBlock));
     data.slice(1).forEach((d) => this.duplicate(nodeSpan(d), "The data block"));
     return {
-      name: stringValue(name.image),
-      nameSpan: tokenSpan(name),
-      parent: parentName
-        ? {
-          kind: checkpoint ? "from" : "extends",
-          recipe: stringValue(parentName.image),
-          checkpoint: checkpoint ? stringValue(checkpoint.image) : null,
-          span: { start: tokenSpan(parentName).start, end: tokenSpan(checkpoint ?? parentName).end },
-        }
-        : null,
+      ...head,
+      branchOf: head.branchOf ?? null,
       lets: items.flatMap((item) => all(item.letDecl)).map((n) => this.letDecl(n)),
       budget: this.once(
         items.flatMap((item) => all(item.budgetStmt)),
@@ -362,6 +412,7 @@ class AstBuilder {
         (n) => this.schedule(n),
       ),
       checkpoints: items.flatMap((item) => all(item.checkpointStmt)).map((n) => this.checkpointStmt(n)),
+      branches: this.branches(items, head.name),
       span: nodeSpan(node),
     };
   }
@@ -375,7 +426,7 @@ class AstBuilder {
         span: nodeSpan(n),
       })),
       lets: all(cst.children.letDecl).map((n) => this.letDecl(n)),
-      recipes: all(cst.children.recipeDecl).map((n) => this.recipeDecl(n)),
+      recipes: all(cst.children.recipeDecl).flatMap((n) => withBranches(this.recipeDecl(n))),
     };
   }
 }
