@@ -1,6 +1,7 @@
 /**
  * The parent of a continual-pretraining recipe (`recipe "b" from "a" at "ckpt"`, or a `branch "b" at "ckpt"`
- * inside "a"): the checkpoint training starts from, the LR there and the mixture its last update used (what `replay` stands for).
+ * inside "a"): the checkpoint training starts from, the LR there and the mixture its last update used (what
+ * `replay` stands for).
  * @module
  */
 import type { Diagnostic } from "../diagnostics/diagnostic.ts";
