@@ -43,9 +43,10 @@ const ignore = "reason" in chromium;
 const screenshots = Deno.env.get("UPDATE_SCREENSHOTS") === "1";
 
 /** A served directory with the tiny recipe (at `budget`), the built pages, a browser and a page. */
-async function open(budget: string, path: string) {
+async function open(budget: string, path: string, setup = (_root: string) => Promise.resolve()) {
   const root = await Deno.makeTempDir({ prefix: "recipe-browser-" });
   await Deno.mkdir(join(root, "recipes"));
+  await setup(root);
   const tiny = await Deno.readTextFile(join(ROOT, "tests/testdata/train/tiny.recipe"));
   await Deno.writeTextFile(join(root, "recipes/tiny.recipe"), tiny.replace("budget 40 steps", budget));
   const assets = join(root, ".dist");
@@ -129,10 +130,21 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
-    const { root, page, errors, close } = await open("budget 240 steps", "/dashboard");
+    // A damaged run beside it: a broken metrics line, a torn last one and half a plan.
+    const broken = async (root: string) => {
+      await Deno.mkdir(join(root, "runs/broken"), { recursive: true });
+      await Deno.writeTextFile(
+        join(root, "runs/broken/metrics.jsonl"),
+        '{"step":0,"loss":6}\n{oops\n{"step":1,"lo',
+      );
+      await Deno.writeTextFile(join(root, "runs/broken/plan.json"), '{"version":');
+    };
+    const { root, page, errors, close } = await open("budget 240 steps", "/dashboard", broken);
     try {
       await page.waitForFunction(() => document.body.dataset.updates, { timeout: 30_000 });
-      assert.equal(await page.$("#runs li"), null);
+      assert.deepEqual(await page.$$eval("#runs li", (items) => items.map((e) => e.textContent)), [
+        "broken update 0, loss 6.000",
+      ]);
       const run = new Deno.Command(Deno.execPath(), {
         args: ["run", "-A", "src/cli/main.ts", "run", join(root, "recipes/tiny.recipe")]
           .concat(["--out", join(root, "runs/tiny"), "--log-every", "2"]),

@@ -7,7 +7,7 @@
 import * as esbuild from "esbuild";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { denoNpmPlugin, linkLockedPackages } from "./npm_resolver.ts";
+import { cacheModules, denoNpmPlugin, linkLockedPackages } from "./npm_resolver.ts";
 import { dashboardHtml, studioHtml } from "./pages.ts";
 
 /** The repository root. */
@@ -32,8 +32,16 @@ async function gzipSize(bytes: Uint8Array): Promise<number> {
   return (await new Response(stream).arrayBuffer()).byteLength;
 }
 
-/** Modules the browser gets other versions of: no disk reader, and only zod's English locale. */
+/** The bundles and their entry modules. */
+const ENTRIES = {
+  recipe: join(ROOT, "src/web/browser.ts"),
+  studio: join(ROOT, "src/web/studio_page.ts"),
+  dashboard: join(ROOT, "src/web/dashboard_page.ts"),
+};
+
+/** Modules the browser gets other versions of: no disk reader, pathe for node:path, zod's English only. */
 const SWAPS = {
+  "node:path": join(ROOT, "src/web/posix_path.ts"),
   "src/check/read_from_disk.ts": join(ROOT, "src/web/no_disk.ts"),
   "/v4/locales/index.js": join(ROOT, "src/web/zod_english.ts"),
 };
@@ -74,21 +82,19 @@ const libraryExternal: esbuild.Plugin = {
 export async function buildWeb(outDir = join(ROOT, "dist")): Promise<BuiltFile[]> {
   const temp = await Deno.makeTempDir({ prefix: "recipe-build-" });
   try {
+    await cacheModules(ROOT, [...Object.values(ENTRIES), ...Object.values(SWAPS)]);
     const nodePaths = [await linkLockedPackages(ROOT, temp)];
     const base = options(nodePaths);
     await esbuild.build({
       ...base,
-      entryPoints: { recipe: join(ROOT, "src/web/browser.ts") },
+      entryPoints: { recipe: ENTRIES.recipe },
       outdir: outDir,
     });
     await esbuild.build({
       ...base,
       platform: "browser",
       plugins: [libraryExternal, ...base.plugins!],
-      entryPoints: {
-        studio: join(ROOT, "src/web/studio_page.ts"),
-        dashboard: join(ROOT, "src/web/dashboard_page.ts"),
-      },
+      entryPoints: { studio: ENTRIES.studio, dashboard: ENTRIES.dashboard },
       outdir: outDir,
     });
   } finally {

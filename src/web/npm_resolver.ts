@@ -7,6 +7,12 @@
 import type * as esbuild from "esbuild";
 import { join } from "node:path";
 
+/** Downloads what `entries` import into Deno's cache (a fresh clone has none of it yet). */
+export async function cacheModules(root: string, entries: string[]): Promise<void> {
+  const output = await new Deno.Command(Deno.execPath(), { args: ["cache", ...entries], cwd: root }).output();
+  if (!output.success) throw new Error(`deno cache failed: ${new TextDecoder().decode(output.stderr)}`);
+}
+
 /** Where Deno keeps npm packages: `deno info --json`'s npmCache. */
 async function npmCache(): Promise<string> {
   const output = await new Deno.Command(Deno.execPath(), { args: ["info", "--json"] }).output();
@@ -45,9 +51,9 @@ export async function linkLockedPackages(root: string, into: string): Promise<st
 }
 
 /**
- * Rewrites `npm:name@version/sub` to `name/sub` (found through `nodePaths`), `node:path` to pathe (the same
- * POSIX path functions, for browsers), and swaps modules for browser versions: `swaps` maps the end of a
- * module's path to the file to bundle instead.
+ * Rewrites `npm:name@version/sub` to `name/sub` (found through `nodePaths`) and swaps modules for browser
+ * versions: `swaps` maps the end of a module's path (or a specifier such as `node:path`) to the file to
+ * bundle instead.
  */
 export function denoNpmPlugin(swaps: Record<string, string>): esbuild.Plugin {
   return {
@@ -61,7 +67,7 @@ export function denoNpmPlugin(swaps: Record<string, string>): esbuild.Plugin {
         { filter: /^node:path$/ },
         (args) => build.resolve("pathe", { kind: args.kind, resolveDir: args.resolveDir }),
       );
-      build.onResolve({ filter: /\.[jt]s$/ }, (args) => {
+      build.onResolve({ filter: /\.[jt]s$|^node:/ }, (args) => {
         const full = args.path.startsWith(".") ? join(args.resolveDir, args.path) : args.path;
         const swap = Object.keys(swaps).find((suffix) => full.endsWith(suffix));
         return swap ? { path: swaps[swap] } : undefined;
