@@ -58,6 +58,12 @@ async function python(): Promise<string> {
   return bin;
 }
 
+/** A 60-update recipe with these phases and a recipe-level checkpoint statement, for run.py to train. */
+function trainedRecipe(name: string, phases: string[], checkpoint: string): string {
+  return `recipe "${name}" {\n  budget 60 steps\n  batch 4 x 8\n  optimizer adamw { lr 1e-3 }\n` +
+    `  schedule { ${phases.join("  ")} }\n  ${checkpoint}\n}\n`;
+}
+
 async function plansOf(texts: [string, string][]): Promise<Plan[]> {
   const plans: Plan[] = [];
   for (const [path, text] of texts) {
@@ -80,12 +86,31 @@ if (import.meta.main) {
     const path = join("recipes", entry.name);
     examples.push([path, await Deno.readTextFile(join(ROOT, path))]);
   }
+  // Two short recipes that run.py trains for real with the Trainer: their checkpoints must appear exactly.
+  const trained: [string, string][] = [
+    [
+      "train-extension.recipe",
+      trainedRecipe("train-extension", [
+        "warmup 10 steps",
+        'stable until 50% { checkpoint at end "a" }',
+        "decay rest cosine to 0",
+      ], 'checkpoint at 45 steps "b"'),
+    ],
+    [
+      "train-native.recipe",
+      trainedRecipe(
+        "train-native",
+        ["warmup 10 steps", "decay rest linear to 0"],
+        'checkpoint every 20 steps "c"',
+      ),
+    ],
+  ];
   const generated: [string, string][] = Array.from(
     { length: n },
     (_, i) => [`generated-${i}.recipe`, i % 2 ? randomRecipe(5000 + i).text : publishedRecipe(5000 + i)],
   );
   Deno.chdir(ROOT);
-  const plans = await plansOf([...examples, ...generated]);
+  const plans = await plansOf([...examples, ...trained, ...generated]);
   const dir = values.keep ?? await Deno.makeTempDir({ prefix: "conformance-" });
   const cases: unknown[] = [];
   const refused: Record<string, number> = {};

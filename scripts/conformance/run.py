@@ -8,6 +8,7 @@ import dataclasses
 import importlib
 import json
 import math
+import os
 import sys
 import tempfile
 import types
@@ -86,6 +87,40 @@ def hf(case, lr, wd):
     trainer = cls(model=tiny_model(), args=args)
     trainer.create_optimizer_and_scheduler(num_training_steps=args.max_steps)
     return drive_torch(trainer.optimizer, trainer.lr_scheduler, lr, wd)
+
+
+def hf_train(case):
+    """Trains a "train-*" plan for real with the Trainer (tiny model, random data): the updates of the
+    checkpoint-N directories it saved, and the LR of the first param group at each update."""
+    from transformers import HfArgumentParser, Trainer, TrainerCallback, TrainingArguments
+
+    config = next(f for f in case["files"] if f.endswith(".hf.json"))
+    (args,) = HfArgumentParser(TrainingArguments).parse_json_file(f"{case['dir']}/{config}", allow_extra_keys=False)
+    args.output_dir = tempfile.mkdtemp()
+    args.report_to = []
+    args.disable_tqdm = True
+
+    class Model(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.linear = torch.nn.Linear(4, 1)
+
+        def forward(self, x, labels):
+            return {"loss": torch.nn.functional.mse_loss(self.linear(x).squeeze(-1), labels)}
+
+    size = args.max_steps * args.per_device_train_batch_size
+    data = [{"x": torch.randn(4), "labels": torch.randn(())} for _ in range(size)]
+    seen = []
+
+    class Recorder(TrainerCallback):
+        def on_pre_optimizer_step(self, args, state, control, optimizer=None, **kwargs):
+            seen.append(float(optimizer.param_groups[0]["lr"]))
+
+    cls = load_module(case, "_hf_schedule.py").PlanTrainer if case["tier"] == "extension" else Trainer
+    trainer = cls(model=Model(), args=args, train_dataset=data, callbacks=[Recorder()])
+    trainer.train()
+    saved = sorted(int(d.split("-")[1]) for d in os.listdir(args.output_dir) if d.startswith("checkpoint-"))
+    return saved, seen
 
 
 def pytorch(case, lr, wd):
@@ -276,6 +311,14 @@ def main():
             row["exact"] += 1
         else:
             row["failures"].append(f"{case['plan']} ({case['tier']}): LR error {result.worst:.2e}, {result.wd_errors} wd mismatches")
+    for case in manifest["cases"]:
+        if case["target"] == "hf" and case["plan"].startswith("train-"):
+            lr, _ = plan_values(case)
+            saved, seen = hf_train(case)
+            worst = max(abs(a - b) / max(abs(b), 1e-300) for a, b in zip(seen, lr))
+            print(f"Trainer.train() of {case['plan']} ({case['tier']} tier): {len(seen)} updates, max rel. LR "
+                  f"error {worst:.1e}, saved checkpoint-N for N in {saved}")
+    print()
     print("| target | configs | tiers | driven | exact | max rel. LR error | refused | notes |")
     print("|---|---|---|---|---|---|---|---|")
     failed = 0
