@@ -1,12 +1,13 @@
 /**
- * `deno task test`: runs every test with Deno's runner, then prints the line CI reads:
+ * `deno task test`: runs every test and every doc example (`--doc`) with Deno's runner, then prints the line
+ * CI reads:
  * `N passed, N failed` (and `, N skipped` when tests were ignored). Exits 1 when any test failed.
  * @module
  */
 const junitPath = await Deno.makeTempFile({ suffix: ".xml" });
 const runtimeDir = await Deno.makeTempDir();
 const command = new Deno.Command(Deno.execPath(), {
-  args: ["test", "--allow-all", "--no-check=remote", `--junit-path=${junitPath}`, ...Deno.args],
+  args: ["test", "--allow-all", "--doc", "--no-check=remote", `--junit-path=${junitPath}`, ...Deno.args],
   env: { XDG_RUNTIME_DIR: Deno.env.get("XDG_RUNTIME_DIR") ?? runtimeDir, NO_COLOR: "1" },
   stdout: "inherit",
   stderr: "inherit",
