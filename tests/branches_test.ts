@@ -9,6 +9,8 @@ import { scheduleTable } from "../src/schedule/table.ts";
 import type { Plan } from "../src/plan/schema.ts";
 import { command as explain } from "../src/cli/explain.ts";
 import { command as compile } from "../src/cli/compile.ts";
+import { command as plot } from "../src/cli/plot.ts";
+import { plotPlans } from "../src/plot/plan_chart.ts";
 import { compileFiles } from "./compile_text.ts";
 
 const PARENT = `
@@ -186,6 +188,7 @@ Deno.test("explain shows every branch; compile -o DIR writes one file per plan",
   try {
     assert.equal(await explain.run([file]), 0);
     assert.equal(await compile.run([file, "-o", join(dir, "plans")]), 0);
+    assert.equal(await plot.run([file, "-o", join(dir, "inf.svg")]), 0); // one chart, not a directory
   } finally {
     console.log = log;
     console.error = error;
@@ -193,5 +196,16 @@ Deno.test("explain shows every branch; compile -o DIR writes one file per plan",
   assert.match(lines.join("\n"), /inf\.a400: 100 updates[^]*\nstarts from "inf" at "s400" \(step 450/);
   const written = [...Deno.readDirSync(join(dir, "plans"))].map((e) => e.name).sort();
   assert.deepEqual(written, ["inf.a400.json", "inf.a800.json", "inf.json"]);
+  assert.match(await Deno.readTextFile(join(dir, "inf.svg")), /inf\.a800/);
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("plot draws each branch from its recipe's checkpoint", async () => {
+  const plans = await plansOf({ "r.recipe": BRANCHED });
+  /** The x of the first point of each line, in drawing order: the recipe's LR, then each branch's. */
+  const starts = (svg: string) => [...svg.matchAll(/<path[^>]* d="M([\d.]+),/g)].map((m) => Number(m[1]));
+  const [recipe, a400, a800] = starts(plotPlans(plans));
+  // Both start right of the recipe's start, at x in the ratio of their checkpoints' updates, 450 : 850.
+  assert.ok(a400 > recipe && a800 > a400, `${recipe} ${a400} ${a800}`);
+  assert.ok(Math.abs((a400 - recipe) / (a800 - recipe) - 450 / 850) < 0.01, `${recipe} ${a400} ${a800}`);
 });

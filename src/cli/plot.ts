@@ -77,7 +77,8 @@ export const command: Command = {
 Writes an SVG chart of the plan: learning rate, weight decay, batch size and the
 stacked data mixture over updates, with phase boundaries and checkpoints marked.
 Without -o the SVG goes to stdout. A recipe with sweeps writes one file per plan
-into the directory -o names, unless --overlay draws them in one chart.
+into the directory -o names, unless --overlay draws them in one chart. A recipe
+with branches is one chart: each branch continues from its recipe's checkpoint.
 
 Several recipes are overlaid in one chart (every plan of each). --runs adds the
 training and held-out loss, LR and throughput of runs of \`deno task run\` (their
@@ -108,7 +109,9 @@ Options:
       if (!compiled) return EXIT.errors;
       plans.push(...compiled);
     }
-    const together = runs.length > 0 || positionals.length > 1 || values.overlay || plans.length === 1;
+    // A recipe and its branches, each branch drawn from the recipe's checkpoint, make one chart.
+    const branched = plans.slice(1).every((plan) => plans.some((p) => p.name === plan.init?.recipe));
+    const together = runs.length > 0 || positionals.length > 1 || values.overlay || branched;
     if (together) {
       const series = await Promise.all(runs.map(readRun));
       const svg = renderPanels([...runPanels(series, options), ...planPanels(plans, options)]);

@@ -75,7 +75,8 @@ export function plotPlan(plan: Plan, options: ChartOptions = {}): string {
 
 /**
  * Several plans (recipes, or every plan of a sweep) overlaid: LR, weight decay and batch size, one line per
- * plan, checkpoints marked; with one plan, also its stacked mixture and phase boundaries.
+ * plan, checkpoints marked, a branch drawn from its recipe's checkpoint; with one plan, also its stacked
+ * mixture and phase boundaries.
  *
  * @example
  * ```ts
@@ -90,10 +91,26 @@ export function plotPlans(plans: Plan[], options: ChartOptions = {}): string {
   return renderPanels(planPanels(plans, options));
 }
 
+/**
+ * The x axis of each plan. A plan that starts from a checkpoint of an earlier plan among them (a branch of
+ * a recipe, after its recipe) continues from that checkpoint, so that an anneal is drawn where it leaves the
+ * run.
+ */
+function planAxes(plans: Plan[], options: ChartOptions): ((k: number) => number)[] {
+  const axes: ((k: number) => number)[] = [];
+  plans.forEach((plan, i) => {
+    const own = axisOf(plan, options.axis);
+    const parent = plans.findIndex((p, j) => j < i && p.name === plan.init?.recipe);
+    const start = parent < 0 ? 0 : axes[parent](plan.init!.step);
+    axes.push(start ? (k) => start + own(k) : own);
+  });
+  return axes;
+}
+
 /** The panels of {@link plotPlans}, to stack with others (a run's) in one document. */
 export function planPanels(plans: Plan[], options: ChartOptions = {}): Panel[] {
   if (!plans.length) return [];
-  const axes = plans.map((plan) => axisOf(plan, options.axis));
+  const axes = planAxes(plans, options);
   const x: [number, number] = [0, Math.max(...plans.map((plan, i) => axes[i](plan.steps)))];
   const xLabel = axisLabel(options.axis);
   const markers = planMarkers(plans, axes);
