@@ -4,9 +4,9 @@ import { asFloat32, assertClose, kernelBench, randomValues } from "../src/train/
 import { matmul } from "../src/train/reference/ops.ts";
 import { chooseMatmul } from "../src/train/gpu/kernels.ts";
 
-// Shapes straddle the tiled kernel's 64-wide tiles and the block kernel's 8x8 blocks and 64-wide
+// Shapes straddle the tiled kernel's 64-wide tiles and the block kernel's 16x16 blocks and 128-wide
 // workgroups; an inner dimension of 604 makes the block kernel split it into 3 chunks and reduce.
-const SHAPES = [[4, 4, 4], [12, 20, 8], [68, 132, 36], [20, 12, 604]] as const;
+const SHAPES = [[4, 4, 4], [12, 20, 8], [68, 132, 36], [132, 260, 20], [20, 12, 604]] as const;
 
 for (const variant of ["block", "tiled"] as const) {
   Deno.test(`matmul (${variant}) matches the float64 reference`, async (t) => {

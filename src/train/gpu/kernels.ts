@@ -23,8 +23,8 @@ export const KERNEL_FILES = [
 export type KernelFile = typeof KERNEL_FILES[number];
 
 /**
- * How matrix products run: "block" computes a 4x4 block per invocation without workgroup barriers
- * (15x faster on llvmpipe), "tiled" stages 64x64 tiles in workgroup memory (faster on real GPUs).
+ * How matrix products run: "block" computes a 16x16 block per invocation without workgroup barriers
+ * (far faster on llvmpipe), "tiled" stages 64x64 tiles in workgroup memory (faster on real GPUs).
  */
 export type MatmulVariant = "block" | "tiled";
 
@@ -82,9 +82,9 @@ export class Kernels {
     return new Kernels(device, await loadKernelSources(), matmul);
   }
 
-  /** The pipeline for an entry point of a kernel file. */
-  pipeline(file: KernelFile, entryPoint: string): GPUComputePipeline {
-    const key = `${file}:${entryPoint}`;
+  /** The pipeline for an entry point of a kernel file, with values for its `override` constants. */
+  pipeline(file: KernelFile, entryPoint: string, constants: Record<string, number> = {}): GPUComputePipeline {
+    const key = `${file}:${entryPoint}:${JSON.stringify(constants)}`;
     let pipeline = this.#pipelines.get(key);
     if (!pipeline) {
       let module = this.#modules.get(file);
@@ -97,7 +97,7 @@ export class Kernels {
       pipeline = this.device.createComputePipeline({
         label: `${file}.${entryPoint}`,
         layout: "auto",
-        compute: { module, entryPoint },
+        compute: { module, entryPoint, constants },
       });
       this.#pipelines.set(key, pipeline);
     }

@@ -48,8 +48,9 @@ function dispatch(
   entry: string,
   bindings: Record<number, Binding>,
   workgroups: Dispatch["workgroups"],
+  constants: Record<string, number> = {},
 ): Dispatch {
-  const pipeline = kernels.pipeline(file, entry);
+  const pipeline = kernels.pipeline(file, entry, constants);
   const entries = Object.entries(bindings).map(([binding, resource]) => ({
     binding: Number(binding),
     resource: resource instanceof GPUBuffer ? { buffer: resource } : resource,
@@ -78,8 +79,14 @@ export function matmul(
     const chunks = Math.ceil(o.k / kChunk);
     const dims = uniformBuffer(kernels.device, [o.m, o.n, o.k, hasBias, kChunk, chunks, 0, 0]);
     const partial = chunks > 1 ? kernels.scratch(chunks * o.m * o.n) : o.out;
-    const groups: [number, number, number] = [Math.ceil(o.n / 64), Math.ceil(o.m / 64), chunks];
-    const product = dispatch(kernels, "matmul_block", kind, { 0: dims, ...bindings, 5: partial }, groups);
+    const shape = blockWorkgroup(o.m, o.n);
+    const groups: [number, number, number] = [
+      Math.ceil(o.n / (shape.WG_X * BLOCK_COLS)),
+      Math.ceil(o.m / (shape.WG_Y * BLOCK_ROWS)),
+      chunks,
+    ];
+    const productBindings = { 0: dims, ...bindings, 5: partial };
+    const product = dispatch(kernels, "matmul_block", kind, productBindings, groups, shape);
     if (chunks === 1) return [product];
     const reduceBindings = { 0: dims, 3: bindings[3], 4: o.out, 5: partial };
     return [product, dispatch(kernels, "matmul_block", "reduce", reduceBindings, grid(o.m * o.n / 4))];
@@ -90,6 +97,23 @@ export function matmul(
   const dims = uniformBuffer(kernels.device, [o.m, o.n, o.k, hasBias, ...aStrides, ...bStrides]);
   const groups: [number, number] = [Math.ceil(o.n / 64), Math.ceil(o.m / 64)];
   return [dispatch(kernels, "matmul_tiled", "main", { 0: dims, ...bindings }, groups)];
+}
+
+/** Output rows and columns one block-matmul invocation computes (ROWS and 4 COLS4 in matmul_block.wgsl). */
+const BLOCK_ROWS = 16;
+const BLOCK_COLS = 16;
+
+/** Powers of two from 1 up to `limit` (a power of two), the smallest at least `n`. */
+const pow2AtLeast = (n: number, limit: number) => Math.min(limit, 2 ** Math.ceil(Math.log2(Math.max(1, n))));
+
+/**
+ * The block matmul's workgroup shape for an m x n output: 8x8 invocations, fewer rows or columns of them
+ * where the output has fewer blocks (a 64-wide output would leave half of an 8-wide row idle).
+ */
+function blockWorkgroup(m: number, n: number): { WG_X: number; WG_Y: number } {
+  const rows = pow2AtLeast(Math.ceil(m / BLOCK_ROWS), 8);
+  const cols = pow2AtLeast(Math.ceil(n / BLOCK_COLS), 64 / rows);
+  return { WG_X: cols, WG_Y: rows };
 }
 
 /** Inner-dimension floats one block-matmul pass streams; longer inner dimensions are split. */
