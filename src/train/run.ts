@@ -22,7 +22,7 @@ import { heldOutBatches, Sampler } from "./data/sampler.ts";
 import { loadSource, type SourceData } from "./data/source_data.ts";
 import { type MetricsRecord, MetricsWriter } from "./metrics.ts";
 import { modelFor } from "./model_config.ts";
-import { loadParent } from "./parent.ts";
+import { loadParent, type ParentCheckpoint } from "./parent.ts";
 import { Progress } from "./progress.ts";
 import { completeCheckpoints, resumeCandidates } from "./resume.ts";
 import { checkRunFiles } from "./run_files.ts";
@@ -135,6 +135,96 @@ async function resumePoint(
 }
 
 /**
+ * Refuses a plan the trainer must not run, before anything is written or removed: checkpoint names that
+ * could reach outside the run directory, and (a plan JSON may have been edited by hand) broken invariants
+ * and sizes beyond the trainer's bounds.
+ */
+function checkTrainable(plan: Plan): void {
+  for (const c of plan.checkpoints) safeFileName(c.name, "checkpoint name");
+  const problems = trainerPlanProblems(plan);
+  if (problems.length > 0) {
+    throw new InputError(
+      `Plan "${plan.name}" cannot be trained: ${problems.slice(0, 3).join("; ")}` +
+        (problems.length > 3 ? `; and ${problems.length - 3} more` : ""),
+    );
+  }
+}
+
+/**
+ * Where a run starts: the checkpoint it resumes from (null for a fresh start), its seed (a resumed run keeps
+ * its own, so that its batches are the ones the interrupted run would have drawn) and, for a plan with
+ * `init`, the parent checkpoint (its model must be the plan's). Refuses to overwrite a run without --force.
+ */
+async function startingPoint(
+  plan: Plan,
+  options: TrainOptions,
+  { hash, model, warnings }: { hash: string; model: Model; warnings: string[] },
+): Promise<
+  { resumed: Awaited<ReturnType<typeof resumePoint>>; seed: number; parent: ParentCheckpoint | null }
+> {
+  const out = options.out;
+  await checkRunFiles(out, { resume: Boolean(options.resume) });
+  let resumed: Awaited<ReturnType<typeof resumePoint>> = null;
+  if (options.resume) {
+    resumed = await resumePoint(out, hash, warnings);
+    if (!resumed) {
+      warnings.push(
+        `"${out}" holds no complete checkpoint (the run was stopped before its first one was written): ` +
+          "starting it afresh",
+      );
+    }
+  } else if (await isRun(out) && !options.force) {
+    throw new InputError(
+      `Run directory "${out}" already holds a run: continue it with --resume "${out}", ` +
+        "or choose another --out (or --force to replace it)",
+    );
+  }
+  const seed = resumed ? resumed.checkpoint.state.sampler.seed : options.seed ?? 1;
+  const parent = plan.init && !resumed ? await loadParent(plan, options.init) : null;
+  if (parent && JSON.stringify(parent.checkpoint.state.model) !== JSON.stringify(model)) {
+    throw new InputError(
+      `The parent checkpoint "${parent.dir}" holds a model '${
+        JSON.stringify(parent.checkpoint.state.model)
+      }', ` +
+        `but "${plan.name}" trains '${JSON.stringify(model)}': give the recipe the parent's model`,
+    );
+  }
+  warnings.push(...parent?.warnings ?? []);
+  return { resumed, seed, parent };
+}
+
+/**
+ * Makes `out` a run directory: a fresh run first removes what an earlier run wrote there (only that: --out
+ * may hold other files too), then plan.json is written before checkpoints/, so that a run killed at any
+ * point after checkpoints/ appears can be resumed by its directory.
+ */
+async function prepareRunDirectory(out: string, plan: Plan, fresh: boolean): Promise<void> {
+  if (fresh) {
+    for (const name of RUN_FILES) await Deno.remove(join(out, name), { recursive: true }).catch(() => {});
+  }
+  await Deno.mkdir(out, { recursive: true });
+  await writeFileAtomic(
+    join(out, "plan.json"),
+    new TextEncoder().encode(JSON.stringify(plan, null, 2) + "\n"),
+  );
+  await Deno.mkdir(join(out, "checkpoints"), { recursive: true });
+}
+
+/** The mean held-out loss of each source over its evaluation batches. */
+async function heldOutLosses(
+  engine: Engine,
+  evalSets: Map<string, TokenBatch[]>,
+): Promise<Record<string, number>> {
+  const result: Record<string, number> = {};
+  for (const [name, batches] of evalSets) {
+    let sum = 0;
+    for (const batch of batches) sum += await engine.evaluate(batch);
+    result[name] = sum / batches.length;
+  }
+  return result;
+}
+
+/**
  * Trains `plan` into `options.out` and resolves with a summary. Data problems (unknown corpus, empty glob,
  * dataset sources) and a missing parent run are reported before any training.
  *
@@ -151,17 +241,7 @@ async function resumePoint(
  */
 export async function train(plan: Plan, options: TrainOptions): Promise<RunSummary> {
   const out = options.out;
-  // Checkpoint names become directories inside `out`: refuse any that could reach outside it, before
-  // anything is written or removed (a plan JSON may not have come from the compiler).
-  for (const c of plan.checkpoints) safeFileName(c.name, "checkpoint name");
-  // A plan JSON may have been edited by hand: check it before anything is allocated.
-  const problems = trainerPlanProblems(plan);
-  if (problems.length > 0) {
-    throw new InputError(
-      `Plan "${plan.name}" cannot be trained: ${problems.slice(0, 3).join("; ")}` +
-        (problems.length > 3 ? `; and ${problems.length - 3} more` : ""),
-    );
-  }
+  checkTrainable(plan);
   const model = modelFor(plan);
   const hash = await planHash(plan);
   const table = scheduleTable(plan);
@@ -172,36 +252,8 @@ export async function train(plan: Plan, options: TrainOptions): Promise<RunSumma
   const progress = options.progress ?? new Progress();
   const warnings: string[] = [];
 
-  await checkRunFiles(out, { resume: Boolean(options.resume) });
-  let resumed: { dir: string; checkpoint: LoadedCheckpoint } | null = null;
-  if (options.resume) {
-    resumed = await resumePoint(out, hash, warnings);
-    if (!resumed) {
-      warnings.push(
-        `"${out}" holds no complete checkpoint (the run was stopped before its first one was written): ` +
-          "starting it afresh",
-      );
-    }
-  } else if (await isRun(out) && !options.force) {
-    throw new InputError(
-      `Run directory "${out}" already holds a run: continue it with --resume "${out}", ` +
-        "or choose another --out (or --force to replace it)",
-    );
-  }
+  const { resumed, seed, parent } = await startingPoint(plan, options, { hash, model, warnings });
   const resumeFrom = resumed?.dir ?? null;
-  // A resumed run keeps its seed, so that its batches are the ones the interrupted run would have drawn.
-  const seed = resumed ? resumed.checkpoint.state.sampler.seed : options.seed ?? 1;
-  const parent = plan.init && !resumed ? await loadParent(plan, options.init) : null;
-  if (parent && JSON.stringify(parent.checkpoint.state.model) !== JSON.stringify(model)) {
-    throw new InputError(
-      `The parent checkpoint "${parent.dir}" holds a model '${
-        JSON.stringify(parent.checkpoint.state.model)
-      }', ` +
-        `but "${plan.name}" trains '${JSON.stringify(model)}': give the recipe the parent's model`,
-    );
-  }
-  warnings.push(...parent?.warnings ?? []);
-
   const sources = await loadSources(plan, Boolean(options.allowOutside));
   const sampler = new Sampler(sources, plan.context, seed);
   const evalSets = new Map(
@@ -211,17 +263,7 @@ export async function train(plan: Plan, options: TrainOptions): Promise<RunSumma
 
   // The engine checks the model against the adapter's limits: do that before replacing an old run.
   const engine = await options.createEngine(model, { seed });
-  if (!resumeFrom) {
-    // Only what a run writes: --out may name a directory that holds other files too.
-    for (const name of RUN_FILES) await Deno.remove(join(out, name), { recursive: true }).catch(() => {});
-  }
-  // plan.json first: a run killed at any point after checkpoints/ appears can be resumed by its directory.
-  await Deno.mkdir(out, { recursive: true });
-  await writeFileAtomic(
-    join(out, "plan.json"),
-    new TextEncoder().encode(JSON.stringify(plan, null, 2) + "\n"),
-  );
-  await Deno.mkdir(join(out, "checkpoints"), { recursive: true });
+  await prepareRunDirectory(out, plan, !resumeFrom);
 
   try {
     let start = 0;
@@ -272,15 +314,7 @@ export async function train(plan: Plan, options: TrainOptions): Promise<RunSumma
       }
       return true;
     };
-    const evaluate = async (): Promise<Record<string, number>> => {
-      const result: Record<string, number> = {};
-      for (const [name, batches] of evalSets) {
-        let sum = 0;
-        for (const batch of batches as TokenBatch[]) sum += await engine.evaluate(batch);
-        result[name] = sum / batches.length;
-      }
-      return result;
-    };
+    const evaluate = () => heldOutLosses(engine, evalSets);
 
     if (start === 0) await save(0);
     const end = Math.min(T, options.stopAfter ?? T);
