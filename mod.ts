@@ -24,6 +24,7 @@ export { compileFile, type CompileOptions, type CompileResult, MAX_SWEEP_PLANS }
 export { type Diagnostic, formatDiagnostics, hasErrors } from "./src/diagnostics/diagnostic.ts";
 export { type Code, CODES } from "./src/diagnostics/codes.ts";
 export {
+  type Average,
   type Checkpoint,
   type Init,
   type Model,

@@ -341,9 +341,23 @@ export type CheckpointStmtCstChildren = {
   At?: IToken[];
   edge?: (IToken)[];
   quantity?: QuantityCstNode[];
+  StringLiteral?: (IToken)[];
   Every?: IToken[];
   every?: QuantityCstNode[];
-  StringLiteral?: IToken[];
+  averageOf?: AverageOfCstNode[];
+};
+
+export interface AverageOfCstNode extends CstNode {
+  name: "averageOf";
+  children: AverageOfCstChildren;
+}
+
+export type AverageOfCstChildren = {
+  Average: IToken[];
+  name: IToken[];
+  Of: IToken[];
+  of: (IToken)[];
+  Comma?: IToken[];
 };
 
 export interface QuantityCstNode extends CstNode {

@@ -402,6 +402,10 @@ export class RecipeParser extends CstParser {
     ]);
   });
 
+  /**
+   * `checkpoint at start "name"`, `checkpoint every 100 steps "c"`, or (at recipe level)
+   * `checkpoint average "avg" of "c-800", "c-900"`: a checkpoint that is the mean of others' weights.
+   */
   checkpointStmt = this.RULE("checkpointStmt", () => {
     this.CONSUME(t.Checkpoint);
     this.OR([
@@ -413,16 +417,30 @@ export class RecipeParser extends CstParser {
             { ALT: () => this.CONSUME(t.End, { LABEL: "edge" }) },
             { ALT: () => this.SUBRULE(this.quantity) },
           ]);
+          this.OPTION(() => this.CONSUME(t.StringLiteral));
         },
       },
       {
         ALT: () => {
           this.CONSUME(t.Every);
           this.SUBRULE2(this.quantity, { LABEL: "every" });
+          this.OPTION2(() => this.CONSUME2(t.StringLiteral));
         },
       },
+      { ALT: () => this.SUBRULE(this.averageOf) },
     ]);
-    this.OPTION(() => this.CONSUME(t.StringLiteral));
+  });
+
+  /** `average "avg" of "c-800", "c-900"`: the name of the average and the checkpoints it averages. */
+  averageOf = this.RULE("averageOf", () => {
+    this.CONSUME(t.Average);
+    this.CONSUME(t.StringLiteral, { LABEL: "name" });
+    this.CONSUME(t.Of);
+    this.CONSUME2(t.StringLiteral, { LABEL: "of" });
+    this.MANY(() => {
+      this.CONSUME(t.Comma);
+      this.CONSUME3(t.StringLiteral, { LABEL: "of" });
+    });
   });
 
   quantity = this.RULE("quantity", () => {

@@ -32,6 +32,8 @@ export const KEYWORD_CATEGORIES: readonly { name: string; scope: string; tokens:
       t.Schedule,
       t.Checkpoint,
       t.Every,
+      t.Average,
+      t.Of,
       t.Until,
       t.Rest,
       t.To,

@@ -189,6 +189,36 @@ export const CODES = {
     description:
       'A `branch "b" at "ckpt"` inside a recipe whose sweeps make several plans: each plan has its own checkpoint "ckpt", so the branch has no single one to start from. Give the recipe one value for each swept setting (a branch may sweep its own settings: it then makes one plan per value), or write separate recipes.',
   },
+  R0033: {
+    severity: "error",
+    title: "Average of an unknown checkpoint",
+    description:
+      '`checkpoint average "avg" of "a", "b"` names a checkpoint the recipe does not have. An average takes the checkpoints of its own recipe (`final`, named ones, and those `checkpoint every` makes, named `<name>-<step>` or `step-<step>`); `deno task explain` lists them.',
+  },
+  R0034: {
+    severity: "error",
+    title: "Average of fewer than two checkpoints",
+    description:
+      "An average names one checkpoint only: the mean of one checkpoint is that checkpoint. Name at least two, or start from the checkpoint itself.",
+  },
+  R0035: {
+    severity: "error",
+    title: "Checkpoint averaged twice",
+    description:
+      "An average names the same checkpoint twice, which would weigh it double. Name each checkpoint once.",
+  },
+  R0036: {
+    severity: "error",
+    title: "Average name taken",
+    description:
+      'An average has the name of a checkpoint of the recipe, or of another average (or "final", or an empty name): its checkpoint directory would replace the other one. Give it its own name.',
+  },
+  R0037: {
+    severity: "error",
+    title: "Average inside a phase",
+    description:
+      "A `checkpoint average` line inside a phase's body. An average is not taken at a point of the schedule but when the last checkpoint it averages has been written, so it is written at recipe level.",
+  },
   W0001: {
     severity: "warning",
     title: "LR jumps between phases",

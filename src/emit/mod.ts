@@ -13,6 +13,7 @@
  * ```
  * @module
  */
+import { averageNotes } from "./_averages.ts";
 import { InputError } from "../diagnostics/input_error.ts";
 import type { Plan } from "../plan/schema.ts";
 import { type EmitOptions, type Emitted, type Target, type Tier, UnsupportedFeatureError } from "./target.ts";
@@ -83,7 +84,8 @@ function withAlternatives(target: Target): Target {
     ...target,
     emit(plan, options) {
       try {
-        return target.emit(plan, options);
+        const emitted = target.emit(plan, options);
+        return { ...emitted, notes: [...emitted.notes, ...averageNotes(target.name, plan)] };
       } catch (error) {
         if (!(error instanceof UnsupportedFeatureError)) throw error;
         throw new UnsupportedFeatureError(

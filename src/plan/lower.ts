@@ -46,6 +46,7 @@ export function lower(resolved: ResolvedRecipe, naming: PlanNaming = {}): Plan {
     checkpoints: resolved.checkpoints.toSorted((a, b) =>
       a.step - b.step || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
     ),
+    ...(resolved.averages.length ? { averages: resolved.averages } : {}),
     init: resolved.init,
     ...(naming.sweep ? { sweep: naming.sweep } : {}),
     file: resolved.file,

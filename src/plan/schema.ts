@@ -155,6 +155,21 @@ export const Checkpoint = z.strictObject({
 /** A named checkpoint. */
 export type Checkpoint = z.infer<typeof Checkpoint>;
 
+/**
+ * A checkpoint made by averaging others (`checkpoint average "avg" of "a", "b"`): the element-wise mean of
+ * their model weights, with the optimizer state of the latest of them. It exists after `step` updates, the
+ * step of the latest checkpoint it averages; children may start from it as from any checkpoint.
+ */
+export const Average = z.strictObject({
+  name: fileName,
+  /** The names of the averaged checkpoints (at least two, distinct, each one of the plan's checkpoints). */
+  of: z.array(fileName).min(2),
+  step: nonNegativeInt,
+  origin: Origin,
+});
+/** A checkpoint made by averaging others. */
+export type Average = z.infer<typeof Average>;
+
 /** Where a continual-pretraining plan starts: a named checkpoint of a parent recipe. */
 export const Init = z.strictObject({
   recipe: fileName,
@@ -212,6 +227,8 @@ export const Plan = z.strictObject({
   sources: z.array(Source),
   phases: z.array(Phase).min(1),
   checkpoints: z.array(Checkpoint),
+  /** Checkpoints made by averaging others; absent when the recipe averages none. */
+  averages: z.array(Average).optional(),
   init: Init.nullable(),
   /** For a plan produced by a sweep: the swept parameter values that made it. */
   sweep: z.record(z.string(), finite).optional(),

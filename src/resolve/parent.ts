@@ -57,9 +57,10 @@ export async function resolveParent(
   }
   const plan = outcome.plan;
   if (!plan) return null;
-  const checkpoint = plan.checkpoints.find((c) => c.name === from.ref.checkpoint);
+  const named = [...plan.checkpoints, ...plan.averages ?? []];
+  const checkpoint = named.find((c) => c.name === from.ref.checkpoint);
   if (!checkpoint) {
-    const names = plan.checkpoints.map((c) => c.name);
+    const names = named.map((c) => c.name);
     report(
       context.diagnostics,
       "R0017",

@@ -20,6 +20,7 @@ import { baseMixture, type MixtureScope, readSources } from "./mixtures.ts";
 import { placeSchedule } from "./timeline.ts";
 import { resolvePhases } from "./phases.ts";
 import { nameCheckpoints, recipeCheckpoints } from "./checkpoints.ts";
+import { resolveAverages } from "./averages.ts";
 import { warnAboutPhases } from "./warnings.ts";
 import type { ResolvedRecipe } from "./resolved.ts";
 
@@ -89,6 +90,7 @@ export async function resolveRecipe(
   if (hasNewErrors(context)) return null;
   const pending = [...phaseCheckpoints, ...recipeCheckpoints(context, spans, batch.context, budget, steps)];
   const checkpoints = nameCheckpoints(context, pending, steps);
+  const averages = resolveAverages(context, checkpoints);
   if (hasNewErrors(context)) return null;
   warnAboutPhases(context, phases, steps);
 
@@ -104,6 +106,7 @@ export async function resolveRecipe(
     sources,
     phases,
     checkpoints,
+    averages,
     init: parent?.init ?? null,
   };
 }

@@ -3,7 +3,7 @@
  * value and position resolved and checked. Lowering it to a plan cannot fail.
  * @module
  */
-import type { Checkpoint, Init, Model, Source } from "../plan/schema.ts";
+import type { Average, Checkpoint, Init, Model, Source } from "../plan/schema.ts";
 import type { At } from "./context.ts";
 import type { ResolvedPhase } from "./phases.ts";
 import type { Budget, OptimizerSettings } from "./settings.ts";
@@ -29,6 +29,8 @@ export interface ResolvedRecipe {
   phases: ResolvedPhase[];
   /** Every checkpoint, `final` included, by name (not yet sorted by step). */
   checkpoints: Checkpoint[];
+  /** The checkpoints made by averaging others, in the order they are written. */
+  averages: Average[];
   /** Where training starts: the parent's checkpoint, for a continual-pretraining recipe. */
   init: Init | null;
 }

@@ -82,5 +82,8 @@ export function explainPlan(plan: Plan): string {
   }
   lines.push(table(rows), "");
   lines.push(`checkpoints: ${plan.checkpoints.map((c) => `${c.name} @${c.step}`).join(", ")}`);
+  for (const a of plan.averages ?? []) {
+    lines.push(`average: ${a.name} @${a.step} = mean of ${a.of.join(", ")}`);
+  }
   return lines.join("\n") + "\n";
 }

@@ -129,6 +129,15 @@ export interface CheckpointStmt {
   span: Span;
 }
 
+/** `checkpoint average "avg" of "c-800", "c-900"`: a checkpoint that is the mean of others' weights. */
+export interface AverageStmt {
+  name: string;
+  nameSpan: Span;
+  /** The checkpoints averaged, as written, with where each is written. */
+  of: { name: string; span: Span }[];
+  span: Span;
+}
+
 /** The phase keywords; `cooldown` is a `decay`. */
 export type PhaseKeyword = "warmup" | "stable" | "decay" | "cooldown" | "rewarm" | "phase";
 
@@ -228,6 +237,7 @@ export interface RecipeDecl {
   mixes: MixStmt[];
   schedule: (PhaseDecl | CyclesDecl)[] | null;
   checkpoints: CheckpointStmt[];
+  averages: AverageStmt[];
   /** The branches declared inside it (the file's `recipes` lists them too, each after its recipe). */
   branches: RecipeDecl[];
   span: Span;

@@ -46,6 +46,14 @@ function withBranches(recipe: A.RecipeDecl): A.RecipeDecl[] {
   return [recipe, ...recipe.branches.flatMap(withBranches)];
 }
 
+/** `checkpoint` statements split into averages (`checkpoint average ...`) and the others. */
+function splitAverages(
+  nodes: C.CheckpointStmtCstNode[],
+): [C.CheckpointStmtCstNode[], C.CheckpointStmtCstNode[]] {
+  const isAverage = (n: C.CheckpointStmtCstNode) => n.children.averageOf !== undefined;
+  return [nodes.filter(isAverage), nodes.filter((n) => !isAverage(n))];
+}
+
 /** Builds the AST of one file, reporting duplicates into `diagnostics`. */
 export function toAst(cst: C.FileCstNode, source: SourceText, diagnostics: Diagnostic[]): A.FileAst {
   return new AstBuilder(source, diagnostics).file(cst);
@@ -189,6 +197,16 @@ class AstBuilder {
       span: nodeSpan(node),
     };
   }
+  averageStmt(stmt: C.CheckpointStmtCstNode): A.AverageStmt {
+    const node = stmt.children.averageOf![0];
+    const name = node.children.name[0];
+    return {
+      name: stringValue(name.image),
+      nameSpan: tokenSpan(name),
+      of: all(node.children.of).map((t) => ({ name: stringValue(t.image), span: tokenSpan(t) })),
+      span: nodeSpan(stmt),
+    };
+  }
   shapedSetting(node: C.ShapedSettingCstNode): A.ShapedSetting {
     const value = first(node.children.expression);
     const shape = first(node.children.shapeSpec);
@@ -218,7 +236,19 @@ class AstBuilder {
   phaseBody(phase: A.PhaseDecl, body: C.PhaseBodyCstNode): void {
     phase.mixes = all(body.children.mixStmt).map((n) => this.mixStmt(n));
     phase.settings = all(body.children.shapedSetting).map((n) => this.shapedSetting(n));
-    phase.checkpoints = all(body.children.checkpointStmt).map((n) => this.checkpointStmt(n));
+    const [averages, checkpoints] = splitAverages(all(body.children.checkpointStmt));
+    phase.checkpoints = checkpoints.map((n) => this.checkpointStmt(n));
+    for (const n of averages) {
+      this.diagnostics.push(
+        diagnostic(
+          "R0037",
+          this.source,
+          nodeSpan(n),
+          "An average is written at recipe level, not inside a phase",
+          "move the `checkpoint average` line out of the phase, into the recipe",
+        ),
+      );
+    }
     phase.mixes.slice(1).forEach((m) => this.duplicate(m.span, "A mixture for this phase"));
     const keys = new Set<string>();
     for (const setting of phase.settings) {
@@ -383,6 +413,7 @@ class AstBuilder {
   ): A.RecipeDecl {
     const items = all(node.children.recipeItem).map((item) => item.children);
     const data = items.flatMap((item) => all(item.dataBlock));
+    const [averages, checkpoints] = splitAverages(items.flatMap((item) => all(item.checkpointStmt)));
     data.slice(1).forEach((d) => this.duplicate(nodeSpan(d), "The data block"));
     return {
       ...head,
@@ -411,7 +442,8 @@ class AstBuilder {
         "The schedule block",
         (n) => this.schedule(n),
       ),
-      checkpoints: items.flatMap((item) => all(item.checkpointStmt)).map((n) => this.checkpointStmt(n)),
+      checkpoints: checkpoints.map((n) => this.checkpointStmt(n)),
+      averages: averages.map((n) => this.averageStmt(n)),
       branches: this.branches(items, head.name),
       span: nodeSpan(node),
     };

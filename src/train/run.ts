@@ -141,6 +141,15 @@ async function resumePoint(
  */
 function checkTrainable(plan: Plan): void {
   for (const c of plan.checkpoints) safeFileName(c.name, "checkpoint name");
+  if (plan.averages?.length) {
+    const a = plan.averages[0];
+    throw new InputError(
+      `Plan "${plan.name}" averages checkpoints ("${a.name}" of "${
+        a.of.join('", "')
+      }"), which the built-in ` +
+        "trainer does not do yet: remove the `checkpoint average` line to train it here",
+    );
+  }
   const problems = trainerPlanProblems(plan);
   if (problems.length > 0) {
     throw new InputError(
