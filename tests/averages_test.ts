@@ -1,7 +1,8 @@
 /**
  * Weight averages: `checkpoint average "avg" of "a", "b"` gives the plan an average available after the
  * latest checkpoint it averages; children start from it; emitters name it on stderr; the built-in trainer
- * refuses it aloud (it does not average yet).
+ * writes it (the mean of the checkpoints' weights), evaluates it, never resumes from it, and a branch starts
+ * from it.
  */
 import assert from "node:assert/strict";
 import { compileFile } from "../src/plan/compile.ts";
@@ -9,6 +10,8 @@ import { emitPlan } from "../src/emit/mod.ts";
 import { train } from "../src/train/run.ts";
 import { createEngine } from "../src/train/gpt.ts";
 import { Progress } from "../src/train/progress.ts";
+import { loadCheckpoint } from "../src/train/checkpoint/checkpoint.ts";
+import { join } from "node:path";
 
 Deno.test("an average is in the plan, after the latest checkpoint it averages", async () => {
   const { plans } = await compileFile("recipes/average.recipe");
@@ -30,12 +33,51 @@ Deno.test("every target names the average to make by hand", async () => {
   }
 });
 
-Deno.test("the built-in trainer refuses a plan with an average, before writing anything", async () => {
-  const { plans: [plan] } = await compileFile("recipes/average.recipe");
+const TINY_AVERAGE = `recipe "tiny-average" {
+  budget 30 steps
+  batch 4 x 32
+  optimizer adamw { lr 1e-2 }
+  model gpt { layers 1  width 32  heads 2  context 32 }
+  data { news = corpus "brown/news" }
+  schedule { warmup 10%  stable rest }
+  checkpoint every 10 steps "c"
+  checkpoint average "avg" of "c-10", "c-20", "final"
+  branch "anneal" at "avg" { budget 4 steps  schedule { decay rest linear to 0 } }
+}
+`;
+
+Deno.test("the trainer writes the average of the checkpoints' weights, evaluates it, and a branch starts from it", async () => {
+  const { ok, plans } = await compileFile("tiny-average.recipe", {
+    readFile: () => Promise.resolve(TINY_AVERAGE),
+  });
+  assert.ok(ok);
+  const [plan, branch] = plans;
   const out = await Deno.makeTempDir();
-  await assert.rejects(
-    () => train(plan, { out, createEngine, progress: new Progress("quiet") }),
-    /averages checkpoints \("avg-last3"/,
+  const quiet = new Progress("quiet");
+  const summary = await train(plan, { out, createEngine, progress: quiet });
+  const dir = (name: string) => join(out, "checkpoints", name);
+  const weights = await Promise.all(
+    ["c-10", "c-20", "final"].map(async (n) => (await loadCheckpoint(dir(n))).weights),
   );
-  assert.deepEqual([...Deno.readDirSync(out)], []);
+  const average = await loadCheckpoint(dir("avg"));
+  assert.deepEqual(average.state.average, ["c-10", "c-20", "final"]);
+  for (const [i, tensor] of average.weights.entries()) {
+    for (const j of [0, Math.floor(tensor.data.length / 2), tensor.data.length - 1]) {
+      const mean = Math.fround((weights[0][i].data[j] + weights[1][i].data[j] + weights[2][i].data[j]) / 3);
+      assert.equal(tensor.data[j], mean, `${tensor.name}[${j}]`);
+    }
+  }
+  assert.ok(Number.isFinite(summary.averages?.avg.news), "the average is evaluated on held-out data");
+  // The run resumes from where training stood, never from the average.
+  const resumed = await train(plan, { out, createEngine, progress: quiet, resume: true });
+  assert.equal(resumed.steps, plan.steps);
+  // The branch starts from the average.
+  const child = await train(branch, {
+    out: join(out, "anneal"),
+    createEngine,
+    progress: quiet,
+    init: { dir: dir("avg") },
+  });
+  assert.equal(child.steps, branch.steps);
+  assert.deepEqual(child.warnings, []);
 });

@@ -30,6 +30,10 @@ export function summaryText(summary: RunSummary): string {
     lines.push("Held-out loss (nats per byte):");
     for (const name of names) lines.push(`  ${name.padEnd(width)}  ${summary.heldOut[name].toFixed(4)}`);
   }
+  for (const [average, losses] of Object.entries(summary.averages ?? {})) {
+    const shown = Object.entries(losses).map(([source, loss]) => `${source} ${loss.toFixed(4)}`).join(", ");
+    lines.push(`Averaged checkpoint "${average}", held-out: ${shown}`);
+  }
   if (summary.tokensPerSecond > 0) {
     lines.push(
       `${Math.round(summary.tokensPerSecond)} tokens/s on ${summary.adapter}, ${

@@ -28,6 +28,7 @@ import { completeCheckpoints, resumeCandidates } from "./resume.ts";
 import { checkRunFiles } from "./run_files.ts";
 import { trainerPlanProblems } from "./plan_limits.ts";
 import { writeRunReport } from "./report.ts";
+import { averageWeights } from "./checkpoint/average.ts";
 import type { RunSummary } from "./run_summary.ts";
 import { safeFileName } from "../diagnostics/file_name.ts";
 
@@ -141,15 +142,6 @@ async function resumePoint(
  */
 function checkTrainable(plan: Plan): void {
   for (const c of plan.checkpoints) safeFileName(c.name, "checkpoint name");
-  if (plan.averages?.length) {
-    const a = plan.averages[0];
-    throw new InputError(
-      `Plan "${plan.name}" averages checkpoints ("${a.name}" of "${
-        a.of.join('", "')
-      }"), which the built-in ` +
-        "trainer does not do yet: remove the `checkpoint average` line to train it here",
-    );
-  }
   const problems = trainerPlanProblems(plan);
   if (problems.length > 0) {
     throw new InputError(
@@ -217,6 +209,29 @@ async function prepareRunDirectory(out: string, plan: Plan, fresh: boolean): Pro
     new TextEncoder().encode(JSON.stringify(plan, null, 2) + "\n"),
   );
   await Deno.mkdir(join(out, "checkpoints"), { recursive: true });
+}
+
+/**
+ * Writes the checkpoint `average.name`: the mean of the model weights of the checkpoints it averages (read
+ * back from their files, which are checksummed), with the engine's current optimizer state, and returns the
+ * held-out loss of the averaged weights. The engine's own weights are put back afterwards.
+ */
+async function writeAverage(
+  average: NonNullable<Plan["averages"]>[number],
+  run: { out: string; engine: Engine; evalSets: Map<string, TokenBatch[]>; state: CheckpointState },
+): Promise<Record<string, number>> {
+  const dirOf = (name: string) => join(run.out, "checkpoints", safeFileName(name, "checkpoint name"));
+  const sources = await Promise.all(
+    average.of.map(async (name) => (await loadCheckpoint(dirOf(name))).weights),
+  );
+  const mean = averageWeights(sources);
+  const state = { ...run.state, names: [average.name], average: average.of };
+  await saveCheckpoint(dirOf(average.name), run.engine, state, mean);
+  const current = await run.engine.readWeights();
+  await run.engine.writeWeights(mean);
+  const heldOut = await heldOutLosses(run.engine, run.evalSets);
+  await run.engine.writeWeights(current);
+  return heldOut;
 }
 
 /** The mean held-out loss of each source over its evaluation batches. */
@@ -291,6 +306,8 @@ export async function train(plan: Plan, options: TrainOptions): Promise<RunSumma
     }
     const metrics = await MetricsWriter.open(join(out, "metrics.jsonl"), resumeFrom ? start : undefined);
     const names = checkpointNames(plan);
+    /** The held-out loss of each average written, by name. */
+    const averages: Record<string, Record<string, number>> = {};
     let lastGood: string | null = resumeFrom;
     let lastGoodStep = start;
 
@@ -320,6 +337,16 @@ export async function train(plan: Plan, options: TrainOptions): Promise<RunSumma
         if (!await saveCheckpoint(dir, engine, state(done, due))) return false;
         lastGood = dir;
         lastGoodStep = done;
+      }
+      for (const average of plan.averages ?? []) {
+        if (average.step !== done) continue;
+        averages[average.name] = await writeAverage(average, {
+          out,
+          engine,
+          evalSets,
+          state: state(done, []),
+        });
+        progress.message(`Averaged "${average.of.join('", "')}" into "${average.name}"`);
       }
       return true;
     };
@@ -408,6 +435,7 @@ export async function train(plan: Plan, options: TrainOptions): Promise<RunSumma
       loss: lastLoss,
       diverged,
       warnings,
+      ...(Object.keys(averages).length ? { averages } : {}),
     };
     await writeRunReport(join(out, "report.md"), plan, summary);
     return summary;

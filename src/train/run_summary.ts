@@ -19,6 +19,8 @@ export interface RunSummary {
   tokensPerSecond: number;
   /** The last held-out loss per source. */
   heldOut: Record<string, number>;
+  /** The held-out loss per source of each averaged checkpoint written, by its name. */
+  averages?: Record<string, Record<string, number>>;
   /** The last training loss read. */
   loss: number | null;
   /** Set when the loss became NaN or infinite: the update, and the last good checkpoint. */

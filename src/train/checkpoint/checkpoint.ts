@@ -51,6 +51,8 @@ export interface CheckpointState {
   tokens: number;
   /** The checkpoint names this one was saved as, e.g. ["latest"] or ["pre-cooldown"]. */
   names: string[];
+  /** For an averaged checkpoint: the checkpoints whose weights it averages (never resumed from). */
+  average?: string[];
   /** The tensor files by name (filled in by `saveCheckpoint`). */
   files?: Record<string, FileRecord>;
   /** SHA-256 of this JSON without the `checksum` field (filled in by `saveCheckpoint`). */
@@ -91,8 +93,13 @@ async function fileRecord(bytes: Uint8Array, tensors: HostTensor[]): Promise<Fil
  * the SHA-256 of each tensor file and of the sidecar recorded in state.json. Returns false, writing
  * nothing, when a weight is NaN or infinite (the last good checkpoint stays).
  */
-export async function saveCheckpoint(dir: string, engine: Engine, state: CheckpointState): Promise<boolean> {
-  const weights = await engine.readWeights();
+export async function saveCheckpoint(
+  dir: string,
+  engine: Engine,
+  state: CheckpointState,
+  given?: HostTensor[],
+): Promise<boolean> {
+  const weights = given ?? await engine.readWeights();
   if (weights.some((t) => !t.data.every(Number.isFinite))) return false;
   const optimizer = await engine.readOptimizerState();
   const model = encodeSafetensors(weights, { format: "pt", step: String(state.step) });
