@@ -21,7 +21,8 @@ function curve(plan: Plan): [number, number][] {
  * import { compileFile } from "../../mod.ts";
  * import { overlayChart } from "./overlay_chart.ts";
  * const { plans } = await compileFile("recipes/sweep.recipe");
- * await Deno.writeTextFile("lr.svg", overlayChart(plans[0], plans[1], ["A", "B"]));
+ * const svg = overlayChart(plans[0], plans[1], ["A", "B"]);
+ * console.assert(svg.startsWith("<svg")); // e.g. Deno.writeTextFile("lr.svg", svg)
  * ```
  */
 export function overlayChart(a: Plan, b: Plan, labels: [string, string]): string {

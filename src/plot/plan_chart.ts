@@ -66,7 +66,8 @@ function planMarkers(plans: Plan[], axes: ((k: number) => number)[]): Marker[] {
  * ```ts
  * import { compileFile, plotPlan } from "../../mod.ts";
  * const { plans } = await compileFile("recipes/wsd.recipe");
- * await Deno.writeTextFile("wsd.svg", plotPlan(plans[0], { logY: true, axis: "tokens" }));
+ * const svg = plotPlan(plans[0], { logY: true, axis: "tokens" });
+ * console.assert(svg.startsWith("<svg")); // e.g. Deno.writeTextFile("wsd.svg", svg)
  * ```
  */
 export function plotPlan(plan: Plan, options: ChartOptions = {}): string {
