@@ -96,65 +96,155 @@ export function placePhases(
   measure: (q: Located<A.Quantity>) => Measured | null,
   diagnostics: Diagnostic[],
 ): Timeline | null {
-  const U = budget.unit;
-  const B = budget.value;
-  const errorCount = diagnostics.length;
-  const failed = () => diagnostics.length > errorCount;
-  const report = (
-    code: "R0006" | "R0007" | "R0008" | "R0016" | "R0019",
-    at: Located<{ span: A.Span }>,
-    message: string,
-    hint: string | null = null,
-  ) => diagnostics.push(diagnostic(code, at.source, at.node.span, message, hint));
-  const located = <T>(node: T, like: Located<unknown>): Located<T> => ({ node, source: like.source });
-  const unitText = U === "steps" ? "updates" : U;
+  return new PhasePlacer(budget, measure, diagnostics).place(items);
+}
+
+type PlacementCode = "R0006" | "R0007" | "R0008" | "R0016" | "R0019";
+type CyclesItem = TimelineItem & { kind: "cycles" };
+
+const located = <T>(node: T, like: Located<unknown>): Located<T> => ({ node, source: like.source });
+const itemDuration = (item: TimelineItem): Located<A.Duration> | null =>
+  item.kind === "phase"
+    ? located(item.slot.phase.node.duration, item.slot.phase)
+    : item.decl.node.over
+    ? located(item.decl.node.over, item.decl)
+    : null;
+const firstRate = (item: TimelineItem) => (item.kind === "phase" ? item.slot.rate : item.slots[0].rate);
+const cycleScale = (item: CyclesItem) =>
+  Array.from({ length: item.count }, (_, i) => item.mult ** i).reduce((a, b) => a + b, 0);
+const lengthOf = (list: Piece[] | null) => (list ?? []).reduce((sum, p) => sum + p.length, 0);
+
+/**
+ * Placing one schedule: pass 1 measures every item in the budget's unit (moving a cursor in every unit, the
+ * `rest` item last), pass 2 lays the phases end to end in updates and rounds each boundary half up.
+ */
+class PhasePlacer {
+  readonly #errors: number;
+  readonly #unitText: string;
+
+  constructor(
+    readonly budget: { unit: BudgetUnit; value: number },
+    readonly measure: (q: Located<A.Quantity>) => Measured | null,
+    readonly diagnostics: Diagnostic[],
+  ) {
+    this.#errors = diagnostics.length;
+    this.#unitText = budget.unit === "steps" ? "updates" : budget.unit;
+  }
+
+  place(items: TimelineItem[]): Timeline | null {
+    const pieces = this.#measureItems(items);
+    if (!pieces || this.#failed() || !this.#fillBudget(items, pieces.list, pieces.restIndex)) return null;
+    return this.#layOut(pieces.list.flatMap((list) => list!));
+  }
+
+  #failed(): boolean {
+    return this.diagnostics.length > this.#errors;
+  }
+
+  #report(code: PlacementCode, at: Located<{ span: A.Span }>, message: string, hint: string | null = null) {
+    this.diagnostics.push(diagnostic(code, at.source, at.node.span, message, hint));
+  }
 
   /** A length written in any unit, in the budget's unit for a phase of this rate. */
-  const lengthInBudgetUnit = (m: Measured, rate: Rate, percentBase: number): number =>
-    m.unit === "%" ? (m.value / 100) * percentBase : (m.value / perUpdate(m.unit, rate)) * perUpdate(U, rate);
-  const itemDuration = (item: TimelineItem): Located<A.Duration> | null =>
-    item.kind === "phase"
-      ? located(item.slot.phase.node.duration, item.slot.phase)
-      : item.decl.node.over
-      ? located(item.decl.node.over, item.decl)
-      : null;
-  const firstRate = (item: TimelineItem) => (item.kind === "phase" ? item.slot.rate : item.slots[0].rate);
-  const cycleScale = (item: TimelineItem & { kind: "cycles" }) =>
-    Array.from({ length: item.count }, (_, i) => item.mult ** i).reduce((a, b) => a + b, 0);
+  #inBudgetUnit(m: Measured, rate: Rate, percentBase: number): number {
+    const U = this.budget.unit;
+    return m.unit === "%"
+      ? (m.value / 100) * percentBase
+      : (m.value / perUpdate(m.unit, rate)) * perUpdate(U, rate);
+  }
+
+  /** Pass 1: every item's pieces (null for the `rest` item, placed once the others are known). */
+  #measureItems(items: TimelineItem[]): { list: (Piece[] | null)[]; restIndex: number } | null {
+    const cursor: Cursor = { steps: 0, samples: 0, tokens: 0 };
+    const list: (Piece[] | null)[] = [];
+    let restIndex = -1;
+    for (const [index, item] of items.entries()) {
+      const duration = itemDuration(item);
+      if (duration?.node.kind === "rest") {
+        if (restIndex >= 0) {
+          this.#report(
+            "R0019",
+            duration,
+            "Only one phase can take the rest",
+            "give the other phases a length",
+          );
+        }
+        restIndex = index;
+        list.push(null);
+        continue;
+      }
+      if (duration?.node.kind === "until" && restIndex >= 0) {
+        this.#report(
+          "R0019",
+          duration,
+          "A phase after `rest` cannot end at an `until` point",
+          "give it a length instead",
+        );
+      }
+      const length = this.#itemLength(item, duration, cursor);
+      if (length === null) return null;
+      const placed = item.kind === "phase"
+        ? [{ slot: item.slot, cycle: null, block: null, length }]
+        : this.#expandCycles(item, index, length);
+      list.push(placed);
+      for (const piece of placed) {
+        const steps = piece.length / perUpdate(this.budget.unit, piece.slot.rate);
+        for (const unit of ["steps", "samples", "tokens"] as const) {
+          cursor[unit] += steps * perUpdate(unit, piece.slot.rate);
+        }
+      }
+    }
+    return { list, restIndex };
+  }
+
+  /** The length of an item (not `rest`) in the budget's unit; `until` counts from the cursor. */
+  #itemLength(item: TimelineItem, duration: Located<A.Duration> | null, cursor: Cursor): number | null {
+    const { unit: U, value: B } = this.budget;
+    const rate = firstRate(item);
+    if (!duration) {
+      const cycles = item as CyclesItem;
+      const m = this.measure(located(cycles.decl.node.period!, cycles.decl));
+      return m === null ? null : this.#inBudgetUnit(m, rate, B) * cycleScale(cycles);
+    }
+    const d = duration.node as A.Duration & { kind: "for" | "until" };
+    const m = this.measure(located(d.quantity, duration));
+    if (m === null) return null;
+    if (d.kind === "for") return this.#inBudgetUnit(m, rate, B);
+    const target = m.unit === "%" ? (m.value / 100) * B : m.value;
+    const unit = m.unit === "%" ? U : m.unit;
+    const length = ((target - cursor[unit]) / perUpdate(unit, rate)) * perUpdate(U, rate);
+    if (length <= 0) {
+      const where = m.unit === "%" ? `${formatNumber(m.value)}%` : `${formatNumber(m.value)} ${m.unit}`;
+      this.#report(
+        "R0006",
+        duration,
+        `This phase would end at "${where}", before it starts`,
+        "the `until` points of the phases must increase",
+      );
+      return null;
+    }
+    return length;
+  }
 
   /**
    * The phases of a `cycles` block whose periods add up to `total`. Inside a cycle, `N%` and `rest` are
    * shares of the cycle's period; a length in steps, tokens or samples is the same in every repetition.
    */
-  const expandCycles = (item: TimelineItem & { kind: "cycles" }, block: number, total: number): Piece[] => {
+  #expandCycles(item: CyclesItem, block: number, total: number): Piece[] {
     const base = total / cycleScale(item);
     const pieces: Piece[] = [];
     for (let cycle = 0; cycle < item.count; cycle++) {
       const period = base * item.mult ** cycle;
-      const inner = item.slots.map((slot) => {
-        const d = slot.phase.node.duration;
-        if (d.kind === "rest") return null;
-        if (d.kind === "until") {
-          report(
-            "R0016",
-            located(d, slot.phase),
-            "A phase inside `cycles` cannot end at an `until` point",
-            "give it a share of the cycle (e.g. 50%) or `rest`",
-          );
-          return 0;
-        }
-        const m = measure(located(d.quantity, slot.phase));
-        return m ? lengthInBudgetUnit(m, slot.rate, period) : 0;
-      });
+      const inner = item.slots.map((slot) => this.#cyclePhaseLength(slot, period));
       const used = inner.reduce<number>((sum, l) => sum + (l ?? 0), 0);
       const rests = inner.filter((l) => l === null).length;
-      if (rests > 1) report("R0019", item.decl, "Only one phase of a cycle can take the rest");
+      if (rests > 1) this.#report("R0019", item.decl, "Only one phase of a cycle can take the rest");
       const over = rests ? used >= period : used > period * (1 + 1e-9);
       if (over || (!rests && used < period * (1 - 1e-9))) {
-        report(
+        this.#report(
           over ? "R0006" : "R0007",
           item.decl,
-          `The phases of cycle ${cycle + 1} take ${formatNumber(used)} ${unitText} but its period is ${
+          `The phases of cycle ${cycle + 1} take ${formatNumber(used)} ${this.#unitText} but its period is ${
             formatNumber(period)
           }`,
           rests ? "shorten the phases or lengthen the period" : "give one phase of the cycle `rest`",
@@ -164,130 +254,94 @@ export function placePhases(
       item.slots.forEach((slot, i) => pieces.push({ slot, cycle, block, length: inner[i] ?? period - used }));
     }
     return pieces;
-  };
-
-  // Pass 1: every item's length in the budget's unit, moving a cursor (in every unit) phase by phase;
-  // the `rest` item waits until the others are known.
-  const cursor: Cursor = { steps: 0, samples: 0, tokens: 0 };
-  const pieces: (Piece[] | null)[] = [];
-  let restIndex = -1;
-  for (const [index, item] of items.entries()) {
-    const duration = itemDuration(item);
-    const rate = firstRate(item);
-    if (duration?.node.kind === "rest") {
-      if (restIndex >= 0) {
-        report("R0019", duration, "Only one phase can take the rest", "give the other phases a length");
-      }
-      restIndex = index;
-      pieces.push(null);
-      continue;
-    }
-    if (duration?.node.kind === "until" && restIndex >= 0) {
-      report(
-        "R0019",
-        duration,
-        "A phase after `rest` cannot end at an `until` point",
-        "give it a length instead",
-      );
-    }
-    let length: number;
-    if (duration) {
-      const m = measure(located(duration.node.quantity, duration));
-      if (m === null) return null;
-      if (duration.node.kind === "for") length = lengthInBudgetUnit(m, rate, B);
-      else {
-        const target = m.unit === "%" ? (m.value / 100) * B : m.value;
-        const unit = m.unit === "%" ? U : m.unit;
-        length = ((target - cursor[unit]) / perUpdate(unit, rate)) * perUpdate(U, rate);
-        if (length <= 0) {
-          const where = m.unit === "%" ? `${formatNumber(m.value)}%` : `${formatNumber(m.value)} ${m.unit}`;
-          report(
-            "R0006",
-            duration,
-            `This phase would end at "${where}", before it starts`,
-            "the `until` points of the phases must increase",
-          );
-          return null;
-        }
-      }
-    } else {
-      const cycles = item as TimelineItem & { kind: "cycles" };
-      const m = measure(located(cycles.decl.node.period!, cycles.decl));
-      if (m === null) return null;
-      length = lengthInBudgetUnit(m, rate, B) * cycleScale(cycles);
-    }
-    const placed = item.kind === "phase"
-      ? [{ slot: item.slot, cycle: null, block: null, length }]
-      : expandCycles(item, index, length);
-    pieces.push(placed);
-    for (const piece of placed) {
-      const steps = piece.length / perUpdate(U, piece.slot.rate);
-      for (const unit of ["steps", "samples", "tokens"] as const) {
-        cursor[unit] += steps * perUpdate(unit, piece.slot.rate);
-      }
-    }
   }
-  if (failed()) return null;
-  const lengthOf = (list: Piece[] | null) => (list ?? []).reduce((sum, p) => sum + p.length, 0);
-  const fixed = pieces.reduce((sum, list) => sum + lengthOf(list), 0);
-  const last = items.at(-1)!;
-  const lastAt = last.kind === "phase" ? last.slot.phase : last.decl;
-  if (restIndex >= 0) {
-    const rest = items[restIndex];
-    if (B - fixed <= 0) {
-      report(
+
+  /** One phase of a cycle: its length in the budget's unit, or null for `rest`. */
+  #cyclePhaseLength(slot: PhaseSlot, period: number): number | null {
+    const d = slot.phase.node.duration;
+    if (d.kind === "rest") return null;
+    if (d.kind === "until") {
+      this.#report(
+        "R0016",
+        located(d, slot.phase),
+        "A phase inside `cycles` cannot end at an `until` point",
+        "give it a share of the cycle (e.g. 50%) or `rest`",
+      );
+      return 0;
+    }
+    const m = this.measure(located(d.quantity, slot.phase));
+    return m ? this.#inBudgetUnit(m, slot.rate, period) : 0;
+  }
+
+  /** Gives the `rest` item what the others leave, or checks that they fill the budget exactly. */
+  #fillBudget(items: TimelineItem[], pieces: (Piece[] | null)[], restIndex: number): boolean {
+    const B = this.budget.value;
+    const fixed = pieces.reduce((sum, list) => sum + lengthOf(list), 0);
+    const last = items.at(-1)!;
+    const lastAt = last.kind === "phase" ? last.slot.phase : last.decl;
+    if (restIndex >= 0) {
+      const rest = items[restIndex];
+      if (B - fixed <= 0) {
+        this.#report(
+          "R0006",
+          itemDuration(rest)!,
+          `The other phases already take ${formatNumber(fixed)} of the ${
+            formatNumber(B)
+          } ${this.#unitText} budget, leaving nothing for \`rest\``,
+          "shorten the other phases or raise the budget",
+        );
+        return false;
+      }
+      pieces[restIndex] = rest.kind === "phase"
+        ? [{ slot: rest.slot, cycle: null, block: null, length: B - fixed }]
+        : this.#expandCycles(rest, restIndex, B - fixed);
+      return !this.#failed();
+    }
+    if (fixed > B * (1 + 1e-9)) {
+      this.#report(
         "R0006",
-        itemDuration(rest)!,
-        `The other phases already take ${formatNumber(fixed)} of the ${
+        lastAt,
+        `The phases take ${formatNumber(fixed)} ${this.#unitText}, more than the budget of ${
           formatNumber(B)
-        } ${unitText} budget, leaving nothing for \`rest\``,
-        "shorten the other phases or raise the budget",
+        }`,
+        "shorten a phase, or end the last one with `rest`",
       );
-      return null;
+      return false;
     }
-    pieces[restIndex] = rest.kind === "phase"
-      ? [{ slot: rest.slot, cycle: null, block: null, length: B - fixed }]
-      : expandCycles(rest, restIndex, B - fixed);
-    if (failed()) return null;
-  } else if (fixed > B * (1 + 1e-9)) {
-    report(
-      "R0006",
-      lastAt,
-      `The phases take ${formatNumber(fixed)} ${unitText}, more than the budget of ${formatNumber(B)}`,
-      "shorten a phase, or end the last one with `rest`",
-    );
-    return null;
-  } else if (fixed < B * (1 - 1e-9)) {
-    report(
-      "R0007",
-      lastAt,
-      `The phases take ${formatNumber(fixed)} ${unitText} and leave ${
-        formatNumber(B - fixed)
-      } of the budget of ${formatNumber(B)} unused`,
-      "end the last phase with `rest`",
-    );
-    return null;
+    if (fixed < B * (1 - 1e-9)) {
+      this.#report(
+        "R0007",
+        lastAt,
+        `The phases take ${formatNumber(fixed)} ${this.#unitText} and leave ${
+          formatNumber(B - fixed)
+        } of the budget of ${formatNumber(B)} unused`,
+        "end the last phase with `rest`",
+      );
+      return false;
+    }
+    return true;
   }
 
-  // Pass 2: lay the phases end to end in updates and round every boundary half up.
-  const placed: PlacedPhase[] = [];
-  let position = 0;
-  let previous = 0;
-  for (const { slot, cycle, block, length } of pieces.flatMap((list) => list!)) {
-    const steps = length / perUpdate(U, slot.rate);
-    position += steps;
-    const end = roundHalfUp(position);
-    if (end - previous < 1) {
-      report(
-        "R0008",
-        slot.phase,
-        `Phase resolves to ${end - previous} updates (${formatNumber(steps)} before rounding)`,
-        "make it longer; every phase needs at least one update",
-      );
+  /** Pass 2: lay the phases end to end in updates and round every boundary half up. */
+  #layOut(pieces: Piece[]): Timeline | null {
+    const placed: PlacedPhase[] = [];
+    let position = 0;
+    let previous = 0;
+    for (const { slot, cycle, block, length } of pieces) {
+      const steps = length / perUpdate(this.budget.unit, slot.rate);
+      position += steps;
+      const end = roundHalfUp(position);
+      if (end - previous < 1) {
+        this.#report(
+          "R0008",
+          slot.phase,
+          `Phase resolves to ${end - previous} updates (${formatNumber(steps)} before rounding)`,
+          "make it longer; every phase needs at least one update",
+        );
+      }
+      placed.push({ slot, cycle, block, start: previous, end });
+      previous = end;
     }
-    placed.push({ slot, cycle, block, start: previous, end });
-    previous = end;
+    return this.#failed() ? null : { phases: placed, steps: previous };
   }
-  if (failed()) return null;
-  return { phases: placed, steps: previous };
 }
