@@ -8,6 +8,7 @@
  * parent's weights with model.init_method.path (ExistingCheckpointInit: weights only, step 0).
  * @module
  */
+import type { Plan } from "../plan/schema.ts";
 import type { Target } from "./target.ts";
 import { endValue, Fit, startValue } from "./_fit.ts";
 import { dataPath, initCheckpoint, mixStages, placeholderNotes } from "./_data.ts";
@@ -20,6 +21,56 @@ const DECAY_STYLES = new Set(["linear", "cosine", "1-sqrt"]);
 /** The source whose config dataclasses and scheduler the output was read against. */
 const RELEASE = "nanotron main at 2411b02 (2026-04-07)";
 
+/**
+ * The learning_rate_scheduler keys that reproduce the plan's LR (`peak`, warmup `W` and the decay keys), or
+ * a refusal. An inclusive decay starts one update earlier, after the warmup's last step (s = W).
+ */
+function lrScheduler(
+  fit: Fit,
+  plan: Plan,
+): { peak: number; W: number; scheduler: Record<string, YamlValue> } {
+  const form = fit.wsd();
+  const { warmup, stable, decay, tail } = form;
+  const peak = fit.peak(form);
+  const W = warmup ? warmup.end - warmup.start : 0;
+  if (warmup) {
+    fit.linearWarmupToPeak(warmup, peak, "nanotron");
+    fit.fromZero(warmup);
+    fit.offset(warmup, 0);
+  }
+  if (!decay) {
+    const from = stable ? stable.start : W;
+    return {
+      peak,
+      W,
+      scheduler: {
+        lr_decay_style: "linear",
+        lr_decay_starting_step: from,
+        lr_decay_steps: Math.max(1, plan.steps - from),
+        min_decay_lr: { float: peak },
+      },
+    };
+  }
+  if (!DECAY_STYLES.has(decay.shape.shape)) {
+    fit.refuseAt(`a "${decay.shape.shape}" decay: nanotron decays linear, cosine or 1-sqrt`, decay);
+  }
+  fit.equal(startValue(decay.shape), peak, "a jump in the LR at the decay", decay);
+  const shift = decay.offset === 1 && decay.start - 1 >= W ? 1 : 0;
+  if (shift === 0) fit.offset(decay, 0);
+  const floor = endValue(decay.shape)!;
+  if (tail) fit.equal(startValue(tail.shape), floor, "a floor that differs from the decay's end", tail);
+  return {
+    peak,
+    W,
+    scheduler: {
+      lr_decay_style: decay.shape.shape,
+      lr_decay_starting_step: decay.start - shift,
+      lr_decay_steps: decay.end - decay.start,
+      min_decay_lr: { float: floor },
+    },
+  };
+}
+
 /** The `nanotron` target. */
 export const nanotron: Target = {
   name: "nanotron",
@@ -27,41 +78,7 @@ export const nanotron: Target = {
   description: "nanotron YAML (optimizer.learning_rate_scheduler, tokens, data_stages)",
   emit(plan, options) {
     const fit = new Fit("nanotron", plan, options.approximate ?? false);
-    const form = fit.wsd();
-    const { warmup, stable, decay, tail } = form;
-    const peak = fit.peak(form);
-    const W = warmup ? warmup.end - warmup.start : 0;
-    if (warmup) {
-      fit.linearWarmupToPeak(warmup, peak, "nanotron");
-      fit.fromZero(warmup);
-      fit.offset(warmup, 0);
-    }
-    let scheduler: Record<string, YamlValue>;
-    if (decay) {
-      if (!DECAY_STYLES.has(decay.shape.shape)) {
-        fit.refuseAt(`a "${decay.shape.shape}" decay: nanotron decays linear, cosine or 1-sqrt`, decay);
-      }
-      fit.equal(startValue(decay.shape), peak, "a jump in the LR at the decay", decay);
-      // An inclusive decay starts one update earlier, after the warmup's last step (s = W).
-      const shift = decay.offset === 1 && decay.start - 1 >= W ? 1 : 0;
-      if (shift === 0) fit.offset(decay, 0);
-      const floor = endValue(decay.shape)!;
-      if (tail) fit.equal(startValue(tail.shape), floor, "a floor that differs from the decay's end", tail);
-      scheduler = {
-        lr_decay_style: decay.shape.shape,
-        lr_decay_starting_step: decay.start - shift,
-        lr_decay_steps: decay.end - decay.start,
-        min_decay_lr: { float: floor },
-      };
-    } else {
-      const from = stable ? stable.start : W;
-      scheduler = {
-        lr_decay_style: "linear",
-        lr_decay_starting_step: from,
-        lr_decay_steps: Math.max(1, plan.steps - from),
-        min_decay_lr: { float: peak },
-      };
-    }
+    const { peak, W, scheduler } = lrScheduler(fit, plan);
     const weightDecay = fit.constantWeightDecay();
     const batch = fit.constantBatch();
     const stages = mixStages(plan).map((stage) => ({
