@@ -42,61 +42,8 @@ export interface ParseResult {
  */
 export function parse(text: string, path: string): ParseResult {
   const source = new SourceText(path, text);
-  const diagnostics: Diagnostic[] = [];
-  const lexed = lexer.tokenize(text);
-  // Runs of Unknown tokens are the lexing errors (chevrotain's own, if any, come first).
-  const lexErrors: { offset: number; length: number }[] = lexed.errors.map((e) => ({
-    offset: e.offset,
-    length: e.length,
-  }));
-  const tokens: IToken[] = [];
-  for (const t of lexed.tokens) {
-    if (t.tokenType !== Unknown) tokens.push(t);
-    else {
-      const last = lexErrors[lexErrors.length - 1];
-      if (last && last.offset + last.length === t.startOffset) last.length++;
-      else lexErrors.push({ offset: t.startOffset, length: 1 });
-    }
-  }
-  // A flood of unknown characters: make diagnostics of the first ones only, and count the rest.
-  const shownErrors = lexErrors.slice(0, MAX_DIAGNOSTICS_PER_FILE);
-  if (lexErrors.length > shownErrors.length) {
-    const first = lexErrors[shownErrors.length];
-    const more = lexErrors.length - shownErrors.length;
-    diagnostics.push(
-      diagnostic(
-        "R0026",
-        source,
-        { start: first.offset, end: first.offset + first.length },
-        `${formatCount(more)} more unknown characters or unterminated strings from here on are not shown`,
-        "fix these and check again",
-      ),
-    );
-  }
-  for (const error of shownErrors) {
-    const char = String.fromCodePoint(text.codePointAt(error.offset)!);
-    if (char === '"') {
-      diagnostics.push(
-        diagnostic(
-          "R0002",
-          source,
-          { start: error.offset, end: error.offset + 1 },
-          "Unterminated string",
-          'close it with " on the same line',
-        ),
-      );
-      continue;
-    }
-    diagnostics.push(
-      diagnostic(
-        "R0002",
-        source,
-        { start: error.offset, end: error.offset + error.length },
-        `Unknown character "${char}"`,
-        "remove it; comments start with #",
-      ),
-    );
-  }
+  const { tokens, lexErrors } = lex(text);
+  const diagnostics = lexicalDiagnostics(source, lexErrors);
   const limits = limitDiagnostics(tokens, source);
   if (limits.length) return { ast: null, diagnostics: [...diagnostics, ...limits] };
   parser.input = tokens;
@@ -119,17 +66,91 @@ export function parse(text: string, path: string): ParseResult {
       ],
     };
   }
+  diagnostics.push(...syntaxDiagnostics(source, tokens, stopped));
+  if (diagnostics.length) return { ast: null, diagnostics };
+  // The parser's tree has the shape grammar/cst.ts declares (generated from the same grammar, tested current).
+  const ast = toAst(cst as FileCstNode, source, diagnostics);
+  return { ast, diagnostics };
+}
+
+/** A run of characters no token starts with (or an unterminated string), by offset and length. */
+interface LexError {
+  offset: number;
+  length: number;
+}
+
+/** The tokens of `text`, without the Unknown ones, whose runs become the lexing errors. */
+function lex(text: string): { tokens: IToken[]; lexErrors: LexError[] } {
+  const lexed = lexer.tokenize(text);
+  // Runs of Unknown tokens are the lexing errors (chevrotain's own, if any, come first).
+  const lexErrors: LexError[] = lexed.errors.map((e) => ({ offset: e.offset, length: e.length }));
+  const tokens: IToken[] = [];
+  for (const t of lexed.tokens) {
+    if (t.tokenType !== Unknown) tokens.push(t);
+    else {
+      const last = lexErrors[lexErrors.length - 1];
+      if (last && last.offset + last.length === t.startOffset) last.length++;
+      else lexErrors.push({ offset: t.startOffset, length: 1 });
+    }
+  }
+  return { tokens, lexErrors };
+}
+
+/** R0002 for the first lexing errors; a flood of them is counted in one R0026 instead of shown. */
+function lexicalDiagnostics(source: SourceText, lexErrors: LexError[]): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const shownErrors = lexErrors.slice(0, MAX_DIAGNOSTICS_PER_FILE);
+  if (lexErrors.length > shownErrors.length) {
+    const first = lexErrors[shownErrors.length];
+    const more = lexErrors.length - shownErrors.length;
+    diagnostics.push(
+      diagnostic(
+        "R0026",
+        source,
+        { start: first.offset, end: first.offset + first.length },
+        `${formatCount(more)} more unknown characters or unterminated strings from here on are not shown`,
+        "fix these and check again",
+      ),
+    );
+  }
+  for (const error of shownErrors) {
+    const char = String.fromCodePoint(source.text.codePointAt(error.offset)!);
+    diagnostics.push(
+      char === '"'
+        ? diagnostic(
+          "R0002",
+          source,
+          { start: error.offset, end: error.offset + 1 },
+          "Unterminated string",
+          'close it with " on the same line',
+        )
+        : diagnostic(
+          "R0002",
+          source,
+          { start: error.offset, end: error.offset + error.length },
+          `Unknown character "${char}"`,
+          "remove it; comments start with #",
+        ),
+    );
+  }
+  return diagnostics;
+}
+
+/**
+ * R0001 for each of the parser's errors. One at the end of the file points just after the last token, with
+ * a note at the brace left open, if any; when the parser stopped, an R0026 says where.
+ */
+function syntaxDiagnostics(source: SourceText, tokens: IToken[], stopped: boolean): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
   for (const error of parser.errors) {
     const t = error.token;
-    const atEnd = t.tokenType.name === "EOF";
-    if (!atEnd) {
+    if (t.tokenType.name !== "EOF") {
       const span = { start: t.startOffset, end: (t.endOffset ?? t.startOffset) + 1 };
       diagnostics.push(diagnostic("R0001", source, span, error.message, syntaxHint(t)));
       continue;
     }
-    // At the end of the file: point just after the last token, and at the brace left open, if any.
     const last = tokens.at(-1);
-    const offset = last ? (last.endOffset ?? last.startOffset) + 1 : text.length;
+    const offset = last ? (last.endOffset ?? last.startOffset) + 1 : source.text.length;
     const found = diagnostic("R0001", source, { start: offset, end: offset }, error.message, null);
     const open = unclosedBrace(tokens);
     if (open) {
@@ -150,10 +171,7 @@ export function parse(text: string, path: string): ParseResult {
       hint: "fix these and check again",
     });
   }
-  if (diagnostics.length) return { ast: null, diagnostics };
-  // The parser's tree has the shape grammar/cst.ts declares (generated from the same grammar, tested current).
-  const ast = toAst(cst as FileCstNode, source, diagnostics);
-  return { ast, diagnostics };
+  return diagnostics;
 }
 
 const OPENERS = new Set(["LParen", "LBrace", "LBracket"]);
