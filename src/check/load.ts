@@ -70,21 +70,48 @@ function tooLarge(text: string): boolean {
  * ```
  */
 export async function loadProgram(entryPath: string, readFile: ReadFile = readFromDisk): Promise<Program> {
-  const program: Program = { entry: null, files: new Map(), recipes: new Map(), diagnostics: [] };
-  const active: string[] = [];
+  const loader = new ProgramLoader(readFile);
+  loader.program.entry = await loader.load(entryPath);
+  return loader.program;
+}
 
-  async function load(path: string): Promise<LoadedFile | null> {
+/** Loads files depth first, following imports, keeping the chain of files being loaded to find cycles. */
+class ProgramLoader {
+  readonly program: Program = { entry: null, files: new Map(), recipes: new Map(), diagnostics: [] };
+  readonly #active: string[] = [];
+
+  constructor(readonly readFile: ReadFile) {}
+
+  /** One file and everything it imports; null when it cannot be read or has syntax errors. */
+  async load(path: string): Promise<LoadedFile | null> {
     const key = normalize(path);
-    const known = program.files.get(key);
+    const known = this.program.files.get(key);
     if (known) return known;
+    const text = await this.#read(key);
+    if (text === null) return null;
+    const parsed = parse(text, key);
+    // One at a time: a spread of half a million lexer errors overflows the call stack.
+    for (const d of parsed.diagnostics) this.program.diagnostics.push(d);
+    if (!parsed.ast) return null;
+    const file: LoadedFile = { ast: parsed.ast, source: new SourceText(key, text) };
+    this.program.files.set(key, file);
+    this.#active.push(key);
+    for (const entry of parsed.ast.imports) await this.#import(file, entry);
+    this.#active.pop();
+    for (const recipe of parsed.ast.recipes) this.#define(file, recipe);
+    return file;
+  }
+
+  /** The text of a file, or null with R0014 (missing, unreadable) or R0027 (too large). */
+  async #read(key: string): Promise<string | null> {
     let text: string;
     try {
-      text = await readFile(key);
+      text = await this.readFile(key);
     } catch (error) {
       const reason = (error as Error)?.name === "NotFound"
         ? "does not exist"
         : `cannot be read (${(error as Error).message})`;
-      program.diagnostics.push(
+      this.program.diagnostics.push(
         fileDiagnostic(
           "R0014",
           key,
@@ -94,91 +121,75 @@ export async function loadProgram(entryPath: string, readFile: ReadFile = readFr
       );
       return null;
     }
-    if (tooLarge(text)) {
-      program.diagnostics.push(
-        fileDiagnostic(
-          "R0027",
-          key,
-          `File "${key}" is larger than the limit of ${MAX_FILE_BYTES / 1024} KiB (${
-            formatCount(MAX_FILE_BYTES)
-          } bytes)`,
-          "a recipe is a few kilobytes; check that this is the file you meant",
-        ),
-      );
-      return null;
-    }
-    const parsed = parse(text, key);
-    // One at a time: a spread of half a million lexer errors overflows the call stack.
-    for (const d of parsed.diagnostics) program.diagnostics.push(d);
-    if (!parsed.ast) return null;
-    const file: LoadedFile = { ast: parsed.ast, source: new SourceText(key, text) };
-    program.files.set(key, file);
-    active.push(key);
-    for (const entry of parsed.ast.imports) {
-      const target = normalize(isAbsolute(entry.path) ? entry.path : join(dirname(key), entry.path));
-      if (active.includes(target)) {
-        const cycle = [...active.slice(active.indexOf(target)), target].join(" -> ");
-        program.diagnostics.push(
-          diagnostic(
-            "R0013",
-            file.source,
-            entry.span,
-            `Import cycle: ${cycle}`,
-            "remove one of these imports",
-          ),
-        );
-        continue;
-      }
-      const imported = await load(target);
-      if (!imported && !program.files.has(target)) {
-        const last = program.diagnostics.at(-1);
-        if (last?.code === "R0014" && last.file === target) {
-          program.diagnostics[program.diagnostics.length - 1] = diagnostic(
-            "R0014",
-            file.source,
-            entry.span,
-            `Imported file "${entry.path}" does not exist${
-              entry.path === target ? "" : ` (looked for "${target}")`
-            }`,
-            "check the path; imports are relative to the importing file",
-          );
-        }
-      }
-    }
-    active.pop();
-    for (const recipe of parsed.ast.recipes) {
-      const problem = fileNameProblem(recipe.name);
-      if (problem) {
-        program.diagnostics.push(
-          diagnostic(
-            "R0025",
-            file.source,
-            recipe.nameSpan,
-            `The recipe name ${
-              JSON.stringify(recipe.name)
-            } names its run directory and files, but ${problem}`,
-            FILE_NAME_HINT,
-          ),
-        );
-      }
-      const previous = program.recipes.get(recipe.name);
-      if (previous) {
-        program.diagnostics.push(
-          diagnostic(
-            "R0004",
-            file.source,
-            recipe.nameSpan,
-            `Recipe "${recipe.name}" is defined twice (also in ${previous.file.source.path})`,
-            "rename one of them",
-          ),
-        );
-        continue;
-      }
-      program.recipes.set(recipe.name, { recipe, file });
-    }
-    return file;
+    if (!tooLarge(text)) return text;
+    this.program.diagnostics.push(
+      fileDiagnostic(
+        "R0027",
+        key,
+        `File "${key}" is larger than the limit of ${MAX_FILE_BYTES / 1024} KiB (${
+          formatCount(MAX_FILE_BYTES)
+        } bytes)`,
+        "a recipe is a few kilobytes; check that this is the file you meant",
+      ),
+    );
+    return null;
   }
 
-  program.entry = await load(entryPath);
-  return program;
+  /** One import of `file`: R0013 for a cycle; a missing file is reported at the import. */
+  async #import(file: LoadedFile, entry: FileAst["imports"][number]): Promise<void> {
+    const key = file.source.path;
+    const target = normalize(isAbsolute(entry.path) ? entry.path : join(dirname(key), entry.path));
+    if (this.#active.includes(target)) {
+      const cycle = [...this.#active.slice(this.#active.indexOf(target)), target].join(" -> ");
+      this.program.diagnostics.push(
+        diagnostic("R0013", file.source, entry.span, `Import cycle: ${cycle}`, "remove one of these imports"),
+      );
+      return;
+    }
+    const imported = await this.load(target);
+    if (imported || this.program.files.has(target)) return;
+    const diagnostics = this.program.diagnostics;
+    const last = diagnostics.at(-1);
+    if (last?.code === "R0014" && last.file === target) {
+      diagnostics[diagnostics.length - 1] = diagnostic(
+        "R0014",
+        file.source,
+        entry.span,
+        `Imported file "${entry.path}" does not exist${
+          entry.path === target ? "" : ` (looked for "${target}")`
+        }`,
+        "check the path; imports are relative to the importing file",
+      );
+    }
+  }
+
+  /** A recipe of `file` by name: R0025 for a name that cannot be a file name, R0004 for a second definition. */
+  #define(file: LoadedFile, recipe: RecipeDecl): void {
+    const problem = fileNameProblem(recipe.name);
+    if (problem) {
+      this.program.diagnostics.push(
+        diagnostic(
+          "R0025",
+          file.source,
+          recipe.nameSpan,
+          `The recipe name ${JSON.stringify(recipe.name)} names its run directory and files, but ${problem}`,
+          FILE_NAME_HINT,
+        ),
+      );
+    }
+    const previous = this.program.recipes.get(recipe.name);
+    if (previous) {
+      this.program.diagnostics.push(
+        diagnostic(
+          "R0004",
+          file.source,
+          recipe.nameSpan,
+          `Recipe "${recipe.name}" is defined twice (also in ${previous.file.source.path})`,
+          "rename one of them",
+        ),
+      );
+      return;
+    }
+    this.program.recipes.set(recipe.name, { recipe, file });
+  }
 }
