@@ -211,7 +211,7 @@ export function cstTypes(): string {
     " * `deno task fixtures` (grammar/docs.ts `cstTypes`); do not edit. tests/grammar_test.ts checks it is current.",
     " * @module",
     " */",
-    '// deno-fmt-ignore-file',
+    "// deno-fmt-ignore-file",
     'import type { CstNode, IToken } from "chevrotain";',
     body.trimEnd(),
     "",
