@@ -258,12 +258,7 @@ def torchtitan(case, lr, wd):
     settings = config.optimizer
     optimizer = torch_adamw(tiny_model(), settings["lr"], settings["weight_decay"])
     container = config.lr_scheduler.build(optimizers=[optimizer], training_steps=config.training.steps)
-    result = Result()
-    for k in range(len(lr)):
-        result.compare(optimizer.param_groups, lr, wd, k)
-        optimizer.step()
-        container.step()
-    return result
+    return drive_torch(optimizer, container, lr, wd)
 
 
 def optax(case, lr, wd):
