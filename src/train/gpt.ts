@@ -16,7 +16,14 @@ import type { Model } from "../plan/schema.ts";
 import type { Engine, HostTensor, TokenBatch, UpdateSettings } from "./engine.ts";
 import { readBuffer, storageBuffer, uploadBuffer, writeArray } from "./gpu/buffers.ts";
 import { checkedAllocation, describeAdapter, type GpuDevice, requestGpu } from "./gpu/device.ts";
-import { activationSizes, batchData, buildStepGraph, type StepGraph } from "./gpu/graph.ts";
+import {
+  type ActivationSet,
+  activationSizes,
+  allocateActivations,
+  batchData,
+  buildStepGraph,
+  type StepGraph,
+} from "./gpu/graph.ts";
 import { chooseMatmul, Kernels, type MatmulVariant } from "./gpu/kernels.ts";
 import * as ops from "./gpu/ops.ts";
 import { encodeTime, type StepProfile, timeDispatches } from "./gpu/profile.ts";
@@ -82,11 +89,18 @@ function checkLimits(device: GPUDevice, what: string, bytes: number): void {
 }
 
 /**
- * Batch shapes whose activations stay allocated: the training batch and the evaluation batch (which often
- * differ). A batch ramp moves on: the shape it leaves is dropped and its buffers destroyed at once, so
- * that a ramp needs about the memory of its largest batch, not of every batch it went through.
+ * Batch shapes whose step graphs stay built: the training batch and the evaluation batch (which often
+ * differ). Their activations live in one buffer set per context length, sized for the next power of two
+ * of the largest batch seen (`batchCapacity`): a batch ramp reuses it until the batch outgrows it, then
+ * destroys it (and drops the graphs built on it) before allocating the next, so that a ramp needs about
+ * the memory of its largest batch and allocates only a few sets.
  */
 const MAX_GRAPHS = 2;
+
+/** The sequences an activation set is sized for when a batch of `batch` needs a new one. */
+export function batchCapacity(batch: number): number {
+  return 2 ** Math.ceil(Math.log2(batch));
+}
 
 /** How many submitted steps may be queued before `step` waits for the oldest to finish. */
 const MAX_IN_FLIGHT = 2;
@@ -108,6 +122,8 @@ export class GptEngine implements Engine {
   #update: ops.Dispatch[];
   /** Step graphs by batch shape, most recently used last. */
   #graphs = new Map<string, StepGraph>();
+  /** Activation sets by context length (positions per sequence). */
+  #sets = new Map<number, ActivationSet>();
   #updates = 0;
   #inFlight: Promise<unknown>[] = [];
   /** Why the device was lost, once it is. */
@@ -184,6 +200,11 @@ export class GptEngine implements Engine {
     return [...this.#graphs.keys()];
   }
 
+  /** The activation sets allocated ("capacity x positions"), one per context length in use. */
+  get activationSets(): string[] {
+    return [...this.#sets.values()].map((set) => `${set.batch}x${set.seq}`);
+  }
+
   /** The matmul variant in use. */
   get matmul(): MatmulVariant {
     return this.#kernels.matmul;
@@ -222,30 +243,23 @@ export class GptEngine implements Engine {
     if (graph) {
       this.#graphs.delete(key);
     } else {
-      const sizes = activationSizes(this.config, this.layout.vocabRows, batch.batch, batch.context);
-      for (const [what, bytes] of Object.entries(sizes)) {
-        checkLimits(this.#device(), `A batch of ${batch.batch} x ${batch.context} tokens (${what})`, bytes);
-      }
-      graph = await checkedAllocation(
-        this.#device(),
-        `activations for a batch of ${batch.batch} x ${batch.context} tokens`,
-        () =>
-          buildStepGraph(
-            this.#kernels,
-            this.config,
-            this.layout,
-            this.#params,
-            this.#grads,
-            this.#loss,
-            batch.batch,
-            batch.context,
-          ),
-      );
+      const set = await this.#activationsFor(batch.batch, batch.context);
       if (this.#graphs.size >= MAX_GRAPHS) {
         const [oldKey, old] = this.#graphs.entries().next().value!;
         this.#graphs.delete(oldKey);
-        await this.#release(old);
+        if (old.activations !== set) await this.#releaseUnused(old.activations);
       }
+      graph = buildStepGraph(
+        this.#kernels,
+        this.config,
+        this.layout,
+        this.#params,
+        this.#grads,
+        this.#loss,
+        batch.batch,
+        batch.context,
+        set,
+      );
     }
     this.#graphs.set(key, graph);
     const data = batchData(graph, batch.tokens, this.layout.vocabRows);
@@ -254,15 +268,50 @@ export class GptEngine implements Engine {
   }
 
   /**
-   * Destroys a dropped shape's activation buffers once the work queued on them is done, instead of
-   * leaving them to garbage collection (which kept every shape of a ramp alive: 3.35 GB for a 1 -> 64
-   * ramp where a constant batch of 64 needs 475 MB).
+   * The activation set for `batch` sequences of `seq` positions: the context's set when it holds the
+   * batch, else a larger one (the power of two, or the batch itself where that exceeds the adapter's
+   * limits), allocated after the outgrown set and the graphs built on it are released.
    */
-  async #release(graph: StepGraph): Promise<void> {
+  async #activationsFor(batch: number, seq: number): Promise<ActivationSet> {
+    const current = this.#sets.get(seq);
+    if (current && current.batch >= batch) return current;
+    const fits = (n: number) =>
+      Object.values(activationSizes(this.config, this.layout.vocabRows, n, seq)).every((bytes) =>
+        bytes <= this.#device().limits.maxStorageBufferBindingSize &&
+        bytes <= this.#device().limits.maxBufferSize
+      );
+    const capacity = fits(batchCapacity(batch)) ? batchCapacity(batch) : batch;
+    const sizes = activationSizes(this.config, this.layout.vocabRows, capacity, seq);
+    for (const [what, bytes] of Object.entries(sizes)) {
+      checkLimits(this.#device(), `A batch of ${batch} x ${seq} tokens (${what})`, bytes);
+    }
+    if (current) {
+      for (const [key, graph] of this.#graphs) {
+        if (graph.activations === current) this.#graphs.delete(key);
+      }
+      await this.#releaseUnused(current);
+    }
+    const set = await checkedAllocation(
+      this.#device(),
+      `activations for a batch of ${batch} x ${seq} tokens`,
+      () => allocateActivations(this.#device(), this.config, this.layout.vocabRows, capacity, seq),
+    );
+    this.#sets.set(seq, set);
+    return set;
+  }
+
+  /**
+   * Destroys an activation set no kept graph uses, once the work queued on it is done, instead of leaving
+   * it to garbage collection (which kept every shape of a ramp alive: 3.35 GB for a 1 -> 64 ramp where a
+   * constant batch of 64 needs 475 MB).
+   */
+  async #releaseUnused(set: ActivationSet): Promise<void> {
+    for (const graph of this.#graphs.values()) if (graph.activations === set) return;
+    if (this.#sets.get(set.seq) === set) this.#sets.delete(set.seq);
     await this.#device().queue.onSubmittedWorkDone();
     this.#inFlight = [];
-    for (const buffer of graph.buffers) buffer.destroy();
-    graph.buffers.length = 0;
+    for (const buffer of set.buffers) buffer.destroy();
+    set.buffers.length = 0;
   }
 
   async #throttle(): Promise<void> {
@@ -322,7 +371,7 @@ export class GptEngine implements Engine {
       ...graph.backward,
       ...this.#update,
     ];
-    return { dispatches, clear: graph.residualGrad };
+    return { dispatches, clear: graph.residualGrad.buffer };
   }
 
   async step(
@@ -430,6 +479,7 @@ export class GptEngine implements Engine {
    */
   destroy(): void {
     this.#graphs.clear();
+    this.#sets.clear();
     this.#lost = "the engine was destroyed";
   }
 }

@@ -1,6 +1,7 @@
 /**
- * The dispatches of one training step for a batch shape (sequences x positions): activation buffers
- * and the forward, loss and backward dispatch lists of the GPT-2-shaped model, built once per shape.
+ * The dispatches of one training step for a batch shape (sequences x positions): the forward, loss and
+ * backward dispatch lists of the GPT-2-shaped model, built once per shape, over activation buffers sized
+ * for a batch capacity that several shapes share.
  * @module
  */
 import type { Model } from "../../plan/schema.ts";
@@ -19,15 +20,15 @@ export interface StepGraph {
   /** Input ids, target ids and token buckets, written with `batchData` before each submission. */
   batchBuffer: GPUBuffer;
   /** Cleared before backward: the residual stream's gradient accumulates into it. */
-  residualGrad: GPUBuffer;
+  residualGrad: GPUBufferBinding;
   /** Embeddings through the per-row losses and d(loss)/d(logits). */
   forward: ops.Dispatch[];
   /** Writes the mean loss into the engine's loss buffer. */
   loss: ops.Dispatch;
   /** Every parameter gradient, overwritten (nothing accumulates across steps). */
   backward: ops.Dispatch[];
-  /** The activation buffers this shape allocated, for `GPUBuffer.destroy()` once the shape is dropped. */
-  buffers: GPUBuffer[];
+  /** The activation buffers the graph binds (shared with the other shapes of their capacity). */
+  activations: ActivationSet;
 }
 
 /** Where the sections of the batch buffer start, in u32s (256-byte aligned). */
@@ -69,8 +70,93 @@ export function activationSizes(
 }
 
 /**
- * Allocates activations for `batch` sequences of `seq` positions and builds the step's dispatches over
- * the flat parameter and gradient buffers. `lossResult` receives the mean loss.
+ * The activation buffers of one batch capacity: a shape of `batch` sequences or fewer, of `seq` positions,
+ * builds its graph on them (`buildStepGraph`), so that shapes of a batch ramp share buffers.
+ */
+export interface ActivationSet {
+  /** The most sequences a shape on these buffers may have. */
+  batch: number;
+  seq: number;
+  /** Every buffer, in the order `activationViews` takes them; destroyed once the set is dropped. */
+  buffers: GPUBuffer[];
+}
+
+/** Takes the next activation buffer of `floats` 32-bit values. */
+type Take = (floats: number, label: string) => GPUBufferBinding;
+
+/** The bytes a binding of `floats` 32-bit values covers (as `storageBuffer` sizes a buffer). */
+function bindingBytes(floats: number): number {
+  return Math.max(16, Math.ceil(floats * 4 / 16) * 16);
+}
+
+/** Allocates zero-initialised activation buffers for shapes of up to `capacity` sequences of `seq` positions. */
+export function allocateActivations(
+  device: GPUDevice,
+  config: Model,
+  vocabRows: number,
+  capacity: number,
+  seq: number,
+): ActivationSet {
+  const buffers: GPUBuffer[] = [];
+  activationViews(config, vocabRows, capacity, seq, (floats, label) => {
+    const created = storageBuffer(device, floats * 4, label);
+    buffers.push(created);
+    return { buffer: created };
+  });
+  return { batch: capacity, seq, buffers };
+}
+
+/**
+ * Views of a batch shape's activations, taken in a fixed order. A graph binds exactly the bytes its shape
+ * needs (the size a buffer of its own would have), so a larger set's tails are never read.
+ */
+function activationViews(config: Model, vocabRows: number, batch: number, seq: number, take: Take) {
+  const { width: c, heads, layers } = config;
+  const rows = batch * seq;
+  const paddedRows = Math.ceil(rows / 4) * 4;
+  const sections = batchSections(paddedRows, rows, vocabRows);
+  const batchBuffer = take(sections.total, "batch");
+  const u32 = (offset: number, count: number): Binding => ({
+    buffer: batchBuffer.buffer,
+    offset: offset * 4,
+    size: Math.ceil(count / 4) * 16,
+  });
+  const rc = paddedRows * c;
+  return {
+    batchBuffer,
+    inputs: u32(0, paddedRows),
+    targets: u32(sections.targets, paddedRows),
+    buckets: u32(sections.buckets, vocabRows + 1 + rows),
+    residual: Array.from({ length: layers + 1 }, (_, l) => take(rc, `residual ${l}`)),
+    perLayer: Array.from({ length: layers }, (_, l) => ({
+      ln1: take(rc, `ln_1 ${l}`),
+      stats1: take(2 * paddedRows, `ln_1 stats ${l}`),
+      qkv: take(3 * rc, `qkv ${l}`),
+      probs: take(batch * heads * seq * seq, `attention probabilities ${l}`),
+      attn: take(rc, `attention ${l}`),
+      mid: take(rc, `residual mid ${l}`),
+      ln2: take(rc, `ln_2 ${l}`),
+      stats2: take(2 * paddedRows, `ln_2 stats ${l}`),
+      fc: take(4 * rc, `c_fc ${l}`),
+      gelu: take(4 * rc, `gelu ${l}`),
+    })),
+    lnf: take(rc, "ln_f"),
+    statsf: take(2 * paddedRows, "ln_f stats"),
+    logits: take(paddedRows * vocabRows, "logits"),
+    losses: take(paddedRows, "losses"),
+    scratch: take(rc, "scratch"),
+    residualGrad: take(rc, "residual gradient"),
+    dScratch: take(rc, "gradient scratch"),
+    dQkv: take(3 * rc, "qkv gradient"),
+    dFc: take(4 * rc, "c_fc gradient"),
+    dScores: take(batch * heads * seq * seq, "attention score gradient"),
+  };
+}
+
+/**
+ * Builds the step's dispatches for `batch` sequences of `seq` positions over the flat parameter and
+ * gradient buffers, with activations in `set` (whose capacity must cover `batch`). `lossResult` receives
+ * the mean loss.
  */
 export function buildStepGraph(
   kernels: Kernels,
@@ -81,18 +167,23 @@ export function buildStepGraph(
   lossResult: GPUBuffer,
   batch: number,
   seq: number,
+  set: ActivationSet,
 ): StepGraph {
-  const device = kernels.device;
+  if (set.seq !== seq || set.batch < batch) {
+    throw new Error(`Activations for ${set.batch} x ${set.seq} cannot hold a batch of ${batch} x ${seq}`);
+  }
   const { width: c, heads, layers } = config;
   const rows = batch * seq;
   const paddedRows = Math.ceil(rows / 4) * 4;
   const vocabRows = layout.vocabRows;
-  const buffers: GPUBuffer[] = [];
-  const buffer = (floats: number, label: string) => {
-    const created = storageBuffer(device, floats * 4, label);
-    buffers.push(created);
-    return created;
-  };
+  let next = 0;
+  const views = activationViews(config, vocabRows, batch, seq, (floats) => ({
+    buffer: set.buffers[next++],
+    offset: 0,
+    size: bindingBytes(floats),
+  }));
+  const { inputs, targets, buckets, residual, perLayer, lnf, statsf, logits, losses } = views;
+  const { scratch, residualGrad, dScratch, dQkv, dFc, dScores } = views;
   const slots = new Map(layout.slots.map((s) => [s.name, s]));
   const view = (target: GPUBuffer, name: string): Binding => {
     const slot = slots.get(name) as ParamSlot;
@@ -100,42 +191,7 @@ export function buildStepGraph(
   };
   const p = (name: string) => view(params, name);
   const g = (name: string) => view(grads, name);
-
-  const sections = batchSections(paddedRows, rows, vocabRows);
-  const batchBuffer = buffer(sections.total, "batch");
-  const u32 = (offset: number, count: number): Binding => ({
-    buffer: batchBuffer,
-    offset: offset * 4,
-    size: Math.ceil(count / 4) * 16,
-  });
-  const inputs = u32(0, paddedRows);
-  const targets = u32(sections.targets, paddedRows);
-  const buckets = u32(sections.buckets, vocabRows + 1 + rows);
-
   const rc = paddedRows * c;
-  const residual = Array.from({ length: layers + 1 }, (_, l) => buffer(rc, `residual ${l}`));
-  const perLayer = Array.from({ length: layers }, (_, l) => ({
-    ln1: buffer(rc, `ln_1 ${l}`),
-    stats1: buffer(2 * paddedRows, `ln_1 stats ${l}`),
-    qkv: buffer(3 * rc, `qkv ${l}`),
-    probs: buffer(batch * heads * seq * seq, `attention probabilities ${l}`),
-    attn: buffer(rc, `attention ${l}`),
-    mid: buffer(rc, `residual mid ${l}`),
-    ln2: buffer(rc, `ln_2 ${l}`),
-    stats2: buffer(2 * paddedRows, `ln_2 stats ${l}`),
-    fc: buffer(4 * rc, `c_fc ${l}`),
-    gelu: buffer(4 * rc, `gelu ${l}`),
-  }));
-  const lnf = buffer(rc, "ln_f");
-  const statsf = buffer(2 * paddedRows, "ln_f stats");
-  const logits = buffer(paddedRows * vocabRows, "logits");
-  const losses = buffer(paddedRows, "losses");
-  const scratch = buffer(rc, "scratch");
-  const residualGrad = buffer(rc, "residual gradient");
-  const dScratch = buffer(rc, "gradient scratch");
-  const dQkv = buffer(3 * rc, "qkv gradient");
-  const dFc = buffer(4 * rc, "c_fc gradient");
-  const dScores = buffer(batch * heads * seq * seq, "attention score gradient");
 
   const attentionSizes = { batch, seq, heads, width: c };
   const attentionBuffers = (a: typeof perLayer[number]): ops.AttentionBuffers => ({
@@ -389,11 +445,11 @@ export function buildStepGraph(
     seq,
     rows,
     paddedRows,
-    batchBuffer,
+    batchBuffer: views.batchBuffer.buffer,
     residualGrad,
     forward,
     loss,
     backward,
-    buffers,
+    activations: set,
   };
 }
