@@ -211,6 +211,86 @@ async function prepareRunDirectory(out: string, plan: Plan, fresh: boolean): Pro
   await Deno.mkdir(join(out, "checkpoints"), { recursive: true });
 }
 
+/** What a run's checkpoints record of the run besides the step: its plan, model and sampler seed. */
+interface RunIdentity {
+  planHash: string;
+  recipePlanHash: string;
+  model: Model;
+  seed: number;
+}
+
+/**
+ * The checkpoints of one run: after each update, the plan's named checkpoints due then, a periodic
+ * "latest" (and one at step 0, so that a run killed or diverging early has one to go back to), and the
+ * averages whose last checkpoint was just written. Remembers the last good checkpoint.
+ */
+class RunCheckpoints {
+  /** The held-out loss of each average written, by name. */
+  readonly averages: Record<string, Record<string, number>> = {};
+  /** The checkpoint to go back to after a divergence, and its step. */
+  lastGood: { checkpoint: string | null; checkpointStep: number };
+
+  constructor(
+    readonly plan: Plan,
+    readonly run: {
+      out: string;
+      engine: Engine;
+      evalSets: Map<string, TokenBatch[]>;
+      progress: Progress;
+      names: Map<number, string[]>;
+      saveEvery: number;
+      start: number;
+      lastGood: string | null;
+      identity: RunIdentity;
+    },
+  ) {
+    this.lastGood = { checkpoint: run.lastGood, checkpointStep: run.start };
+  }
+
+  /** Writes the checkpoints due after `done` updates; false when the weights are not finite. */
+  async save(done: number, tokens: number): Promise<boolean> {
+    const { out, engine, names, saveEvery, start } = this.run;
+    const due = [...names.get(done) ?? []];
+    if (done === 0 && !due.includes("latest")) due.push("latest");
+    if (done > start && (done % saveEvery === 0 || done === this.plan.steps) && !due.includes("latest")) {
+      due.push("latest");
+    }
+    for (const name of due) {
+      const dir = join(out, "checkpoints", safeFileName(name, "checkpoint name"));
+      if (!await saveCheckpoint(dir, engine, this.#state(done, tokens, due))) return false;
+      this.lastGood = { checkpoint: dir, checkpointStep: done };
+    }
+    for (const average of this.plan.averages ?? []) {
+      if (average.step !== done) continue;
+      const state = this.#state(done, tokens, []);
+      this.averages[average.name] = await writeAverage(average, {
+        out,
+        engine,
+        evalSets: this.run.evalSets,
+        state,
+      });
+      this.run.progress.message(`Averaged "${average.of.join('", "')}" into "${average.name}"`);
+    }
+    return true;
+  }
+
+  #state(step: number, tokens: number, names: string[]): CheckpointState {
+    const { planHash, recipePlanHash, model, seed } = this.run.identity;
+    return {
+      format: "recipe-checkpoint",
+      version: 2,
+      step,
+      plan: this.plan.name,
+      planHash,
+      recipePlanHash,
+      model,
+      sampler: { seed, step },
+      tokens,
+      names,
+    };
+  }
+}
+
 /**
  * Writes the checkpoint `average.name`: the mean of the model weights of the checkpoints it averages (read
  * back from their files, which are checksummed), with the engine's current optimizer state, and returns the
@@ -306,50 +386,18 @@ export async function train(plan: Plan, options: TrainOptions): Promise<RunSumma
     }
     const metrics = await MetricsWriter.open(join(out, "metrics.jsonl"), resumeFrom ? start : undefined);
     const names = checkpointNames(plan);
-    /** The held-out loss of each average written, by name. */
-    const averages: Record<string, Record<string, number>> = {};
-    let lastGood: string | null = resumeFrom;
-    let lastGoodStep = start;
-
-    const state = (step: number, checkpointNames: string[]): CheckpointState => ({
-      format: "recipe-checkpoint",
-      version: 2,
-      step,
-      plan: plan.name,
-      planHash: hash,
-      recipePlanHash,
-      model,
-      sampler: { seed, step },
-      tokens,
-      names: checkpointNames,
+    const checkpoints = new RunCheckpoints(plan, {
+      out,
+      engine,
+      evalSets,
+      progress,
+      names,
+      saveEvery,
+      start,
+      lastGood: resumeFrom,
+      identity: { planHash: hash, recipePlanHash, model, seed },
     });
-    /** Writes the checkpoints due after `done` updates; false when the weights are not finite. */
-    const save = async (done: number): Promise<boolean> => {
-      const due = [...names.get(done) ?? []];
-      // A step-0 "latest" gives a run killed before its first periodic save, or diverging early, a
-      // checkpoint to go back to.
-      if (done === 0 && !due.includes("latest")) due.push("latest");
-      if (done > start && (done % saveEvery === 0 || done === T) && !due.includes("latest")) {
-        due.push("latest");
-      }
-      for (const name of due) {
-        const dir = join(out, "checkpoints", safeFileName(name, "checkpoint name"));
-        if (!await saveCheckpoint(dir, engine, state(done, due))) return false;
-        lastGood = dir;
-        lastGoodStep = done;
-      }
-      for (const average of plan.averages ?? []) {
-        if (average.step !== done) continue;
-        averages[average.name] = await writeAverage(average, {
-          out,
-          engine,
-          evalSets,
-          state: state(done, []),
-        });
-        progress.message(`Averaged "${average.of.join('", "')}" into "${average.name}"`);
-      }
-      return true;
-    };
+    const save = (done: number) => checkpoints.save(done, tokens);
     const evaluate = () => heldOutLosses(engine, evalSets);
 
     if (start === 0) await save(0);
@@ -386,7 +434,7 @@ export async function train(plan: Plan, options: TrainOptions): Promise<RunSumma
       if (result) {
         lastLoss = result.loss;
         if (!Number.isFinite(result.loss) || !Number.isFinite(result.gradNorm)) {
-          diverged = { step: k, loss: result.loss, checkpoint: lastGood, checkpointStep: lastGoodStep };
+          diverged = { step: k, loss: result.loss, ...checkpoints.lastGood };
           break;
         }
         const record: MetricsRecord = {
@@ -406,7 +454,7 @@ export async function train(plan: Plan, options: TrainOptions): Promise<RunSumma
         mark = { time: performance.now(), tokens };
         overhead += (mark.time - now) / 1000;
         if (!saved) {
-          diverged = { step: k, loss: result.loss, checkpoint: lastGood, checkpointStep: lastGoodStep };
+          diverged = { step: k, loss: result.loss, ...checkpoints.lastGood };
           break;
         }
       }
@@ -435,7 +483,7 @@ export async function train(plan: Plan, options: TrainOptions): Promise<RunSumma
       loss: lastLoss,
       diverged,
       warnings,
-      ...(Object.keys(averages).length ? { averages } : {}),
+      ...(Object.keys(checkpoints.averages).length ? { averages: checkpoints.averages } : {}),
     };
     await writeRunReport(join(out, "report.md"), plan, summary);
     return summary;
