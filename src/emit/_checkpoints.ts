@@ -73,27 +73,40 @@ export function saveInterval(plan: Plan): SaveInterval {
   return { interval, exact: extra === 0, extra, atStart, missed: [] };
 }
 
+/** `<target> <how>: the plan's checkpoints are "a" -> <where a>, ...`, or nothing without checkpoints. */
+function whereNote(
+  target: string,
+  how: string,
+  named: Checkpoint[],
+  where: (c: Checkpoint) => string,
+  extra = 0,
+) {
+  if (!named.length) return [];
+  return [
+    `${target} ${how}: the plan's checkpoints are ${
+      named.map((c) => `${JSON.stringify(c.name)} -> ${where(c)}`).join(", ")
+    }` + (extra ? `; ${extra} other saves in between are not named by the plan` : ""),
+  ];
+}
+
 /**
- * Notes for a trainer that saves every `interval` updates (or as `how` says): where each named checkpoint
- * lands (`where(checkpoint)`, e.g. "iter_0000625"), how many unnamed saves the interval adds, and the checkpoints
- * at update 0 that the user must save before training.
+ * Notes for a trainer that saves every `interval` updates: where each named checkpoint lands
+ * (`where(checkpoint)`, e.g. "iter_0000625"), how many unnamed saves the interval adds, the checkpoints the
+ * interval misses, and (unless the trainer saves its initial state) the checkpoints at update 0 that the
+ * user must save before training.
  */
 export function intervalNotes(
   target: string,
   plan: Plan,
   save: SaveInterval,
   where: (checkpoint: Checkpoint) => string,
-  how = save.interval >= plan.steps ? "saves at the end of training" : `saves every ${save.interval} updates`,
+  { savesInitial = false } = {},
 ): string[] {
   const named = namedCheckpoints(plan).filter((c) => c.step > 0 && !save.missed.includes(c));
-  const notes: string[] = [];
-  if (named.length) {
-    notes.push(
-      `${target} ${how}: the plan's checkpoints are ${
-        named.map((c) => `${JSON.stringify(c.name)} -> ${where(c)}`).join(", ")
-      }` + (save.extra ? `; ${save.extra} other saves in between are not named by the plan` : ""),
-    );
-  }
+  const how = save.interval >= plan.steps
+    ? "saves at the end of training"
+    : `saves every ${save.interval} updates`;
+  const notes = whereNote(target, how, named, where, save.extra);
   if (save.missed.length) {
     notes.push(
       `warning: ${target} saves at multiples of one interval, and the plan's checkpoints ${
@@ -102,7 +115,24 @@ export function intervalNotes(
         `(update ${plan.steps}); hf, olmo and deepspeed save at any update, or split the run at them`,
     );
   }
-  return [...notes, ...startNotes(target, save.atStart)];
+  return savesInitial ? notes : [...notes, ...startNotes(target, save.atStart)];
+}
+
+/**
+ * Notes for a trainer that saves at exactly the plan's updates (`how`, e.g. "saves them with PlanTrainer's
+ * callback"): where each named checkpoint lands, and (unless it saves its initial state) the checkpoints at
+ * update 0 that the user must save before training.
+ */
+export function exactNotes(
+  target: string,
+  plan: Plan,
+  how: string,
+  where: (checkpoint: Checkpoint) => string,
+  { savesInitial = false } = {},
+): string[] {
+  const named = namedCheckpoints(plan);
+  const notes = whereNote(target, how, named.filter((c) => c.step > 0), where);
+  return savesInitial ? notes : [...notes, ...startNotes(target, named.filter((c) => c.step === 0))];
 }
 
 /** Notes for checkpoints at update 0, which trainers do not save: the user saves the initial weights. */

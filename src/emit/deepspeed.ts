@@ -17,7 +17,7 @@ import { initCheckpoint, mixtureSidecar, placeholderNotes } from "./_data.ts";
 import { fileStem } from "./_literals.ts";
 import { chooseTier, extensionWeightDecay, tierFields } from "./_tier.ts";
 import { extensionModule } from "./_schedule_module.ts";
-import { intervalNotes, namedCheckpoints, saveInterval } from "./_checkpoints.ts";
+import { exactNotes, namedCheckpoints } from "./_checkpoints.ts";
 import { baseLr } from "./_python.ts";
 
 interface WarmupParams {
@@ -132,12 +132,11 @@ export const deepspeed: Target = {
       sidecar.note,
       ...placeholderNotes(plan),
       ...(init ? [init.note] : []),
-      ...intervalNotes(
+      ...exactNotes(
         "deepspeed",
         plan,
-        { ...saveInterval(plan), extra: 0, missed: [] },
-        (c) => `${runDir}/${c.name}`,
         "saves them with save_due_checkpoints(engine, save_dir)",
+        (c) => `${runDir}/${c.name}`,
       ),
     ];
     const initialize = (scheduler: string) =>

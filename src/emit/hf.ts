@@ -5,14 +5,14 @@
  * evaluates f(k + 1) (the plan's "inclusive" convention). HF has no data mixtures: they go to a sidecar.
  * @module
  */
-import type { Plan } from "../plan/schema.ts";
+import type { Checkpoint, Plan } from "../plan/schema.ts";
 import type { Target } from "./target.ts";
 import { endValue, Fit, type Segment, startValue, warmupWord, type WsdForm } from "./_fit.ts";
 import { initCheckpoint, mixtureSidecar, placeholderNotes } from "./_data.ts";
 import { fileStem } from "./_literals.ts";
 import { chooseTier, extensionWeightDecay, tierFields } from "./_tier.ts";
 import { extensionModule } from "./_schedule_module.ts";
-import { intervalNotes, namedCheckpoints, saveInterval } from "./_checkpoints.ts";
+import { exactNotes, intervalNotes, namedCheckpoints, saveInterval } from "./_checkpoints.ts";
 import { baseLr } from "./_python.ts";
 
 interface HfSchedule {
@@ -204,6 +204,7 @@ export const hf: Target = {
     const sidecar = mixtureSidecar(plan, "hf");
     const init = initCheckpoint(plan);
     const save = saveInterval(plan);
+    const checkpointDir = (c: Checkpoint) => `${args.output_dir}/checkpoint-${c.step}`;
     const main = { name: `${fileStem(plan.name)}.hf.json`, content: JSON.stringify(args, null, 2) + "\n" };
     const module = native ? null : extensionModule(plan, "hf", "transformers' Trainer", GLUE);
     const notes = [
@@ -217,13 +218,9 @@ export const hf: Target = {
           `resume_from_checkpoint, which would restore the parent's schedule`,
         ]
         : []),
-      ...intervalNotes(
-        "hf",
-        plan,
-        native ? save : { ...save, extra: 0, missed: [] },
-        (c) => `${args.output_dir}/checkpoint-${c.step}`,
-        native ? undefined : "saves them with PlanTrainer's callback",
-      ),
+      ...(native
+        ? intervalNotes("hf", plan, save, checkpointDir)
+        : exactNotes("hf", plan, "saves them with PlanTrainer's callback", checkpointDir)),
     ];
     const parse = [
       "from transformers import HfArgumentParser, TrainingArguments",

@@ -154,7 +154,7 @@ export const nanotron: Target = {
         : []),
     ];
     notes.push(
-      ...intervalNotes("nanotron", plan, { ...save, atStart: [] }, (c) => `${checkpointsPath}/${c.step}`),
+      ...intervalNotes("nanotron", plan, save, (c) => `${checkpointsPath}/${c.step}`, { savesInitial: true }),
     );
     const file = `${fileStem(plan.name)}.nanotron.yaml`;
     return {

@@ -18,7 +18,7 @@ import { constantMix, dataPath, initCheckpoint, placeholderNotes } from "./_data
 import { fileStem } from "./_literals.ts";
 import { chooseTier, extensionWeightDecay, tierFields } from "./_tier.ts";
 import { extensionModule } from "./_schedule_module.ts";
-import { intervalNotes, namedCheckpoints, saveInterval } from "./_checkpoints.ts";
+import { exactNotes, namedCheckpoints } from "./_checkpoints.ts";
 import { baseLr } from "./_python.ts";
 
 const SCHEDULER = "olmo_core.optim.scheduler";
@@ -192,13 +192,13 @@ export const olmo: Target = {
       "module (scheduler, optim, max_grad_norm), trainer and data loader configs",
       ...placeholderNotes(plan),
       ...(init ? [`${init.note}; load_trainer_state false restarts the step count at 0`] : []),
-      ...intervalNotes(
+      ...exactNotes(
         "olmo",
         plan,
-        { ...saveInterval(plan), extra: 0, atStart: [], missed: [] },
-        (c) => `<save_folder>/step${c.step}`,
         "saves them at CheckpointerCallback.fixed_steps (keep max_checkpoints None on releases after 2.5.0, " +
           "which would prune them)",
+        (c) => `<save_folder>/step${c.step}`,
+        { savesInitial: true },
       ),
     ];
     const main = {
