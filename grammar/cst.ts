@@ -219,6 +219,7 @@ export interface ScheduleBlockCstNode extends CstNode {
 
 export type ScheduleBlockCstChildren = {
   Schedule: IToken[];
+  quantity?: (IToken)[];
   LBrace: IToken[];
   phaseDecl?: PhaseDeclCstNode[];
   cyclesDecl?: CyclesDeclCstNode[];

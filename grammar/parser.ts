@@ -249,9 +249,19 @@ export class RecipeParser extends CstParser {
 
   scheduleBlock = this.RULE("scheduleBlock", () => {
     this.CONSUME(t.Schedule);
+    this.OPTION(() =>
+      this.OR([
+        { ALT: () => this.CONSUME(t.Batch, { LABEL: "quantity" }) },
+        { ALT: () => this.CONSUME(t.Context, { LABEL: "quantity" }) },
+        { ALT: () => this.CONSUME(t.WeightDecay, { LABEL: "quantity" }) },
+        { ALT: () => this.CONSUME(t.Beta1, { LABEL: "quantity" }) },
+        { ALT: () => this.CONSUME(t.Beta2, { LABEL: "quantity" }) },
+        { ALT: () => this.CONSUME(t.Clip, { LABEL: "quantity" }) },
+      ])
+    );
     this.CONSUME(t.LBrace);
     this.MANY(() =>
-      this.OR([{ ALT: () => this.SUBRULE(this.phaseDecl) }, { ALT: () => this.SUBRULE(this.cyclesDecl) }])
+      this.OR2([{ ALT: () => this.SUBRULE(this.phaseDecl) }, { ALT: () => this.SUBRULE(this.cyclesDecl) }])
     );
     this.CONSUME(t.RBrace);
   });

@@ -74,6 +74,8 @@ export const KEYWORD_CATEGORIES: readonly { name: string; scope: string; tokens:
       t.Eps,
       t.WeightDecay,
       t.Clip,
+      t.Beta1,
+      t.Beta2,
       t.Layers,
       t.Width,
       t.Heads,

@@ -47,6 +47,7 @@ const PLAN_DATA = new Set([
   "src/plan/evaluate.ts",
   "src/plan/invariants.ts",
   "src/plan/hash.ts",
+  "src/plan/rates.ts",
 ]);
 const ENTRIES = ["mod.ts", "src/cli/main.ts", "src/fuzz/main.ts", "src/lsp/main.ts"];
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { evaluate } from "../src/plan/evaluate.ts";
-import { updatesToReach } from "../src/resolve/positions.ts";
+import { RateMap } from "../src/plan/rates.ts";
 import { planHash } from "../src/plan/hash.ts";
 import { roundHalfUp } from "../src/resolve/durations.ts";
 import { codesOf, compileFiles, compilePlan } from "./compile_text.ts";
@@ -74,7 +74,7 @@ Deno.test("positions in tokens inside a batch ramp count the real batches", asyn
     `${tokens} tokens by update ${step}`,
   );
   const ramp = { start: 0, end: 4, offset: 0 as const, batch: { shape: "linear" as const, from: 1, to: 5 } };
-  assert.equal(updatesToReach([ramp], 1, 3, "samples"), 2);
+  assert.equal(RateMap.of([ramp], 1).updatesFor(3, "samples"), 2);
 });
 
 Deno.test("checkpoint names: final is reserved, empty names are refused, order is locale-independent", async () => {

@@ -219,6 +219,18 @@ export const CODES = {
     description:
       "A `checkpoint average` line inside a phase's body. An average is not taken at a point of the schedule but when the last checkpoint it averages has been written, so it is written at recipe level.",
   },
+  R0038: {
+    severity: "error",
+    title: "Quantity scheduled twice",
+    description:
+      "A quantity that has a schedule of its own (`schedule batch { ... }`, `schedule weight_decay { ... }`) is also set inside a phase of the LR schedule. Set it in one place: its own schedule, or the phases' bodies.",
+  },
+  R0039: {
+    severity: "error",
+    title: "Not allowed in a quantity's schedule",
+    description:
+      "A quantity's own schedule (`schedule batch|context|weight_decay|beta1|beta2|clip { ... }`) takes phases with a duration, a shape and values only: no mixtures, settings or checkpoints in a phase body (those belong to the LR schedule). A batch or context schedule takes no `cycles`, and only its last phase may take `rest`. Inside `cycles`, against a batch or context schedule, a length must be in the budget's unit or % (a length in another unit has no fixed size there).",
+  },
   W0001: {
     severity: "warning",
     title: "LR jumps between phases",

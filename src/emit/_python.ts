@@ -4,7 +4,7 @@
  * plan's values (transcendental functions aside, bit for bit). Names and paths go through `quoted`.
  * @module
  */
-import type { Phase, Plan, Shape } from "../plan/schema.ts";
+import type { Phase, Plan, Shape, TimelineName } from "../plan/schema.ts";
 import { floatLiteral, quoted } from "./_literals.ts";
 import { mixStages } from "./_data.ts";
 
@@ -72,29 +72,116 @@ export function shapeExpression(shape: Shape, n: number, offset: 0 | 1, dialect:
   }
 }
 
+/** A shape over the updates [start, end): a phase's, or a segment of a quantity's own schedule. */
+export interface Piece {
+  start: number;
+  end: number;
+  offset: 0 | 1;
+  shape: Shape;
+}
+
+/** The quantities a plan gives at every update, as pieces. */
+export type PieceQuantity = "lr" | TimelineName;
+
 /**
- * A Python tuple of `(start, end, lambda i: value)` rows, one per phase, for one per-update quantity.
+ * The pieces of one quantity: its own schedule when the plan has one, else the phases' shapes (LR, weight
+ * decay, batch), else one constant piece (context, betas, clip; a clip of none is 0).
  *
  * @example
  * ```ts
  * import { compileFile } from "../../mod.ts";
+ * import { quantityPieces } from "./_python.ts";
  * const { plans: [plan] } = await compileFile("recipes/wsd.recipe");
- * const table = pieceTable("_LR", plan, (phase) => phase.lr, MATH);
+ * console.assert(quantityPieces(plan, "beta2")[0].shape.shape === "constant");
+ * ```
+ */
+export function quantityPieces(plan: Plan, quantity: PieceQuantity): Piece[] {
+  const own = quantity === "lr" ? undefined : plan.timelines?.[quantity];
+  if (own) return own.map((s) => ({ start: s.start, end: s.end, offset: s.offset, shape: s.value }));
+  if (quantity === "lr" || quantity === "weightDecay" || quantity === "batch") {
+    return plan.phases.map((p) => ({ start: p.start, end: p.end, offset: p.offset, shape: p[quantity] }));
+  }
+  const { betas, clip } = plan.optimizer;
+  const value = { context: plan.context, beta1: betas[0], beta2: betas[1], clip: clip ?? 0 }[quantity];
+  return [{ start: 0, end: plan.steps, offset: 0, shape: { shape: "constant", value } }];
+}
+
+/**
+ * A Python tuple of `(start, end, lambda i: value)` rows, one per piece, for one per-update quantity.
+ *
+ * @example
+ * ```ts
+ * import { compileFile } from "../../mod.ts";
+ * import { MATH, pieceTable, quantityPieces } from "./_python.ts";
+ * const { plans: [plan] } = await compileFile("recipes/wsd.recipe");
+ * const table = pieceTable("_LR", quantityPieces(plan, "lr"), MATH);
  * console.assert(table.startsWith("_LR = (\n    (0, 16, lambda i: (0.0 + (0.003 - 0.0) * (i / 16))),"));
  * ```
  */
-export function pieceTable(
-  name: string,
-  plan: Plan,
-  pick: (phase: Phase) => Shape,
-  dialect: PythonDialect,
-): string {
-  const rows = plan.phases.map((phase) =>
-    `    (${phase.start}, ${phase.end}, lambda i: ${
-      shapeExpression(pick(phase), phase.end - phase.start, phase.offset, dialect)
+export function pieceTable(name: string, pieces: readonly Piece[], dialect: PythonDialect): string {
+  const rows = pieces.map((piece) =>
+    `    (${piece.start}, ${piece.end}, lambda i: ${
+      shapeExpression(piece.shape, piece.end - piece.start, piece.offset, dialect)
     }),`
   );
   return `${name} = (\n${rows.join("\n")}\n)\n`;
+}
+
+/** The Python of a plan's schedules of context, betas and clip, when it has them. */
+export interface ExtraSchedules {
+  /** Their tables and `context_at`, `beta1_at`, `beta2_at`, `clip_at` (empty when the plan has none). */
+  code: string;
+  /** Whether the betas change during training (the optimizer must take `beta1_at` and `beta2_at`). */
+  betas: boolean;
+  /** Whether the clipping threshold changes during training (`clip_at`). */
+  clip: boolean;
+}
+
+/**
+ * The tables and lookups of the quantities with schedules of their own beyond LR, weight decay and batch:
+ * context (for the data loader), betas and clip, with `lookup` the module's table function (`_value` for
+ * torch, `_select` for jax) in `dialect`.
+ *
+ * @example
+ * ```ts
+ * import { compileFile } from "../../mod.ts";
+ * import { extraSchedules, MATH } from "./_python.ts";
+ * const { plans: [plan] } = await compileFile("recipes/wsd.recipe");
+ * console.assert(extraSchedules(plan, MATH, "_value").code === "");
+ * ```
+ */
+export function extraSchedules(plan: Plan, dialect: PythonDialect, lookup: string): ExtraSchedules {
+  const own = plan.timelines ?? {};
+  const betas = Boolean(own.beta1 || own.beta2);
+  const parts: string[] = [];
+  const lookupOf = (name: string, table: string, what: string, body = `${lookup}(${table}, step)`) =>
+    `def ${name}(step):\n    """${what} of update \`step\`."""\n    return ${body}\n`;
+  if (own.context) {
+    parts.push(
+      pieceTable("_CONTEXT", quantityPieces(plan, "context"), MATH),
+      lookupOf(
+        "context_at",
+        "_CONTEXT",
+        "Tokens per sequence",
+        "max(1, math.floor(_value(_CONTEXT, step) + 0.5))",
+      ),
+    );
+  }
+  if (betas) {
+    parts.push(
+      pieceTable("_BETA1", quantityPieces(plan, "beta1"), dialect),
+      pieceTable("_BETA2", quantityPieces(plan, "beta2"), dialect),
+      lookupOf("beta1_at", "_BETA1", "AdamW's beta1"),
+      lookupOf("beta2_at", "_BETA2", "AdamW's beta2"),
+    );
+  }
+  if (own.clip) {
+    parts.push(
+      pieceTable("_CLIP", quantityPieces(plan, "clip"), dialect),
+      lookupOf("clip_at", "_CLIP", "The gradient-norm clipping threshold"),
+    );
+  }
+  return { code: parts.join("\n"), betas, clip: Boolean(own.clip) };
 }
 
 /** The plan's mixture stages and sources as Python literals (`MIXTURES`, `SOURCES`). */

@@ -7,7 +7,14 @@
  * @module
  */
 import type { Plan } from "../plan/schema.ts";
-import { MATH, pieceTable, PYTHON_LOOKUPS, pythonPreamble } from "./_python.ts";
+import {
+  extraSchedules,
+  MATH,
+  pieceTable,
+  PYTHON_LOOKUPS,
+  pythonPreamble,
+  quantityPieces,
+} from "./_python.ts";
 import { moduleStem, quoted } from "./_literals.ts";
 import type { EmittedFile } from "./target.ts";
 import { namedCheckpoints } from "./_checkpoints.ts";
@@ -61,7 +68,7 @@ class PlanScheduler(LambdaLR):
         for group in self.optimizer.param_groups:
             if group["plan_decays"]:
                 group["weight_decay"] = weight_decay_at(self.last_epoch)
-
+BETAS
 
 def make_scheduler(optimizer, last_epoch=-1):
     """The scheduler to step once after every optimizer.step(): update k then uses lr_at(k)."""
@@ -91,6 +98,7 @@ function checkpointTable(plan: Plan): string {
  * ```
  */
 export function scheduleModule(plan: Plan, purpose: string, glue: ModuleGlue): string {
+  const extras = extraSchedules(plan, MATH, "_value");
   return [
     pythonPreamble(plan, purpose, [
       "import math",
@@ -98,12 +106,18 @@ export function scheduleModule(plan: Plan, purpose: string, glue: ModuleGlue): s
       "from torch.optim.lr_scheduler import LambdaLR",
       ...glue.imports,
     ], glue.release),
-    pieceTable("_LR", plan, (p) => p.lr, MATH),
-    pieceTable("_WEIGHT_DECAY", plan, (p) => p.weightDecay, MATH),
-    pieceTable("_BATCH", plan, (p) => p.batch, MATH),
+    pieceTable("_LR", quantityPieces(plan, "lr"), MATH),
+    pieceTable("_WEIGHT_DECAY", quantityPieces(plan, "weightDecay"), MATH),
+    pieceTable("_BATCH", quantityPieces(plan, "batch"), MATH),
     checkpointTable(plan),
     PYTHON_LOOKUPS,
-    SCHEDULER,
+    ...(extras.code ? [extras.code] : []),
+    SCHEDULER.replace(
+      "BETAS",
+      extras.betas
+        ? '            group["betas"] = (beta1_at(self.last_epoch), beta2_at(self.last_epoch))\n'
+        : "",
+    ),
     glue.code,
   ].join("\n").trimEnd() + "\n";
 }

@@ -35,6 +35,16 @@ export function chooseTier<T>(
   native: (fit: Fit) => T,
 ): Chosen<T> {
   try {
+    const scheduled = Object.values(plan.timelines ?? {})[0];
+    if (scheduled) {
+      // The trainers' native keys hold one weight decay and one pair of betas.
+      throw new UnsupportedFeatureError(
+        target,
+        "a schedule of weight decay or betas",
+        scheduled[0].origin,
+        [],
+      );
+    }
     const fit = new Fit(target, plan, false);
     return { tier: "native", value: native(fit), fit };
   } catch (error) {

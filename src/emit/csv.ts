@@ -12,16 +12,22 @@ import { csvField, fileStem } from "./_literals.ts";
 /** The `csv` target. */
 export const csv: Target = {
   name: "csv",
+  timelines: ["batch", "context", "weightDecay", "beta1", "beta2", "clip"],
   release: "any reader",
-  description: "CSV table: step,lr,weight_decay,batch and one weight column per source, any plan",
+  description:
+    "CSV table: step,lr,weight_decay,batch (context, beta1, beta2, clip when scheduled) and one weight column per source, any plan",
   emit(plan) {
     const table = scheduleTable(plan);
-    const header = ["step", "lr", "weight_decay", "batch", ...plan.sources.map((s) => s.name)];
+    const own = plan.timelines ?? {};
+    // Columns for context, betas and clip only when the plan schedules them.
+    const extra = (["context", "beta1", "beta2", "clip"] as const).filter((name) => own[name]);
+    const header = ["step", "lr", "weight_decay", "batch", ...extra, ...plan.sources.map((s) => s.name)];
     const lines = [header.map(csvField).join(",")];
     for (let k = 0; k < plan.steps; k++) {
       const mix = plan.phases[table.phase[k]].mix;
       const weights = plan.sources.map((s) => String(mix[s.name] ?? 0));
-      lines.push([k, table.lr[k], table.weightDecay[k], table.batch[k], ...weights].join(","));
+      const scheduled = extra.map((name) => table[name]![k]);
+      lines.push([k, table.lr[k], table.weightDecay[k], table.batch[k], ...scheduled, ...weights].join(","));
     }
     return {
       files: [{ name: `${fileStem(plan.name)}.csv`, content: lines.join("\n") + "\n" }],

@@ -85,6 +85,7 @@ def save_due_checkpoints(engine, save_dir):
 /** The \`deepspeed\` target. */
 export const deepspeed: Target = {
   name: "deepspeed",
+  timelines: ["weightDecay", "beta1", "beta2"],
   release: RELEASE,
   description:
     "DeepSpeed config JSON (optimizer, WarmupLR); a client lr_scheduler module where WarmupLR falls short",

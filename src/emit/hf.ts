@@ -171,6 +171,7 @@ class PlanTrainer(Trainer):
 /** The `hf` target. */
 export const hf: Target = {
   name: "hf",
+  timelines: ["weightDecay", "beta1", "beta2"],
   release: RELEASE,
   description:
     "Hugging Face TrainingArguments JSON (HfArgumentParser); a Trainer subclass module where native keys " +

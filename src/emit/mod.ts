@@ -15,7 +15,7 @@
  */
 import { averageNotes } from "./_averages.ts";
 import { InputError } from "../diagnostics/input_error.ts";
-import type { Plan } from "../plan/schema.ts";
+import type { Plan, Segment, TimelineName } from "../plan/schema.ts";
 import { type EmitOptions, type Emitted, type Target, type Tier, UnsupportedFeatureError } from "./target.ts";
 import { hf } from "./hf.ts";
 import { torchtitan } from "./torchtitan.ts";
@@ -47,7 +47,36 @@ const EMITTERS: readonly Target[] = [
   pytorch,
   deepspeed,
   csv,
-];
+].map(carryingTimelines);
+
+/** How a recipe names the schedule of each quantity, for refusals. */
+const SCHEDULE_WORDS: Record<TimelineName, string> = {
+  batch: "batch",
+  context: "context",
+  weightDecay: "weight_decay",
+  beta1: "beta1",
+  beta2: "beta2",
+  clip: "clip",
+};
+
+/** `target`, refusing first every schedule of a quantity (`schedule batch { ... }`) it does not carry. */
+function carryingTimelines(target: Target): Target {
+  return {
+    ...target,
+    emit(plan, options) {
+      for (const [name, segments] of Object.entries(plan.timelines ?? {}) as [TimelineName, Segment[]][]) {
+        if (target.timelines?.includes(name)) continue;
+        throw new UnsupportedFeatureError(
+          target.name,
+          `a schedule of the ${SCHEDULE_WORDS[name]} (\`schedule ${SCHEDULE_WORDS[name]} { ... }\`)`,
+          segments[0].origin,
+          [],
+        );
+      }
+      return target.emit(plan, options);
+    },
+  };
+}
 
 /**
  * The tier each target that can express `plan` (with `options`) uses, in registry order; targets that

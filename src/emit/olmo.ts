@@ -149,6 +149,7 @@ function checkpointer(plan: Plan): Record<string, unknown> | null {
 /** The \`olmo\` target. */
 export const olmo: Target = {
   name: "olmo",
+  timelines: ["weightDecay", "beta1", "beta2"],
   release: RELEASE,
   description:
     "OLMo-core config JSON: scheduler (a Scheduler subclass module where native ones fall short), AdamW, " +

@@ -8,7 +8,15 @@
  * @module
  */
 import type { Target } from "./target.ts";
-import { MATH, pieceTable, PYTHON_LOOKUPS, type PythonDialect, pythonPreamble } from "./_python.ts";
+import {
+  extraSchedules,
+  MATH,
+  pieceTable,
+  PYTHON_LOOKUPS,
+  type PythonDialect,
+  pythonPreamble,
+  quantityPieces,
+} from "./_python.ts";
 import { floatLiteral, moduleStem, quoted } from "./_literals.ts";
 
 /**
@@ -41,10 +49,12 @@ const RELEASE = "optax 0.2.8, jax 0.10.2";
 /** The `optax` target. */
 export const optax: Target = {
   name: "optax",
+  timelines: ["batch", "context", "weightDecay", "beta1", "beta2", "clip"],
   release: RELEASE,
   description: "Python module (jax, optax): schedule(count) and optimizer(), any plan",
   emit(plan) {
     const [b1, b2] = plan.optimizer.betas;
+    const extras = extraSchedules(plan, JNP, "_select");
     const content = [
       pythonPreamble(plan, `The schedule of plan ${quoted(plan.name)} for optax.`, [
         "import math",
@@ -52,12 +62,15 @@ export const optax: Target = {
         "import jax.numpy as jnp",
         "import optax",
       ], RELEASE),
-      `CLIP = ${plan.optimizer.clip === null ? "None" : floatLiteral(plan.optimizer.clip)}`,
+      `CLIP = ${
+        plan.optimizer.clip === null && !extras.clip ? "None" : floatLiteral(plan.optimizer.clip ?? 0)
+      }`,
       "",
-      pieceTable("_LR", plan, (p) => p.lr, JNP),
-      pieceTable("_WEIGHT_DECAY", plan, (p) => p.weightDecay, JNP),
-      pieceTable("_BATCH", plan, (p) => p.batch, MATH),
+      pieceTable("_LR", quantityPieces(plan, "lr"), JNP),
+      pieceTable("_WEIGHT_DECAY", quantityPieces(plan, "weightDecay"), JNP),
+      pieceTable("_BATCH", quantityPieces(plan, "batch"), MATH),
       PYTHON_LOOKUPS,
+      ...(extras.code ? [extras.code] : []),
       `
 def _fraction(t, n):
     """The phase fraction t / n in [0, 1], exactly 1 at t = n whatever XLA makes of the division."""
@@ -91,12 +104,16 @@ def optimizer():
     """AdamW with the plan's LR and weight decay schedules, betas, eps and gradient clipping."""
     adamw = optax.inject_hyperparams(optax.adamw)(
         learning_rate=schedule,
-        b1=${floatLiteral(b1)},
-        b2=${floatLiteral(b2)},
+        b1=${extras.betas ? "beta1_at" : floatLiteral(b1)},
+        b2=${extras.betas ? "beta2_at" : floatLiteral(b2)},
         eps=${floatLiteral(plan.optimizer.eps)},
         weight_decay=weight_decay_schedule,
     )
-    return adamw if CLIP is None else optax.chain(optax.clip_by_global_norm(CLIP), adamw)
+    return adamw if CLIP is None else optax.chain(${
+        extras.clip
+          ? "optax.inject_hyperparams(optax.clip_by_global_norm)(max_norm=clip_at)"
+          : "optax.clip_by_global_norm(CLIP)"
+      }, adamw)
 `,
     ].join("\n");
     const notes = plan.init

@@ -15,6 +15,7 @@ const RELEASE = "torch 2.13 (any torch 2)";
 /** The `pytorch` target. */
 export const pytorch: Target = {
   name: "pytorch",
+  timelines: ["batch", "context", "weightDecay", "beta1", "beta2", "clip"],
   release: RELEASE,
   description: "Python module (torch only): lr_lambda(step) and make_scheduler(optimizer), any plan",
   emit(plan) {

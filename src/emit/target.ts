@@ -2,7 +2,7 @@
  * What every emitter implements. One file per target in src/emit/, registered in src/emit/mod.ts.
  * @module
  */
-import type { Origin, Plan } from "../plan/schema.ts";
+import type { Origin, Plan, TimelineName } from "../plan/schema.ts";
 import { type Diagnostic, diagnostic, fileDiagnostic } from "../diagnostics/diagnostic.ts";
 import { SourceText } from "../diagnostics/source_text.ts";
 
@@ -109,6 +109,11 @@ export interface Target {
   description: string;
   /** The trainer release the output is written for (read from its source), e.g. "transformers 5.18.0". */
   release: string;
+  /**
+   * The quantities whose own schedules (`plan.timelines`) the target carries exactly; a plan with any other
+   * is refused before `emit` runs. Absent: none.
+   */
+  timelines?: readonly TimelineName[];
   /** Throws `UnsupportedFeatureError` when the plan is beyond the target (unless approximating). */
   emit(plan: Plan, options: EmitOptions): Emitted;
 }

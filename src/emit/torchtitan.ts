@@ -187,6 +187,7 @@ function configModule(
 /** The `torchtitan` target. */
 export const torchtitan: Target = {
   name: "torchtitan",
+  timelines: ["weightDecay", "beta1", "beta2"],
   release: RELEASE,
   description:
     "torchtitan Python config (apply_plan(Trainer.Config)); an LR-scheduler config module where native " +

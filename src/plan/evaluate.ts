@@ -2,7 +2,7 @@
  * What the plan says for one update.
  * @module
  */
-import type { Phase, Plan } from "./schema.ts";
+import type { Phase, Plan, Segment } from "./schema.ts";
 import { shapeValue } from "./shape_value.ts";
 
 /** Everything the plan fixes for one optimizer update. */
@@ -15,6 +15,12 @@ export interface StepSettings {
   weightDecay: number;
   /** Sequences in this update's batch. */
   batch: number;
+  /** Tokens per sequence. */
+  context: number;
+  beta1: number;
+  beta2: number;
+  /** The gradient-norm clipping threshold, or null for none. */
+  clip: number | null;
   /** Normalised source weights. */
   mix: Readonly<Record<string, number>>;
 }
@@ -36,11 +42,45 @@ export function phaseIndexAt(plan: Plan, step: number): number {
 
 /** Sequences per update: the batch shape's value rounded half up, at least 1. */
 export function batchAt(phase: Pick<Phase, "batch" | "start" | "end" | "offset">, i: number): number {
-  return Math.max(1, Math.floor(shapeValue(phase.batch, i, phase.end - phase.start, phase.offset) + 0.5));
+  return roundCount(shapeValue(phase.batch, i, phase.end - phase.start, phase.offset));
+}
+
+/** Rounds a batch or context value half up, to at least 1. */
+export function roundCount(value: number): number {
+  return Math.max(1, Math.floor(value + 0.5));
+}
+
+/** The segment of a timeline that holds update `step` (binary search over the tiling). */
+export function segmentAt(segments: readonly Segment[], step: number): Segment {
+  let lo = 0;
+  let hi = segments.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (segments[mid].start <= step) lo = mid;
+    else hi = mid - 1;
+  }
+  return segments[lo];
 }
 
 /**
- * The LR, weight decay, batch size and mixture that update `step` uses.
+ * The value a timeline gives update `step`.
+ *
+ * @example
+ * ```ts
+ * import { segmentValue } from "./evaluate.ts";
+ * const origin = { file: "x.recipe", line: 1, column: 1 };
+ * const ramp = { name: "ramp", kind: "phase" as const, start: 0, end: 4, offset: 0 as const, origin,
+ *   value: { shape: "linear" as const, from: 0.85, to: 0.95 } };
+ * console.assert(Math.abs(segmentValue([ramp], 2) - 0.9) < 1e-12);
+ * ```
+ */
+export function segmentValue(segments: readonly Segment[], step: number): number {
+  const segment = segmentAt(segments, step);
+  return shapeValue(segment.value, step - segment.start, segment.end - segment.start, segment.offset);
+}
+
+/**
+ * The LR, weight decay, batch size, context, betas, clip and mixture that update `step` uses.
  *
  * @example
  * ```ts
@@ -55,12 +95,20 @@ export function evaluate(plan: Plan, step: number): StepSettings {
   const phase = plan.phases[index];
   const n = phase.end - phase.start;
   const i = step - phase.start;
+  const timelines = plan.timelines ?? {};
+  const timed = (segments: readonly Segment[] | undefined, otherwise: number) =>
+    segments ? segmentValue(segments, step) : otherwise;
+  const { betas, clip } = plan.optimizer;
   return {
     step,
     phase: index,
     lr: shapeValue(phase.lr, i, n, phase.offset),
-    weightDecay: shapeValue(phase.weightDecay, i, n, phase.offset),
-    batch: batchAt(phase, i),
+    weightDecay: timed(timelines.weightDecay, shapeValue(phase.weightDecay, i, n, phase.offset)),
+    batch: timelines.batch ? roundCount(segmentValue(timelines.batch, step)) : batchAt(phase, i),
+    context: timelines.context ? roundCount(segmentValue(timelines.context, step)) : plan.context,
+    beta1: timed(timelines.beta1, betas[0]),
+    beta2: timed(timelines.beta2, betas[1]),
+    clip: timelines.clip ? segmentValue(timelines.clip, step) : clip,
     mix: phase.mix,
   };
 }

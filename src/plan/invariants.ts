@@ -5,7 +5,10 @@
  * 1e308 sequences or a mixture that does not sum to 1.
  * @module
  */
-import type { Phase, Plan, Shape } from "./schema.ts";
+import type { Phase, Plan, Segment, Shape, TimelineName } from "./schema.ts";
+
+/** Where a shape applies. */
+type Span = Pick<Phase, "start" | "end" | "offset">;
 import { shapeFunction } from "./shape_value.ts";
 
 /** The most sequences one update may take (2^24, about 16.8 million). */
@@ -29,6 +32,8 @@ const SAMPLES = 4096;
  * - `steps` is an integer >= 1 and the phases tile [0, steps) exactly, in order;
  * - the LR and weight decay are finite and >= 0 at every update;
  * - the batch is an integer in [1, {@link MAX_BATCH}] at every update;
+ * - each timeline's segments tile [0, steps) too; its batch and context are counts of at most MAX_BATCH and
+ *   the plan's context, betas are in [0, 1), a clipping threshold is > 0;
  * - every mixture is finite, non-negative, over declared sources and sums to 1 (within {@link MIX_TOLERANCE});
  * - every checkpoint lies in [0, steps], and `init` (if any) is at a step >= 0 with a finite LR >= 0.
  *
@@ -51,29 +56,25 @@ export function planProblems(plan: Plan): string[] {
   const steps = plan.steps;
   if (!Number.isInteger(steps) || steps < 1) problems.push(`steps is ${steps}; it must be an integer >= 1`);
   if (!plan.phases.length) problems.push("phases is empty; a plan needs at least one phase");
-  plan.phases.forEach((phase, index) => {
-    const at = `phases[${index}]`;
-    if (!Number.isInteger(phase.start) || !Number.isInteger(phase.end)) {
-      problems.push(`${at} runs from ${phase.start} to ${phase.end}; both must be integers`);
-      return;
-    }
-    if (index === 0 && phase.start !== 0) problems.push(`${at} starts at ${phase.start}; it must start at 0`);
-    if (index > 0) {
-      const before = plan.phases[index - 1].end;
-      if (phase.start !== before) {
-        problems.push(`${at} starts at ${phase.start} but phases[${index - 1}] ends at ${before}`);
+  const tiled = tilingProblems(plan.phases, steps, "phases");
+  problems.push(...tiled);
+  if (!tiled.length) {
+    plan.phases.forEach((phase, index) => {
+      const at = `phases[${index}]`;
+      for (const field of ["lr", "weightDecay", "batch"] as const) {
+        problems.push(...shapeProblems(phase[field], phase, `${at}.${field}`, CHECKS[field](plan)));
       }
-    }
-    if (phase.end <= phase.start) {
-      problems.push(`${at} ends at ${phase.end}, not after its start at ${phase.start}`);
-      return;
-    }
-    for (const problem of phaseProblems(phase, at)) problems.push(problem);
-    for (const problem of mixProblems(plan, phase.mix, `${at}.mix`)) problems.push(problem);
-  });
-  const last = plan.phases[plan.phases.length - 1];
-  if (last && Number.isInteger(steps) && last.end !== steps) {
-    problems.push(`phases[${plan.phases.length - 1}] ends at ${last.end} but steps is ${steps}`);
+      problems.push(...mixProblems(plan, phase.mix, `${at}.mix`));
+    });
+  }
+  for (const [name, segments] of Object.entries(plan.timelines ?? {}) as [TimelineName, Segment[]][]) {
+    const at = `timelines.${name}`;
+    const tiledTimeline = tilingProblems(segments, steps, at);
+    problems.push(...tiledTimeline);
+    if (tiledTimeline.length) continue;
+    segments.forEach((segment, index) => {
+      problems.push(...shapeProblems(segment.value, segment, `${at}[${index}]`, CHECKS[name](plan)));
+    });
   }
   plan.checkpoints.forEach((checkpoint, index) => {
     if (!Number.isInteger(checkpoint.step) || checkpoint.step < 0 || checkpoint.step > steps) {
@@ -93,38 +94,70 @@ export function planProblems(plan: Plan): string[] {
   return problems;
 }
 
-/** The first problem of each of a phase's three shapes. */
-function phaseProblems(phase: Phase, at: string): string[] {
+/** Whether `spans` (phases or a timeline's segments) tile [0, steps) in order, with integer ends. */
+function tilingProblems(spans: readonly Span[], steps: number, field: string): string[] {
   const problems: string[] = [];
-  const n = phase.end - phase.start;
-  const columns: [keyof Pick<Phase, "lr" | "weightDecay" | "batch">, (v: number) => string | null][] = [
-    ["lr", (v) => Number.isFinite(v) && v >= 0 ? null : "it must be finite and >= 0"],
-    ["weightDecay", (v) => Number.isFinite(v) && v >= 0 ? null : "it must be finite and >= 0"],
-    ["batch", (v) => {
-      // As `batchAt` rounds it: half up, at least 1.
-      const b = Math.max(1, Math.floor(v + 0.5));
-      if (!Number.isFinite(v)) return "it must be finite";
-      return b > MAX_BATCH ? `it rounds to ${b}, more than the limit of ${MAX_BATCH} sequences` : null;
-    }],
-  ];
-  for (const [field, check] of columns) {
-    const shape = phase[field];
-    const bad = parameterProblem(shape);
-    if (bad) {
-      problems.push(`${at}.${field}: ${bad}`);
-      continue;
+  spans.forEach((span, index) => {
+    const at = `${field}[${index}]`;
+    if (!Number.isInteger(span.start) || !Number.isInteger(span.end)) {
+      problems.push(`${at} runs from ${span.start} to ${span.end}; both must be integers`);
+      return;
     }
-    const f = shapeFunction(shape, n, phase.offset);
-    const visit = (i: number): boolean => {
-      const value = f(i);
-      const problem = check(value);
-      if (problem) problems.push(`${at}.${field} is ${value} at update ${phase.start + i}; ${problem}`);
-      return problem === null;
-    };
-    if (shape.shape === "constant") visit(0);
-    else if (n <= EXHAUSTIVE_UPDATES) { for (let i = 0; i < n && visit(i); i++); }
-    else for (const i of sampledUpdates(shape, n)) if (!visit(i)) break;
+    if (index === 0 && span.start !== 0) problems.push(`${at} starts at ${span.start}; it must start at 0`);
+    const before = spans[index - 1]?.end;
+    if (index > 0 && span.start !== before) {
+      problems.push(`${at} starts at ${span.start} but ${field}[${index - 1}] ends at ${before}`);
+    }
+    if (span.end <= span.start) {
+      problems.push(`${at} ends at ${span.end}, not after its start at ${span.start}`);
+    }
+  });
+  const last = spans.at(-1);
+  if (last && Number.isInteger(steps) && last.end !== steps) {
+    problems.push(`${field}[${spans.length - 1}] ends at ${last.end} but steps is ${steps}`);
   }
+  return problems;
+}
+
+/** A value check: null when the value is sound, else what it must be. */
+type Check = (v: number) => string | null;
+
+const nonNegative: Check = (v) => Number.isFinite(v) && v >= 0 ? null : "it must be finite and >= 0";
+/** A count as `roundCount` rounds it (half up, at least 1), at most `max`. */
+const count = (max: number, what: string): Check => (v) => {
+  const b = Math.max(1, Math.floor(v + 0.5));
+  if (!Number.isFinite(v)) return "it must be finite";
+  return b > max ? `it rounds to ${b}, more than the limit of ${max} ${what}` : null;
+};
+const beta: Check = (v) => Number.isFinite(v) && v >= 0 && v < 1 ? null : "it must be in [0, 1)";
+
+/** The check of every scheduled quantity, for a plan. */
+const CHECKS: Record<"lr" | TimelineName, (plan: Plan) => Check> = {
+  lr: () => nonNegative,
+  weightDecay: () => nonNegative,
+  batch: () => count(MAX_BATCH, "sequences"),
+  context: (plan) => count(plan.context, "tokens (the plan's context)"),
+  beta1: () => beta,
+  beta2: () => beta,
+  clip: () => (v) => Number.isFinite(v) && v > 0 ? null : "it must be finite and > 0",
+};
+
+/** The first problem of a shape over its span: its parameters, then its value at every update. */
+function shapeProblems(shape: Shape, span: Span, at: string, check: Check): string[] {
+  const bad = parameterProblem(shape);
+  if (bad) return [`${at}: ${bad}`];
+  const n = span.end - span.start;
+  const f = shapeFunction(shape, n, span.offset);
+  const problems: string[] = [];
+  const visit = (i: number): boolean => {
+    const value = f(i);
+    const problem = check(value);
+    if (problem) problems.push(`${at} is ${value} at update ${span.start + i}; ${problem}`);
+    return problem === null;
+  };
+  if (shape.shape === "constant") visit(0);
+  else if (n <= EXHAUSTIVE_UPDATES) { for (let i = 0; i < n && visit(i); i++); }
+  else for (const i of sampledUpdates(shape, n)) if (!visit(i)) break;
   return problems;
 }
 

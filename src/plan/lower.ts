@@ -43,6 +43,7 @@ export function lower(resolved: ResolvedRecipe, naming: PlanNaming = {}): Plan {
     model: resolved.model,
     sources: resolved.sources.filter((s) => used.has(s.name)),
     phases: resolved.phases.map((p) => p.phase),
+    ...(Object.keys(resolved.timelines).length ? { timelines: resolved.timelines } : {}),
     checkpoints: resolved.checkpoints.toSorted((a, b) =>
       a.step - b.step || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
     ),

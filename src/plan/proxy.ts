@@ -5,7 +5,7 @@
  */
 import { InputError } from "../diagnostics/input_error.ts";
 import { Plan, type Shape } from "./schema.ts";
-import { batchAt } from "./evaluate.ts";
+import { RateMap } from "./rates.ts";
 
 const SUFFIXES: Record<string, number> = { "": 1, K: 1e3, M: 1e6, B: 1e9, T: 1e12 };
 
@@ -29,11 +29,7 @@ export function parseTokenCount(text: string): number {
 
 /** Tokens a plan trains on: the sum over updates of batch x context. */
 export function planTokens(plan: Plan): number {
-  let sequences = 0;
-  for (const phase of plan.phases) {
-    for (let i = 0; i < phase.end - phase.start; i++) sequences += batchAt(phase, i);
-  }
-  return sequences * plan.context;
+  return RateMap.ofPlan(plan).consumed(plan.steps, "tokens");
 }
 
 /** Scales the boundaries of a step shape from a phase of n updates to one of m, dropping emptied pieces. */
@@ -65,40 +61,67 @@ function scaleShape(shape: Shape, n: number, m: number): Shape {
  * ```
  */
 export function proxyPlan(plan: Plan, tokens: number): Plan {
-  const phases = plan.phases;
-  const steps = Math.max(phases.length, Math.round((plan.steps * tokens) / planTokens(plan)));
+  const longest = Math.max(plan.phases.length, ...Object.values(plan.timelines ?? {}).map((t) => t.length));
+  const steps = Math.max(longest, Math.round((plan.steps * tokens) / planTokens(plan)));
   const ratio = steps / plan.steps;
-  const starts: number[] = [];
-  phases.forEach((phase, i) => {
-    const lowest = i === 0 ? 0 : starts[i - 1] + 1;
-    const highest = steps - (phases.length - i);
-    starts.push(i === 0 ? 0 : Math.min(highest, Math.max(lowest, Math.round(phase.start * ratio))));
-  });
-  const newPhases = phases.map((phase, i) => {
-    const start = starts[i];
-    const end = i + 1 < phases.length ? starts[i + 1] : steps;
-    const n = phase.end - phase.start;
-    const m = end - start;
-    return {
-      ...phase,
-      start,
-      end,
-      lr: scaleShape(phase.lr, n, m),
-      weightDecay: scaleShape(phase.weightDecay, n, m),
-      batch: scaleShape(phase.batch, n, m),
-    };
-  });
-  const boundary = new Map(phases.map((p, i) => [p.start, starts[i]]));
-  boundary.set(plan.steps, steps);
+  const boundary = new Map<number, number>([[plan.steps, steps]]);
+  const phases = scaleSpans(plan.phases, steps, ratio, boundary).map(({ span: phase, n, m, ...at }) => ({
+    ...phase,
+    ...at,
+    lr: scaleShape(phase.lr, n, m),
+    weightDecay: scaleShape(phase.weightDecay, n, m),
+    batch: scaleShape(phase.batch, n, m),
+  }));
+  const timelines = plan.timelines && Object.fromEntries(
+    Object.entries(plan.timelines).map(([name, segments]) => [
+      name,
+      scaleSpans(segments, steps, ratio, new Map()).map(({ span, n, m, ...at }) => ({
+        ...span,
+        ...at,
+        value: scaleShape(span.value, n, m),
+      })),
+    ]),
+  );
   const checkpoints = plan.checkpoints.map((c) => ({
     ...c,
     step: boundary.get(c.step) ?? Math.min(steps, Math.round(c.step * ratio)),
+  }));
+  const stepOf = new Map(checkpoints.map((c) => [c.name, c.step]));
+  const averages = plan.averages?.map((a) => ({
+    ...a,
+    step: Math.max(...a.of.map((name) => stepOf.get(name)!)),
   }));
   return Plan.parse({
     ...plan,
     steps,
     budget: { unit: "tokens", value: tokens },
-    phases: newPhases,
+    phases,
+    ...(timelines ? { timelines } : {}),
     checkpoints,
+    ...(averages ? { averages } : {}),
+  });
+}
+
+/**
+ * Spans that tile [0, T) moved to tile [0, steps): each start scaled by `ratio` and kept at least one update
+ * after the one before; `boundary` records where each old start went.
+ */
+function scaleSpans<S extends { start: number; end: number }>(
+  spans: readonly S[],
+  steps: number,
+  ratio: number,
+  boundary: Map<number, number>,
+): { span: S; start: number; end: number; n: number; m: number }[] {
+  const starts: number[] = [];
+  spans.forEach((span, i) => {
+    const lowest = i === 0 ? 0 : starts[i - 1] + 1;
+    const highest = steps - (spans.length - i);
+    starts.push(i === 0 ? 0 : Math.min(highest, Math.max(lowest, Math.round(span.start * ratio))));
+    boundary.set(span.start, starts[i]);
+  });
+  return spans.map((span, i) => {
+    const start = starts[i];
+    const end = i + 1 < spans.length ? starts[i + 1] : steps;
+    return { span, start, end, n: span.end - span.start, m: end - start };
   });
 }

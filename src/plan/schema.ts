@@ -126,6 +126,44 @@ export const Phase = z.strictObject({
 /** One phase of the plan. */
 export type Phase = z.infer<typeof Phase>;
 
+/**
+ * One phase of a quantity's own schedule (`schedule batch { ... }`): the quantity follows `value` over the
+ * half-open updates [start, end), evaluated like a phase's shapes (the same `offset` convention).
+ */
+export const Segment = z.strictObject({
+  /** Unique within its timeline, e.g. "stable", "ramp", "cycle2.decay". */
+  name: z.string().min(1),
+  kind: PhaseKind,
+  start: nonNegativeInt,
+  end: positiveInt,
+  offset: z.union([z.literal(0), z.literal(1)]),
+  value: Shape,
+  cycle: nonNegativeInt.optional(),
+  origin: Origin,
+});
+/** One phase of a quantity's own schedule. */
+export type Segment = z.infer<typeof Segment>;
+
+const segments = z.array(Segment).min(1);
+/**
+ * Quantities that follow schedules of their own, independent of the LR phases. Each timeline's segments
+ * tile [0, steps). When a timeline is present it gives the quantity at every update, in place of the
+ * phases' `batch` or `weightDecay`, the optimizer's `betas` or `clip`, or the plan's `context`. Batch and
+ * context values round half up to integers >= 1.
+ */
+export const Timelines = z.strictObject({
+  batch: segments.optional(),
+  context: segments.optional(),
+  weightDecay: segments.optional(),
+  beta1: segments.optional(),
+  beta2: segments.optional(),
+  clip: segments.optional(),
+});
+/** Quantities that follow schedules of their own. */
+export type Timelines = z.infer<typeof Timelines>;
+/** The names of the quantities a timeline can schedule. */
+export type TimelineName = keyof Timelines;
+
 /** A data source the mixture draws from. */
 export const Source = z.strictObject({
   name: z.string().min(1),
@@ -218,7 +256,7 @@ export const Plan = z.strictObject({
   name: fileName,
   /** Total optimizer updates T; the plan covers k = 0..T-1. */
   steps: positiveInt,
-  /** Tokens per sequence. */
+  /** Tokens per sequence (the largest, when `timelines.context` changes it). */
   context: positiveInt,
   /** The unit the recipe's budget was written in, and its value as written. */
   budget: z.strictObject({ unit: z.enum(["steps", "tokens", "samples"]), value: nonNegative }),
@@ -226,6 +264,8 @@ export const Plan = z.strictObject({
   model: Model.nullable(),
   sources: z.array(Source),
   phases: z.array(Phase).min(1),
+  /** Quantities with schedules of their own; absent when the recipe gives none. */
+  timelines: Timelines.optional(),
   checkpoints: z.array(Checkpoint),
   /** Checkpoints made by averaging others; absent when the recipe averages none. */
   averages: z.array(Average).optional(),

@@ -7,7 +7,7 @@ import type { Checkpoint } from "../plan/schema.ts";
 import { type BudgetUnit, type Measured, roundHalfUp } from "./durations.ts";
 import { FILE_NAME_HINT, fileNameProblem } from "../diagnostics/file_name.ts";
 import { originOf, type RecipeContext, recipeNameAt, report } from "./context.ts";
-import { type PhaseSpan, updatesToReach } from "./positions.ts";
+import type { RateMap } from "../plan/rates.ts";
 import type { Located } from "./effective.ts";
 import type { ValueReader } from "./values.ts";
 import { diagnostic } from "../diagnostics/diagnostic.ts";
@@ -100,8 +100,7 @@ export function resolveCheckpoint(
 /** The checkpoints of the recipe's own `checkpoint` statements; a position in % is of the budget. */
 export function recipeCheckpoints(
   context: RecipeContext,
-  spans: PhaseSpan[],
-  tokensPerSequence: number,
+  rates: RateMap,
   budget: { unit: BudgetUnit; value: number },
   steps: number,
 ): PendingCheckpoint[] {
@@ -111,8 +110,8 @@ export function recipeCheckpoints(
     toStep: (m) =>
       roundHalfUp(
         m.unit === "%"
-          ? updatesToReach(spans, tokensPerSequence, (m.value / 100) * budget.value, budget.unit)
-          : updatesToReach(spans, tokensPerSequence, m.value, m.unit as BudgetUnit),
+          ? rates.updatesFor((m.value / 100) * budget.value, budget.unit)
+          : rates.updatesFor(m.value, m.unit as BudgetUnit),
       ),
     prefix: null,
     suffix: "",

@@ -15,6 +15,7 @@ import { formatNumber } from "../diagnostics/format_number.ts";
 import type { Diagnostic } from "../diagnostics/diagnostic.ts";
 import { diagnostic } from "../diagnostics/diagnostic.ts";
 import type { Located } from "./effective.ts";
+import type { RateMap } from "../plan/rates.ts";
 
 /** The units a budget is written in. */
 export type BudgetUnit = "steps" | "samples" | "tokens";
@@ -95,11 +96,12 @@ export function placePhases(
   items: TimelineItem[],
   measure: (q: Located<A.Quantity>) => Measured | null,
   diagnostics: Diagnostic[],
+  rates: RateMap | null = null,
 ): Timeline | null {
-  return new PhasePlacer(budget, measure, diagnostics).place(items);
+  return new PhasePlacer(budget, measure, diagnostics, rates).place(items);
 }
 
-type PlacementCode = "R0006" | "R0007" | "R0008" | "R0016" | "R0019";
+type PlacementCode = "R0006" | "R0007" | "R0008" | "R0016" | "R0019" | "R0039";
 type CyclesItem = TimelineItem & { kind: "cycles" };
 
 const located = <T>(node: T, like: Located<unknown>): Located<T> => ({ node, source: like.source });
@@ -122,10 +124,16 @@ class PhasePlacer {
   readonly #errors: number;
   readonly #unitText: string;
 
+  /**
+   * With `rates` (the updates' batch and context are already known: a batch or context schedule, or a
+   * schedule of another quantity), lengths in other units are measured from the phase's start position and
+   * boundaries convert to updates through the real per-update rates; without, through each phase's rate.
+   */
   constructor(
     readonly budget: { unit: BudgetUnit; value: number },
     readonly measure: (q: Located<A.Quantity>) => Measured | null,
     readonly diagnostics: Diagnostic[],
+    readonly rates: RateMap | null,
   ) {
     this.#errors = diagnostics.length;
     this.#unitText = budget.unit === "steps" ? "updates" : budget.unit;
@@ -146,8 +154,17 @@ class PhasePlacer {
   }
 
   /** A length written in any unit, in the budget's unit for a phase of this rate. */
-  #inBudgetUnit(m: Measured, rate: Rate, percentBase: number): number {
+  #inBudgetUnit(m: Measured, rate: Rate, percentBase: number, at?: Located<{ span: A.Span }>): number {
     const U = this.budget.unit;
+    if (this.rates && m.unit !== "%" && m.unit !== U && at) {
+      this.#report(
+        "R0039",
+        at,
+        `Inside \`cycles\` against a batch or context schedule, a length in ${m.unit} has no fixed size in ${this.#unitText}`,
+        `write it in ${this.#unitText} or in %`,
+      );
+      return 0;
+    }
     return m.unit === "%"
       ? (m.value / 100) * percentBase
       : (m.value / perUpdate(m.unit, rate)) * perUpdate(U, rate);
@@ -156,6 +173,7 @@ class PhasePlacer {
   /** Pass 1: every item's pieces (null for the `rest` item, placed once the others are known). */
   #measureItems(items: TimelineItem[]): { list: (Piece[] | null)[]; restIndex: number } | null {
     const cursor: Cursor = { steps: 0, samples: 0, tokens: 0 };
+    let cursorBefore = 0;
     const list: (Piece[] | null)[] = [];
     let restIndex = -1;
     for (const [index, item] of items.entries()) {
@@ -193,8 +211,19 @@ class PhasePlacer {
           cursor[unit] += steps * perUpdate(unit, piece.slot.rate);
         }
       }
+      if (this.rates) this.#followRates(cursor, lengthOf(placed) + cursorBefore);
+      cursorBefore = cursor[this.budget.unit];
     }
     return { list, restIndex };
+  }
+
+  /** Sets the cursor in every unit to where `position`, in the budget's unit, lies under the real rates. */
+  #followRates(cursor: Cursor, position: number): void {
+    const updates = this.rates!.updatesFor(position, this.budget.unit);
+    for (const unit of ["steps", "samples", "tokens"] as const) {
+      cursor[unit] = this.rates!.consumed(updates, unit);
+    }
+    cursor[this.budget.unit] = position;
   }
 
   /** The length of an item (not `rest`) in the budget's unit; `until` counts from the cursor. */
@@ -204,26 +233,34 @@ class PhasePlacer {
     if (!duration) {
       const cycles = item as CyclesItem;
       const m = this.measure(located(cycles.decl.node.period!, cycles.decl));
-      return m === null ? null : this.#inBudgetUnit(m, rate, B) * cycleScale(cycles);
+      return m === null ? null : this.#inBudgetUnit(m, rate, B, cycles.decl) * cycleScale(cycles);
     }
     const d = duration.node as A.Duration & { kind: "for" | "until" };
     const m = this.measure(located(d.quantity, duration));
     if (m === null) return null;
-    if (d.kind === "for") return this.#inBudgetUnit(m, rate, B);
     const target = m.unit === "%" ? (m.value / 100) * B : m.value;
     const unit = m.unit === "%" ? U : m.unit;
-    const length = ((target - cursor[unit]) / perUpdate(unit, rate)) * perUpdate(U, rate);
-    if (length <= 0) {
-      const where = m.unit === "%" ? `${formatNumber(m.value)}%` : `${formatNumber(m.value)} ${m.unit}`;
-      this.#report(
-        "R0006",
-        duration,
-        `This phase would end at "${where}", before it starts`,
-        "the `until` points of the phases must increase",
-      );
-      return null;
+    const rates = this.rates;
+    if (rates && unit !== U) {
+      const from = d.kind === "for" ? rates.consumed(rates.updatesFor(cursor[U], U), unit) : 0;
+      const length = rates.consumed(rates.updatesFor(from + target, unit), U) - cursor[U];
+      return d.kind === "for" || length > 0 ? length : this.#beforeStart(duration, m);
     }
-    return length;
+    if (d.kind === "for") return this.#inBudgetUnit(m, rate, B);
+    const length = ((target - cursor[unit]) / perUpdate(unit, rate)) * perUpdate(U, rate);
+    return length > 0 ? length : this.#beforeStart(duration, m);
+  }
+
+  /** Reports an `until` point at or before the phase's start. */
+  #beforeStart(duration: Located<A.Duration>, m: Measured): null {
+    const where = m.unit === "%" ? `${formatNumber(m.value)}%` : `${formatNumber(m.value)} ${m.unit}`;
+    this.#report(
+      "R0006",
+      duration,
+      `This phase would end at "${where}", before it starts`,
+      "the `until` points of the phases must increase",
+    );
+    return null;
   }
 
   /**
@@ -270,7 +307,7 @@ class PhasePlacer {
       return 0;
     }
     const m = this.measure(located(d.quantity, slot.phase));
-    return m ? this.#inBudgetUnit(m, slot.rate, period) : 0;
+    return m ? this.#inBudgetUnit(m, slot.rate, period, slot.phase) : 0;
   }
 
   /** Gives the `rest` item what the others leave, or checks that they fill the budget exactly. */
@@ -327,10 +364,12 @@ class PhasePlacer {
     const placed: PlacedPhase[] = [];
     let position = 0;
     let previous = 0;
+    let measured = 0;
     for (const { slot, cycle, block, length } of pieces) {
       const steps = length / perUpdate(this.budget.unit, slot.rate);
       position += steps;
-      const end = roundHalfUp(position);
+      measured += length;
+      const end = roundHalfUp(this.rates ? this.rates.updatesFor(measured, this.budget.unit) : position);
       if (end - previous < 1) {
         this.#report(
           "R0008",

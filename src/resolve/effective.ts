@@ -34,6 +34,8 @@ export interface EffectiveRecipe {
   sources: Map<string, Located<A.SourceDecl> & { recipe: string }>;
   mix: Located<A.MixStmt> | null;
   schedule: Located<(A.PhaseDecl | A.CyclesDecl)[]> | null;
+  /** The schedules of other quantities, by quantity: a descendant's replaces its ancestor's. */
+  timelines: Map<A.TimelineQuantity, Located<A.TimelineDecl>>;
   checkpoints: Located<A.CheckpointStmt>[];
 }
 
@@ -66,6 +68,7 @@ export function effectiveRecipe(
     sources: new Map(),
     mix: null,
     schedule: null,
+    timelines: new Map(),
     checkpoints: [],
   };
   mergeFileLets(effective, chain, diagnostics);
@@ -170,5 +173,6 @@ function mergeRecipe(
   }
   effective.mix = at(recipe.mixes[0] ?? null) ?? effective.mix;
   effective.schedule = at(recipe.schedule) ?? effective.schedule;
+  for (const timeline of recipe.timelines) effective.timelines.set(timeline.quantity, at(timeline)!);
   if (recipe.checkpoints.length) effective.checkpoints = recipe.checkpoints.map((node) => ({ node, source }));
 }

@@ -18,7 +18,7 @@ import { shapeEndValue, shapeValue } from "../plan/shape_value.ts";
 import { type At, originOf, type RecipeContext, report } from "./context.ts";
 import { type CheckpointFrame, type PendingCheckpoint, resolveCheckpoint } from "./checkpoints.ts";
 import { type BudgetUnit, type Measured, type PlacedPhase, roundHalfUp } from "./durations.ts";
-import { type PhaseSpan, updatesToReach } from "./positions.ts";
+import type { RateMap } from "../plan/rates.ts";
 import { settingShape } from "./phase_settings.ts";
 import { buildShape } from "./shapes.ts";
 import type { PlacedSchedule } from "./timeline.ts";
@@ -70,7 +70,7 @@ interface PhaseSite {
 export function resolvePhases(
   context: RecipeContext,
   schedule: PlacedSchedule,
-  spans: PhaseSpan[],
+  rates: RateMap,
   start: PhaseStart,
 ): { phases: ResolvedPhase[]; checkpoints: PendingCheckpoint[] } {
   const phases: ResolvedPhase[] = [];
@@ -95,7 +95,7 @@ export function resolvePhases(
       index,
       n: placed.end - placed.start,
       restart,
-      localUpdates: (m) => updatesToReach([spans[index]], start.context, m.value, m.unit as BudgetUnit),
+      localUpdates: (m) => rates.localUpdates(placed.start, m.value, m.unit as BudgetUnit),
     };
     const previousLength = previous ? previous.end - previous.start : null;
     const lr = lrShape(context, site, walk, start, previousLength);
@@ -134,7 +134,7 @@ function lrShape(
   const first = site.index === 0;
   const d = keywordDefaults(decl.keyword, first, start, walk.previousEnd);
   const shapeName = decl.shape?.name ?? d.shape;
-  if (!checkLrOptions(context, decl, source, shapeName, d.to)) return null;
+  if (!checkPhaseOptions(context, decl, source, shapeName, d.to)) return null;
   const from = lrOption("from") ?? lrOption("at") ?? d.from;
   const to = lrOption("to") ?? d.to ?? from;
   if (from === null || to === null) return null;
@@ -172,11 +172,14 @@ function lrShape(
   return lr;
 }
 
-/** The shape and ends a phase keyword implies, before the phase's own shape and options. */
-function keywordDefaults(
+/**
+ * The shape and ends a phase keyword implies, before the phase's own shape and options; `start.peak` is
+ * what a warmup rises to (the peak LR, or a scheduled quantity's base value).
+ */
+export function keywordDefaults(
   keyword: A.PhaseKeyword,
   first: boolean,
-  start: PhaseStart,
+  start: Pick<PhaseStart, "peak" | "initLr">,
   previousEnd: number,
 ): { shape: ShapeName; from: number; to: number | null } {
   switch (keyword) {
@@ -194,7 +197,7 @@ function keywordDefaults(
 }
 
 /** Whether the phase's shape and options fit its keyword (R0020) and its name is not empty (R0009). */
-function checkLrOptions(
+export function checkPhaseOptions(
   context: RecipeContext,
   decl: A.PhaseDecl,
   source: At["source"],
@@ -210,7 +213,7 @@ function checkLrOptions(
     return fail(
       "R0020",
       decl.shape!,
-      "A stable phase holds one LR",
+      "A stable phase holds one value",
       `use \`decay\` or \`phase "name"\` for a ${shapeName} shape`,
     );
   }

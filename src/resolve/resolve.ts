@@ -18,6 +18,9 @@ import { type ParentPlans, resolveParent } from "./parent.ts";
 import { readBatch, readBudget, readModel, readModelNumber, readOptimizer } from "./settings.ts";
 import { baseMixture, type MixtureScope, readSources } from "./mixtures.ts";
 import { placeSchedule } from "./timeline.ts";
+import { RateMap } from "../plan/rates.ts";
+import { placeRateTimelines } from "./rate_timelines.ts";
+import { checkScheduledOnce, resolveOtherTimelines, type TimelineBases } from "./timelines.ts";
 import { resolvePhases } from "./phases.ts";
 import { nameCheckpoints, recipeCheckpoints } from "./checkpoints.ts";
 import { resolveAverages } from "./averages.ts";
@@ -69,16 +72,31 @@ export async function resolveRecipe(
     batch.context === null || budget === null || mix === null
   ) return null;
 
+  const bases: TimelineBases = {
+    batch: batch.sequences,
+    context: batch.context,
+    weightDecay: optimizer.weightDecay,
+    betas: optimizer.betas,
+    clip: optimizer.clip,
+  };
+  if (!checkScheduledOnce(context, effective.schedule, effective.timelines)) return null;
+  const rateTimelines = effective.timelines.has("batch") || effective.timelines.has("context")
+    ? placeRateTimelines(context, effective.timelines, bases, budget)
+    : undefined;
+  if (rateTimelines === null) return null;
   const start = { mix, sequences: batch.sequences, context: batch.context, budget };
-  const schedule = placeSchedule(mixtures, effective.schedule, start);
+  const schedule = placeSchedule(mixtures, effective.schedule, start, rateTimelines?.rates);
   if (!schedule) return null;
   const steps = schedule.timeline.steps;
-  const spans = schedule.timeline.phases.map((p) => ({
-    start: p.start,
-    end: p.end,
-    offset: p.slot.phase.node.inclusive ? 1 as const : 0 as const,
-    batch: schedule.templates.get(p.slot.phase.node)!.batch,
-  }));
+  const rates = rateTimelines?.rates ?? RateMap.of(
+    schedule.timeline.phases.map((p) => ({
+      start: p.start,
+      end: p.end,
+      offset: p.slot.phase.node.inclusive ? 1 as const : 0 as const,
+      batch: schedule.templates.get(p.slot.phase.node)!.batch,
+    })),
+    batch.context,
+  );
   const initLr = parent?.init.lr ?? null;
   const phaseStart = {
     peak: optimizer.lr,
@@ -86,12 +104,13 @@ export async function resolveRecipe(
     weightDecay: optimizer.weightDecay,
     context: batch.context,
   };
-  const { phases, checkpoints: phaseCheckpoints } = resolvePhases(context, schedule, spans, phaseStart);
+  const { phases, checkpoints: phaseCheckpoints } = resolvePhases(context, schedule, rates, phaseStart);
   if (hasNewErrors(context)) return null;
-  const pending = [...phaseCheckpoints, ...recipeCheckpoints(context, spans, batch.context, budget, steps)];
+  const pending = [...phaseCheckpoints, ...recipeCheckpoints(context, rates, budget, steps)];
   const checkpoints = nameCheckpoints(context, pending, steps);
   const averages = resolveAverages(context, checkpoints);
-  if (hasNewErrors(context)) return null;
+  const others = resolveOtherTimelines(context, effective.timelines, bases, budget, rates, steps);
+  if (hasNewErrors(context) || !others) return null;
   warnAboutPhases(context, phases, steps);
 
   return {
@@ -105,6 +124,7 @@ export async function resolveRecipe(
     model,
     sources,
     phases,
+    timelines: { ...rateTimelines?.timelines, ...others },
     checkpoints,
     averages,
     init: parent?.init ?? null,

@@ -3,7 +3,7 @@
  * value and position resolved and checked. Lowering it to a plan cannot fail.
  * @module
  */
-import type { Average, Checkpoint, Init, Model, Source } from "../plan/schema.ts";
+import type { Average, Checkpoint, Init, Model, Source, Timelines } from "../plan/schema.ts";
 import type { At } from "./context.ts";
 import type { ResolvedPhase } from "./phases.ts";
 import type { Budget, OptimizerSettings } from "./settings.ts";
@@ -27,6 +27,8 @@ export interface ResolvedRecipe {
   sources: Source[];
   /** The placed phases, in order, with their shapes and mixtures. */
   phases: ResolvedPhase[];
+  /** The quantities with schedules of their own (empty when none). */
+  timelines: Timelines;
   /** Every checkpoint, `final` included, by name (not yet sorted by step). */
   checkpoints: Checkpoint[];
   /** The checkpoints made by averaging others, in the order they are written. */

@@ -13,6 +13,7 @@ import type { Located } from "./effective.ts";
 import { type Mixture, type MixtureScope, resolveMixture } from "./mixtures.ts";
 import { meanValue, settingShape } from "./phase_settings.ts";
 import type { Budget } from "./settings.ts";
+import type { RateMap } from "../plan/rates.ts";
 
 /** The most updates a plan can have (the schedule table indexes them with 32-bit integers). */
 export const MAX_STEPS = 2 ** 31 - 1;
@@ -53,11 +54,15 @@ interface Carried {
   batch: Shape;
 }
 
-/** Places the recipe's schedule, or returns null after a diagnostic. */
+/**
+ * Places the recipe's schedule, or returns null after a diagnostic. With `rates` (a batch or context
+ * schedule), positions in other units are measured against them.
+ */
 export function placeSchedule(
   mixtures: MixtureScope,
   schedule: Located<(A.PhaseDecl | A.CyclesDecl)[]>,
   start: ScheduleStart,
+  rates: RateMap | null = null,
 ): PlacedSchedule | null {
   const context = mixtures.context;
   const templates = new Map<A.PhaseDecl, PhaseTemplate>();
@@ -95,6 +100,7 @@ export function placeSchedule(
     items,
     (q) => context.read.measure(q, "the duration", ["steps", "tokens", "samples", "%"], true),
     context.diagnostics,
+    rates,
   );
   if (!timeline) return null;
   if (timeline.steps > MAX_STEPS) {
@@ -143,7 +149,7 @@ function prepareTemplate(
 }
 
 /** A `cycles` block's count and multiplier, or null after a diagnostic (or for a block without phases). */
-function readCycles(
+export function readCycles(
   context: RecipeContext,
   decl: Located<A.CyclesDecl>,
 ): { kind: "cycles"; decl: Located<A.CyclesDecl>; count: number; mult: number } | null {
@@ -164,7 +170,7 @@ function readCycles(
 }
 
 /** Whether the schedule makes at most {@link MAX_PHASES} phases; reports R0030 when it makes more. */
-function checkPhaseCount(context: RecipeContext, items: TimelineItem[]): boolean {
+export function checkPhaseCount(context: RecipeContext, items: TimelineItem[]): boolean {
   const phaseCount = items.reduce(
     (sum, item) => sum + (item.kind === "phase" ? 1 : item.count * item.slots.length),
     0,

@@ -2,8 +2,8 @@
  * `explain`: the resolved phases of a plan as a text table.
  * @module
  */
-import type { Phase, Plan, Shape } from "../plan/schema.ts";
-import { batchAt } from "../plan/evaluate.ts";
+import type { Phase, Plan, Segment, Shape, TimelineName } from "../plan/schema.ts";
+import { RateMap } from "../plan/rates.ts";
 import { formatCount, formatNumber as num } from "../diagnostics/format_number.ts";
 
 /** A shape in words: `constant 0.003`, `cosine 0.003 -> 0`, `step 0.1 -> 0.001 at 30, 60`. */
@@ -22,13 +22,42 @@ export function describeShape(shape: Shape): string {
   }
 }
 
-/** Tokens a phase trains on: the sum of its updates' batches times the context. */
-export function phaseTokens(plan: Plan, phase: Phase): number {
-  const n = phase.end - phase.start;
-  if (phase.batch.shape === "constant") return n * batchAt(phase, 0) * plan.context;
-  let sequences = 0;
-  for (let i = 0; i < n; i++) sequences += batchAt(phase, i);
-  return sequences * plan.context;
+/** Tokens the updates [start, end) of a plan train on: every update's batch times its context. */
+export function phaseTokens(
+  plan: Plan,
+  phase: Pick<Phase, "start" | "end">,
+  rates = RateMap.ofPlan(plan),
+): number {
+  return rates.consumed(phase.end, "tokens") - rates.consumed(phase.start, "tokens");
+}
+
+/** What the plan's own schedule of a quantity is called in a recipe. */
+const TIMELINE_WORDS: Record<TimelineName, string> = {
+  batch: "batch",
+  context: "context",
+  weightDecay: "weight_decay",
+  beta1: "beta1",
+  beta2: "beta2",
+  clip: "clip",
+};
+
+/** The plan's schedules of other quantities, one table each. */
+function timelineTables(plan: Plan, rates: RateMap): string[] {
+  const lines: string[] = [];
+  for (const [name, segments] of Object.entries(plan.timelines ?? {}) as [TimelineName, Segment[]][]) {
+    const rows = [["phase", "updates", "n", "tokens", TIMELINE_WORDS[name]]];
+    for (const s of segments) {
+      rows.push([
+        s.name,
+        `${s.start}..${s.end}`,
+        String(s.end - s.start),
+        formatCount(phaseTokens(plan, s, rates)),
+        describeShape(s.value) + (s.offset ? " (inclusive)" : ""),
+      ]);
+    }
+    lines.push(`schedule ${TIMELINE_WORDS[name]}:`, table(rows), "");
+  }
+  return lines;
 }
 
 function table(rows: string[][]): string {
@@ -37,8 +66,8 @@ function table(rows: string[][]): string {
 }
 
 /**
- * The plan's phases with their resolved updates, tokens, LR, weight decay, batch and mixture, then its
- * checkpoints.
+ * The plan's phases with their resolved updates, tokens, LR, weight decay, batch and mixture, the schedules
+ * of other quantities, then its checkpoints.
  *
  * @example
  * ```ts
@@ -48,13 +77,15 @@ function table(rows: string[][]): string {
  * ```
  */
 export function explainPlan(plan: Plan): string {
-  const tokens = plan.phases.map((p) => phaseTokens(plan, p));
+  const rates = RateMap.ofPlan(plan);
+  const tokens = plan.phases.map((p) => phaseTokens(plan, p, rates));
+  const own = plan.timelines ?? {};
   const total = tokens.reduce((a, b) => a + b, 0);
   const budget = `${formatCount(plan.budget.value)} ${plan.budget.unit}`;
   const lines = [
     `${plan.name}: ${formatCount(plan.steps)} updates, ${
       formatCount(total)
-    } tokens (budget ${budget}), context ${plan.context}`,
+    } tokens (budget ${budget}), context ${plan.context}${own.context ? " at most" : ""}`,
   ];
   if (plan.init) {
     lines.push(
@@ -75,12 +106,12 @@ export function explainPlan(plan: Plan): string {
       String(p.end - p.start),
       formatCount(tokens[index]),
       describeShape(p.lr) + (p.offset ? " (inclusive)" : ""),
-      describeShape(p.weightDecay),
-      describeShape(p.batch),
+      own.weightDecay ? "(scheduled)" : describeShape(p.weightDecay),
+      own.batch ? "(scheduled)" : describeShape(p.batch),
       Object.entries(p.mix).map(([s, w]) => `${s} ${num(w)}`).join(", ") || "-",
     ]);
   }
-  lines.push(table(rows), "");
+  lines.push(table(rows), "", ...timelineTables(plan, rates));
   lines.push(`checkpoints: ${plan.checkpoints.map((c) => `${c.name} @${c.step}`).join(", ")}`);
   for (const a of plan.averages ?? []) {
     lines.push(`average: ${a.name} @${a.step} = mean of ${a.of.join(", ")}`);

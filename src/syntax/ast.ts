@@ -212,6 +212,17 @@ export interface ParentRef {
   span: Span;
 }
 
+/** The quantities that can follow a schedule of their own, beside the LR's (`schedule batch { ... }`). */
+export type TimelineQuantity = "batch" | "context" | "weight_decay" | "beta1" | "beta2" | "clip";
+
+/** `schedule batch { phases }`: a schedule of one quantity, with its own phases over the budget. */
+export interface TimelineDecl {
+  quantity: TimelineQuantity;
+  quantitySpan: Span;
+  items: (PhaseDecl | CyclesDecl)[];
+  span: Span;
+}
+
 /** What makes a recipe a branch: the recipe it is declared in, and its own name there. */
 export interface BranchOf {
   recipe: string;
@@ -236,6 +247,8 @@ export interface RecipeDecl {
   sources: SourceDecl[];
   mixes: MixStmt[];
   schedule: (PhaseDecl | CyclesDecl)[] | null;
+  /** The schedules of other quantities (`schedule batch { ... }`), at most one per quantity. */
+  timelines: TimelineDecl[];
   checkpoints: CheckpointStmt[];
   averages: AverageStmt[];
   /** The branches declared inside it (the file's `recipes` lists them too, each after its recipe). */

@@ -345,6 +345,24 @@ class AstBuilder {
       span: nodeSpan(s),
     };
   }
+  /** The `schedule <quantity> { ... }` blocks, one per quantity. */
+  timelines(blocks: C.ScheduleBlockCstNode[]): A.TimelineDecl[] {
+    const seen = new Set<string>();
+    return blocks.flatMap((n) => {
+      const quantity = n.children.quantity![0];
+      if (seen.has(quantity.image)) {
+        this.duplicate(nodeSpan(n), `The schedule of ${quantity.image}`);
+        return [];
+      }
+      seen.add(quantity.image);
+      return [{
+        quantity: quantity.image as A.TimelineQuantity,
+        quantitySpan: tokenSpan(quantity),
+        items: this.schedule(n),
+        span: nodeSpan(n),
+      }];
+    });
+  }
   schedule(n: C.ScheduleBlockCstNode): (A.PhaseDecl | A.CyclesDecl)[] {
     const items: (C.PhaseDeclCstNode | C.CyclesDeclCstNode)[] = [
       ...all(n.children.phaseDecl),
@@ -438,9 +456,12 @@ class AstBuilder {
       sources: data.flatMap((d) => all(d.children.sourceDecl).map((n) => this.sourceDecl(n))),
       mixes: data.flatMap((d) => all(d.children.mixStmt).map((n) => this.mixStmt(n))),
       schedule: this.once(
-        items.flatMap((item) => all(item.scheduleBlock)),
+        items.flatMap((item) => all(item.scheduleBlock)).filter((n) => !n.children.quantity),
         "The schedule block",
         (n) => this.schedule(n),
+      ),
+      timelines: this.timelines(
+        items.flatMap((item) => all(item.scheduleBlock)).filter((n) => n.children.quantity),
       ),
       checkpoints: checkpoints.map((n) => this.checkpointStmt(n)),
       averages: averages.map((n) => this.averageStmt(n)),

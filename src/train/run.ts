@@ -416,16 +416,17 @@ export async function train(plan: Plan, options: TrainOptions): Promise<RunSumma
       heldOut = await evaluate();
     }
     let diverged: RunSummary["diverged"];
-    const { betas, eps, clip } = plan.optimizer;
+    const { eps } = plan.optimizer;
     for (let k = start; k < end; k++) {
       const done = k + 1;
-      const batch = sampler.batch(k, plan.phases[table.phase[k]].mix, table.batch[k]);
+      const batch = sampler.batch(k, plan.phases[table.phase[k]].mix, table.batch[k], table.context[k]);
       const evalDue = done % evalEvery === 0 || done === T;
       const read = done % logEvery === 0 || evalDue || names.has(done) || done % saveEvery === 0 ||
         done === end;
       const lr = table.lr[k];
       const weightDecay = table.weightDecay[k];
-      const settings = { lr, weightDecay, beta1: betas[0], beta2: betas[1], eps, clip };
+      const clip = table.clip ? table.clip[k] : null;
+      const settings = { lr, weightDecay, beta1: table.beta1[k], beta2: table.beta2[k], eps, clip };
       const result = await engine.step(batch, settings, read);
       tokens += batch.batch * batch.context;
       const now = performance.now();

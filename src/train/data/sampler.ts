@@ -79,14 +79,23 @@ export class Sampler {
   }
 
   /** The token batch of update `step`: `batch` windows of context + 1 bytes. */
-  batch(step: number, mix: Readonly<Record<string, number>>, batch: number): TokenBatch {
+  batch(
+    step: number,
+    mix: Readonly<Record<string, number>>,
+    batch: number,
+    context = this.context,
+  ): TokenBatch {
+    if (!Number.isInteger(context) || context < 1 || context > this.context) {
+      throw new RangeError(`Context ${context} is not an integer in [1, ${this.context}]`);
+    }
+    // The windows' starts are drawn for the sampler's (largest) context, so a shorter one always fits.
     const { sources, offsets } = this.rows(step, mix, batch);
-    const width = this.context + 1;
+    const width = context + 1;
     const tokens = new Uint32Array(batch * width);
     sources.forEach((name, r) => {
       tokens.set(this.#sources.get(name)!.train.subarray(offsets[r], offsets[r] + width), r * width);
     });
-    return { batch, context: this.context, tokens };
+    return { batch, context, tokens };
   }
 }
 

@@ -1,0 +1,313 @@
+/**
+ * Quantities with schedules of their own (`schedule weight_decay { ... }`, `schedule beta2 { ... }`):
+ * phases over the same budget as the LR's, with the same keywords, shapes and options, whose defaults
+ * refer to the quantity's base value instead of the peak LR (a warmup rises to it, `0.5x` is half of it).
+ * Their lengths in tokens or samples are measured against the real batch and context of every update.
+ * Batch and context schedules are placed first (rate_timelines.ts), since every other position depends on
+ * them.
+ * @module
+ */
+import type * as A from "../syntax/ast.ts";
+import { formatCount } from "../diagnostics/format_number.ts";
+import type { Segment, Shape, TimelineName, Timelines } from "../plan/schema.ts";
+import { MAX_BATCH } from "../plan/invariants.ts";
+import { shapeEndValue } from "../plan/shape_value.ts";
+import { type At, hasNewErrors, originOf, type RecipeContext, report } from "./context.ts";
+import { type BudgetUnit, type Measured, placePhases, type TimelineItem } from "./durations.ts";
+import type { Located } from "./effective.ts";
+import { checkPhaseOptions, keywordDefaults } from "./phases.ts";
+import type { RateMap } from "../plan/rates.ts";
+import { buildShape } from "./shapes.ts";
+import type { NumberRule } from "./values.ts";
+import type { Budget } from "./settings.ts";
+import { checkPhaseCount, readCycles } from "./timeline.ts";
+
+/** The values the scheduled quantities have without a schedule: what their `x` values multiply. */
+export interface TimelineBases {
+  /** Sequences per update (`batch S x C`). */
+  batch: number;
+  /** Tokens per sequence: the most a context schedule may give. */
+  context: number;
+  weightDecay: number;
+  betas: readonly [number, number];
+  /** The optimizer's clip, or null for none (then `clip` values are absolute only). */
+  clip: number | null;
+}
+
+/** How a quantity is named in the plan and messages, and the rule its values obey. */
+interface QuantityRule {
+  plan: TimelineName;
+  what: string;
+  rule: (bases: TimelineBases) => NumberRule;
+}
+
+/** Every quantity a schedule of its own can set. */
+export const QUANTITIES: Record<A.TimelineQuantity, QuantityRule> = {
+  batch: {
+    plan: "batch",
+    what: "the batch size",
+    rule: (b) => ({
+      base: b.batch,
+      min: 1,
+      max: MAX_BATCH,
+      maxHint: `a batch is at most ${formatCount(MAX_BATCH)} sequences per update`,
+    }),
+  },
+  context: {
+    plan: "context",
+    what: "the context",
+    rule: (b) => ({
+      base: b.context,
+      min: 1,
+      max: b.context,
+      maxHint:
+        `the context is at most the recipe's ${b.context} tokens (\`batch S x C\`; the model's positions)`,
+    }),
+  },
+  weight_decay: {
+    plan: "weightDecay",
+    what: "the weight decay",
+    rule: (b) => ({ base: b.weightDecay, min: 0 }),
+  },
+  beta1: { plan: "beta1", what: "beta1", rule: (b) => ({ base: b.betas[0], min: 0, max: 0.999999 }) },
+  beta2: { plan: "beta2", what: "beta2", rule: (b) => ({ base: b.betas[1], min: 0, max: 0.999999 }) },
+  clip: {
+    plan: "clip",
+    what: "the clipping threshold",
+    rule: (b) => ({ base: b.clip ?? undefined, min: 0, exclusive: true }),
+  },
+};
+
+/** The base value of a quantity (what its warmup rises to). */
+export function baseOf(quantity: A.TimelineQuantity, bases: TimelineBases): number {
+  switch (quantity) {
+    case "batch":
+      return bases.batch;
+    case "context":
+      return bases.context;
+    case "weight_decay":
+      return bases.weightDecay;
+    case "beta1":
+      return bases.betas[0];
+    case "beta2":
+      return bases.betas[1];
+    case "clip":
+      return bases.clip ?? 0;
+  }
+}
+
+/** One phase of a quantity's schedule, placed. */
+export interface TimelinePhase {
+  decl: Located<A.PhaseDecl>;
+  start: number;
+  end: number;
+  cycle: number | null;
+  /** Whether it starts a repetition of a `cycles` block. */
+  restart: boolean;
+}
+
+/**
+ * Gives the phases of one quantity's schedule their shapes, in order: each starts where the one before it
+ * ends (its `from` defaults to that), a cycle's repetitions restart from where the block began, and names
+ * are made unique as the LR phases' are.
+ */
+export class TimelineShaper {
+  #previousEnd: number;
+  #cycleEntry: number;
+  readonly #names = new Set<string>();
+  readonly #quantity: QuantityRule;
+
+  constructor(
+    readonly context: RecipeContext,
+    readonly timeline: Located<A.TimelineDecl>,
+    readonly bases: TimelineBases,
+    readonly rates: RateMap | null,
+  ) {
+    this.#previousEnd = baseOf(timeline.node.quantity, bases);
+    this.#cycleEntry = this.#previousEnd;
+    this.#quantity = QUANTITIES[timeline.node.quantity];
+  }
+
+  /** The shape of a phase of `n` updates, or null after a diagnostic. */
+  shape(phase: TimelinePhase, first: boolean): Shape | null {
+    if (phase.restart && phase.cycle === 0) this.#cycleEntry = this.#previousEnd;
+    else if (phase.restart) this.#previousEnd = this.#cycleEntry;
+    const { node: decl, source } = phase.decl;
+    const base = baseOf(this.timeline.node.quantity, this.bases);
+    const d = keywordDefaults(decl.keyword, first, { peak: base, initLr: null }, this.#previousEnd);
+    const shapeName = decl.shape?.name ?? d.shape;
+    if (!checkPhaseOptions(this.context, decl, source, shapeName, d.to)) return null;
+    const option = (key: string) => decl.options.find((o) => o.key === key);
+    const rule = this.#quantity.rule(this.bases);
+    const read = (key: string) => {
+      const o = option(key);
+      return o
+        ? this.context.read.number({ node: o.expr, source }, `${this.#quantity.what} (${key})`, rule)
+        : undefined;
+    };
+    const from = read("from") ?? read("at") ?? d.from;
+    const to = read("to") ?? d.to ?? from;
+    if (from === null || to === null) return null;
+    const written = (key: string) => option(key) ? { node: option(key)!.expr, source } : undefined;
+    const n = phase.end - phase.start;
+    const shape = buildShape({
+      name: shapeName,
+      spec: decl.shape ? { node: decl.shape, source } : null,
+      at: { node: { span: decl.keywordSpan }, source },
+      ends: { from: written("from") ?? written("at"), to: written("to") },
+      from,
+      to,
+      n,
+      localUpdates: (m: Measured) =>
+        this.rates ? this.rates.localUpdates(phase.start, m.value, m.unit as BudgetUnit) : m.value,
+      defaultTimescale: null,
+      what: this.#quantity.what,
+    }, this.context.read);
+    if (shape) this.#previousEnd = shapeEndValue(shape, n);
+    return shape;
+  }
+
+  /** The plan's segment of a shaped phase. */
+  segment(phase: TimelinePhase, value: Shape): Segment {
+    const { node: decl, source } = phase.decl;
+    const base = decl.name ?? decl.keyword;
+    const stem = phase.cycle === null ? base : `cycle${phase.cycle + 1}.${base}`;
+    let name = stem;
+    for (let k = 2; this.#names.has(name); k++) name = `${stem}-${k}`;
+    this.#names.add(name);
+    return {
+      name,
+      kind: decl.keyword === "cooldown" ? "decay" : decl.keyword,
+      start: phase.start,
+      end: phase.end,
+      offset: decl.inclusive ? 1 : 0,
+      value,
+      ...(phase.cycle === null ? {} : { cycle: phase.cycle }),
+      origin: originOf(source, decl.keywordSpan),
+    };
+  }
+}
+
+/** Whether no phase of a quantity's schedule has a body (R0039 for each that has one). */
+export function checkTimelineBodies(context: RecipeContext, timeline: Located<A.TimelineDecl>): boolean {
+  let ok = true;
+  const phases = timeline.node.items.flatMap((item) => item.kind === "phase" ? [item] : item.phases);
+  for (const phase of phases) {
+    const inBody = [...phase.mixes, ...phase.settings, ...phase.checkpoints][0];
+    if (!inBody) continue;
+    ok = false;
+    report(
+      context.diagnostics,
+      "R0039",
+      { node: inBody, source: timeline.source },
+      `A phase of the ${timeline.node.quantity} schedule takes no mixture, setting or checkpoint`,
+      "write them in the phases of the LR schedule (`schedule { ... }`)",
+    );
+  }
+  return ok;
+}
+
+/**
+ * Whether no quantity with a schedule of its own is also set in a phase of the LR schedule (R0038 at each
+ * such setting).
+ */
+export function checkScheduledOnce(
+  context: RecipeContext,
+  schedule: Located<(A.PhaseDecl | A.CyclesDecl)[]>,
+  timelines: ReadonlyMap<A.TimelineQuantity, Located<A.TimelineDecl>>,
+): boolean {
+  let ok = true;
+  const phases = schedule.node.flatMap((item) => item.kind === "phase" ? [item] : item.phases);
+  for (const setting of phases.flatMap((p) => p.settings)) {
+    const own = timelines.get(setting.key);
+    if (!own) continue;
+    ok = false;
+    const at: At = { node: setting, source: schedule.source };
+    report(
+      context.diagnostics,
+      "R0038",
+      at,
+      `The ${setting.key} has a schedule of its own (line ${
+        own.source.position(own.node.span.start).line
+      }), so a phase cannot set it`,
+      `set it in \`schedule ${setting.key} { ... }\` only`,
+    );
+  }
+  return ok;
+}
+
+/**
+ * The schedules of weight decay, betas and clip: placed against the plan's real rates, shaped in order.
+ * Returns the plan's timelines for them, or null after a diagnostic.
+ */
+export function resolveOtherTimelines(
+  context: RecipeContext,
+  timelines: ReadonlyMap<A.TimelineQuantity, Located<A.TimelineDecl>>,
+  bases: TimelineBases,
+  budget: Budget,
+  rates: RateMap,
+  steps: number,
+): Timelines | null {
+  const result: Timelines = {};
+  for (const [quantity, timeline] of timelines) {
+    if (quantity === "batch" || quantity === "context") continue;
+    const segments = placeTimeline(context, timeline, bases, budget, rates, steps);
+    if (!segments) return null;
+    result[QUANTITIES[quantity].plan] = segments;
+  }
+  return result;
+}
+
+/** One quantity's schedule as segments, or null after a diagnostic. */
+function placeTimeline(
+  context: RecipeContext,
+  timeline: Located<A.TimelineDecl>,
+  bases: TimelineBases,
+  budget: Budget,
+  rates: RateMap,
+  steps: number,
+): Segment[] | null {
+  if (!checkTimelineBodies(context, timeline)) return null;
+  const rate = { batch: bases.batch, context: bases.context };
+  const slot = (node: A.PhaseDecl) => ({ phase: { node, source: timeline.source }, rate });
+  const items: TimelineItem[] = [];
+  for (const item of timeline.node.items) {
+    if (item.kind === "phase") {
+      items.push({ kind: "phase", slot: slot(item) });
+      continue;
+    }
+    const cycles = readCycles(context, { node: item, source: timeline.source });
+    if (cycles) items.push({ ...cycles, slots: item.phases.map(slot) });
+  }
+  if (hasNewErrors(context) || !checkPhaseCount(context, items)) return null;
+  const placed = placePhases(
+    budget,
+    items,
+    (q) => context.read.measure(q, "the duration", ["steps", "tokens", "samples", "%"], true),
+    context.diagnostics,
+    rates,
+  );
+  if (!placed) return null;
+  if (placed.steps !== steps) {
+    throw new Error(
+      `The ${timeline.node.quantity} schedule covers ${placed.steps} updates, the plan ${steps}`,
+    );
+  }
+  const shaper = new TimelineShaper(context, timeline, bases, rates);
+  const segments: Segment[] = [];
+  for (const [index, p] of placed.phases.entries()) {
+    const previous = placed.phases[index - 1];
+    const phase: TimelinePhase = {
+      decl: p.slot.phase,
+      start: p.start,
+      end: p.end,
+      cycle: p.cycle,
+      restart: p.cycle !== null &&
+        (index === 0 || previous.block !== p.block || previous.cycle !== p.cycle),
+    };
+    const shape = shaper.shape(phase, index === 0);
+    if (!shape) return null;
+    segments.push(shaper.segment(phase, shape));
+  }
+  return segments;
+}
