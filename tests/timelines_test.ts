@@ -1,0 +1,229 @@
+/**
+ * Quantities with schedules of their own (`schedule batch|context|weight_decay|beta1|beta2|clip { ... }`):
+ * the placement rule against a brute-force walk of the updates, the Llama 3 ramp recipe, the trainer
+ * following every schedule, emitters carrying or refusing them, and the errors.
+ */
+import assert from "node:assert/strict";
+import { codesOf, compilePlan } from "./compile_text.ts";
+import { compileFile } from "../mod.ts";
+import { scheduleTable } from "../src/schedule/table.ts";
+import { explainPlan } from "../src/schedule/explain.ts";
+import { emitPlan, UnsupportedFeatureError } from "../src/emit/mod.ts";
+import { roundHalfUp } from "../src/resolve/durations.ts";
+import { Random } from "../src/fuzz/random.ts";
+import { train } from "../src/train/run.ts";
+import { createEngine } from "../src/train/gpt.ts";
+import { Progress } from "../src/train/progress.ts";
+import type { EngineFactory } from "../src/train/run.ts";
+
+/** One constant phase of a batch or context schedule: its value and where it ends, in tokens. */
+interface Step {
+  value: number;
+  until: number;
+}
+
+/**
+ * The rule, walked one update at a time: a phase ends at the first update k where the point its end is
+ * reached at (linear within update k, at update k's rate) rounds half up to k or less; the plan ends the
+ * same way at the budget.
+ */
+function bruteForce(batch: Step[], context: Step[], budget: number) {
+  let [k, tokens, b, c] = [0, 0, 0, 0];
+  const ends = { batch: [] as number[], context: [] as number[] };
+  for (;;) {
+    for (let moved = true; moved;) {
+      moved = false;
+      const rate = batch[b].value * context[c].value;
+      if (b < batch.length - 1 && roundHalfUp(k + (batch[b].until - tokens) / rate) <= k) {
+        ends.batch.push(k), b++, moved = true;
+      } else if (c < context.length - 1 && roundHalfUp(k + (context[c].until - tokens) / rate) <= k) {
+        ends.context.push(k), c++, moved = true;
+      }
+    }
+    if (roundHalfUp(k + (budget - tokens) / (batch[b].value * context[c].value)) <= k) break;
+    tokens += batch[b].value * context[c].value;
+    k++;
+  }
+  return { steps: k, ends };
+}
+
+const phasesOf = (steps: Step[]) =>
+  steps.map((s, i) =>
+    i === steps.length - 1 ? `stable rest at ${s.value}` : `stable until ${s.until} tokens at ${s.value}`
+  )
+    .join("\n    ");
+
+Deno.test("batch and context schedules end where their tokens are reached, as a walk of the updates says", async () => {
+  const random = new Random(9);
+  let failed = 0;
+  for (let trial = 0; trial < 60; trial++) {
+    const budget = 20_000 + random.int(180_000);
+    const steps = (n: number, max: number) => {
+      const points = Array.from({ length: n - 1 }, () => 1 + random.int(budget - 1)).sort((a, b) => a - b);
+      return [...points, budget].map((until) => ({ value: 1 + random.int(max), until }));
+    };
+    const batch = steps(1 + random.int(4), 16);
+    const context = steps(1 + random.int(4), 64);
+    const text = `recipe "r" {
+  budget ${budget} tokens
+  batch 16 x 64
+  optimizer adamw { lr 1e-3 }
+  schedule { warmup 10%  decay rest cosine }
+  schedule batch {
+    ${phasesOf(batch)}
+  }
+  schedule context {
+    ${phasesOf(context)}
+  }
+}`;
+    const expected = bruteForce(batch, context, budget);
+    const result = await compileFile("r.recipe", { readFile: () => Promise.resolve(text) });
+    if (!result.ok) {
+      // Two points closer than an update make a phase of no updates, or one that ends before it starts.
+      assert.ok(result.diagnostics.every((d) => d.code === "R0008" || d.code === "R0006"), text);
+      failed++;
+      continue;
+    }
+    const plan = result.plans[0];
+    assert.equal(plan.steps, expected.steps, text);
+    for (const name of ["batch", "context"] as const) {
+      const ends = plan.timelines![name]!.slice(0, -1).map((s) => s.end);
+      assert.deepEqual(ends, expected.ends[name], `${name} of ${text}`);
+    }
+  }
+  assert.ok(failed < 30, `${failed} of 60 random schedules were refused`);
+});
+
+Deno.test("the Llama 3 ramp: one cosine across the batch and context changes, each at its token count", async () => {
+  const { plans: [plan] } = await compileFile("recipes/llama3-ramp.recipe");
+  assert.equal(plan.phases.length, 2);
+  assert.equal(plan.phases[1].lr.shape, "cosine");
+  const table = scheduleTable(plan);
+  let tokens = 0;
+  const at: Record<string, number> = {};
+  for (let k = 0; k < plan.steps; k++) {
+    if (table.context[k] === 64 && at.context === undefined) at.context = tokens;
+    if (table.batch[k] === 32 && at.batch === undefined) at.batch = tokens;
+    tokens += table.batch[k] * table.context[k];
+  }
+  // The changes come within an update of 1.6% and 18.4% of the budget; the budget is met within an update.
+  assert.ok(Math.abs(at.context - 16_000) <= 16 * 32, `context changes at ${at.context} tokens`);
+  assert.ok(Math.abs(at.batch - 184_000) <= 16 * 64, `batch changes at ${at.batch} tokens`);
+  assert.ok(Math.abs(tokens - 1e6) <= 32 * 64);
+  const text = explainPlan(plan);
+  assert.match(text, /schedule batch:\n/);
+  assert.match(text, /schedule context:\n/);
+});
+
+Deno.test("the trainer follows every schedule: batch, context, weight decay, betas and clip per update", async () => {
+  const plan = await compilePlan(`recipe "tiny" {
+  budget 12 steps
+  batch 4 x 32
+  optimizer adamw { lr 1e-3  betas 0.9 0.95  weight_decay 0.1  clip 1.0 }
+  model gpt { layers 1  width 32  heads 2  context 32 }
+  data { news = corpus "brown/news" }
+  schedule { warmup 2 steps  decay rest }
+  schedule batch { stable 4 steps at 2  stable rest at 1x }
+  schedule context { stable 6 steps at 16  stable rest at 1x }
+  schedule weight_decay { stable 3 steps  decay rest }
+  schedule beta1 { phase "cycle" rest linear from 0.95 to 0.85 }
+  schedule beta2 { warmup 50% from 0.9  stable rest }
+  schedule clip { stable 8 steps at 0.5  stable rest at 1x }
+}`);
+  const seen: { batch: number; context: number; wd: number; b1: number; b2: number; clip: number | null }[] =
+    [];
+  const recording: EngineFactory = async (model, options) => {
+    const engine = await createEngine(model, options);
+    const step = engine.step.bind(engine);
+    engine.step = (batch, settings, read) => {
+      seen.push({
+        batch: batch.batch,
+        context: batch.context,
+        wd: settings.weightDecay,
+        b1: settings.beta1,
+        b2: settings.beta2,
+        clip: settings.clip,
+      });
+      return step(batch, settings, read);
+    };
+    return engine;
+  };
+  const out = await Deno.makeTempDir();
+  try {
+    const summary = await train(plan, { out, createEngine: recording, progress: new Progress("quiet") });
+    assert.equal(summary.steps, 12);
+    const table = scheduleTable(plan);
+    assert.deepEqual(
+      seen,
+      Array.from({ length: 12 }, (_, k) => ({
+        batch: table.batch[k],
+        context: table.context[k],
+        wd: table.weightDecay[k],
+        b1: table.beta1[k],
+        b2: table.beta2[k],
+        clip: table.clip![k],
+      })),
+    );
+    assert.deepEqual(seen.map((s) => `${s.batch}x${s.context}`).slice(3, 7), [
+      "2x16",
+      "4x16",
+      "4x16",
+      "4x32",
+    ]);
+    assert.ok(Number.isFinite(summary.loss ?? NaN));
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});
+
+Deno.test("emitters carry the schedules they can and refuse the others, naming the schedule", async () => {
+  const { plans: [ramp] } = await compileFile("recipes/llama3-ramp.recipe");
+  for (const target of ["hf", "megatron", "nanotron", "olmo", "torchtitan", "deepspeed"]) {
+    assert.throws(() => emitPlan(ramp, target, {}), (e) => {
+      assert.ok(e instanceof UnsupportedFeatureError);
+      assert.match(e.feature, /schedule (batch|context) \{/);
+      assert.deepEqual(e.alternatives, ["optax", "pytorch", "csv"]);
+      return true;
+    });
+  }
+  const betas = await compilePlan(`recipe "b" {
+  budget 100 steps  batch 8 x 64  optimizer adamw { lr 1e-3  betas 0.9 0.95 }
+  schedule { warmup 10%  decay rest }
+  schedule beta2 { warmup 20% from 0.9  stable rest }
+}`);
+  const hf = emitPlan(betas, "hf", {});
+  assert.equal(hf.tier, "extension");
+  assert.match(hf.files.map((f) => f.content).join("\n"), /group\["betas"\] = \(beta1_at/);
+  assert.match(emitPlan(betas, "optax", {}).files[0].content, /b2=beta2_at/);
+  assert.match(emitPlan(betas, "csv", {}).files[0].content, /^step,lr,weight_decay,batch,beta2\n/);
+  assert.throws(() => emitPlan(betas, "megatron", {}), UnsupportedFeatureError);
+});
+
+Deno.test("what a quantity's schedule refuses", async () => {
+  const recipe = (body: string) =>
+    `recipe "r" { budget 1000 steps  batch 8 x 64  optimizer adamw { lr 1e-3 }  schedule { stable rest }
+  ${body} }`;
+  assert.deepEqual(
+    await codesOf(recipe("schedule batch { cycles 2 over rest { stable 50%  stable rest } }")),
+    [
+      "R0039",
+    ],
+  );
+  assert.deepEqual(await codesOf(recipe("schedule batch { stable rest  stable 10% }")), ["R0039"]);
+  assert.deepEqual(await codesOf(recipe('schedule batch { phase "ramp" rest linear from 2 to 8 }')), [
+    "R0039",
+  ]);
+  assert.deepEqual(await codesOf(recipe('schedule batch { phase "s" 50% step 2 at 10%  stable rest }')), [
+    "R0039",
+  ]);
+  assert.deepEqual(await codesOf(recipe("schedule context { stable rest at 128 }")), ["R0009"]);
+  assert.deepEqual(await codesOf(recipe("schedule beta2 { stable rest at 1.5 }")), ["R0009"]);
+  assert.deepEqual(await codesOf(recipe("schedule clip { stable rest at 2x }")), ["R0020"]);
+  assert.deepEqual(
+    await codesOf(recipe("schedule batch { stable 10%  stable rest }  schedule batch { stable rest }")),
+    [
+      "R0004",
+    ],
+  );
+  assert.deepEqual(await codesOf(recipe("schedule batch { stable 50% at 4 }")), ["R0007"]);
+});
