@@ -114,7 +114,10 @@ Options:
     const together = runs.length > 0 || positionals.length > 1 || values.overlay || branched;
     if (together) {
       const series = await Promise.all(runs.map(readRun));
-      const svg = renderPanels([...runPanels(series, options), ...planPanels(plans, options)]);
+      const svg = renderPanels([
+        ...(series.length ? runPanels(series, options) : []),
+        ...planPanels(plans, options),
+      ]);
       if (values.out) await writeSvg(values.out, svg);
       else console.log(svg);
       return EXIT.ok;

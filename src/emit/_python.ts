@@ -4,7 +4,8 @@
  * plan's values (transcendental functions aside, bit for bit). Names and paths go through `quoted`.
  * @module
  */
-import type { Phase, Plan, Shape, TimelineName } from "../plan/schema.ts";
+import type { Phase, Plan, Shape } from "../plan/schema.ts";
+import { type Piece, quantityPieces } from "../plan/pieces.ts";
 import { floatLiteral, quoted } from "./_literals.ts";
 import { mixStages } from "./_data.ts";
 
@@ -72,47 +73,14 @@ export function shapeExpression(shape: Shape, n: number, offset: 0 | 1, dialect:
   }
 }
 
-/** A shape over the updates [start, end): a phase's, or a segment of a quantity's own schedule. */
-export interface Piece {
-  start: number;
-  end: number;
-  offset: 0 | 1;
-  shape: Shape;
-}
-
-/** The quantities a plan gives at every update, as pieces. */
-export type PieceQuantity = "lr" | TimelineName;
-
-/**
- * The pieces of one quantity: its own schedule when the plan has one, else the phases' shapes (LR, weight
- * decay, batch), else one constant piece (context, betas, clip; a clip of none is 0).
- *
- * @example
- * ```ts
- * import { compileFile } from "../../mod.ts";
- * import { quantityPieces } from "./_python.ts";
- * const { plans: [plan] } = await compileFile("recipes/wsd.recipe");
- * console.assert(quantityPieces(plan, "beta2")[0].shape.shape === "constant");
- * ```
- */
-export function quantityPieces(plan: Plan, quantity: PieceQuantity): Piece[] {
-  const own = quantity === "lr" ? undefined : plan.timelines?.[quantity];
-  if (own) return own.map((s) => ({ start: s.start, end: s.end, offset: s.offset, shape: s.value }));
-  if (quantity === "lr" || quantity === "weightDecay" || quantity === "batch") {
-    return plan.phases.map((p) => ({ start: p.start, end: p.end, offset: p.offset, shape: p[quantity] }));
-  }
-  const { betas, clip } = plan.optimizer;
-  const value = { context: plan.context, beta1: betas[0], beta2: betas[1], clip: clip ?? 0 }[quantity];
-  return [{ start: 0, end: plan.steps, offset: 0, shape: { shape: "constant", value } }];
-}
-
 /**
  * A Python tuple of `(start, end, lambda i: value)` rows, one per piece, for one per-update quantity.
  *
  * @example
  * ```ts
  * import { compileFile } from "../../mod.ts";
- * import { MATH, pieceTable, quantityPieces } from "./_python.ts";
+ * import { MATH, pieceTable } from "./_python.ts";
+ * import { quantityPieces } from "../plan/pieces.ts";
  * const { plans: [plan] } = await compileFile("recipes/wsd.recipe");
  * const table = pieceTable("_LR", quantityPieces(plan, "lr"), MATH);
  * console.assert(table.startsWith("_LR = (\n    (0, 16, lambda i: (0.0 + (0.003 - 0.0) * (i / 16))),"));

@@ -7,14 +7,8 @@
  * @module
  */
 import type { Plan } from "../plan/schema.ts";
-import {
-  extraSchedules,
-  MATH,
-  pieceTable,
-  PYTHON_LOOKUPS,
-  pythonPreamble,
-  quantityPieces,
-} from "./_python.ts";
+import { quantityPieces } from "../plan/pieces.ts";
+import { extraSchedules, MATH, pieceTable, PYTHON_LOOKUPS, pythonPreamble } from "./_python.ts";
 import { moduleStem, quoted } from "./_literals.ts";
 import type { EmittedFile } from "./target.ts";
 import { namedCheckpoints } from "./_checkpoints.ts";

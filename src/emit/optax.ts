@@ -8,6 +8,7 @@
  * @module
  */
 import type { Target } from "./target.ts";
+import { quantityPieces } from "../plan/pieces.ts";
 import {
   extraSchedules,
   MATH,
@@ -15,7 +16,6 @@ import {
   PYTHON_LOOKUPS,
   type PythonDialect,
   pythonPreamble,
-  quantityPieces,
 } from "./_python.ts";
 import { floatLiteral, moduleStem, quoted } from "./_literals.ts";
 

@@ -51,6 +51,7 @@ const countAt = (span: CountSpan, k: number) =>
  */
 export class RateMap {
   readonly #pieces: Piece[] = [];
+  readonly #cache = new Map<string, Float64Array>();
 
   /** `batch` and `context` each tile the same updates [0, T). */
   constructor(batch: readonly CountSpan[], context: readonly CountSpan[]) {
@@ -123,14 +124,28 @@ export class RateMap {
     let index = this.#pieces.findLastIndex((p) => p.start <= updates);
     if (index < 0) index = 0;
     const piece = this.#pieces[index];
-    let amount = piece.before[unit];
+    const amount = piece.before[unit];
     if (this.#constant(piece)) {
       return amount + (updates - piece.start) * this.#perUpdate(piece, piece.start, unit);
     }
-    const whole = Math.min(Math.floor(updates), piece.end);
-    for (let k = piece.start; k < whole; k++) amount += this.#perUpdate(piece, k, unit);
+    const whole = Math.max(piece.start, Math.min(Math.floor(updates), piece.end));
     const k = Math.min(whole, piece.end - 1);
-    return amount + (updates - whole) * this.#perUpdate(piece, k, unit);
+    const sums = this.#sums(piece, unit);
+    return amount + sums[whole - piece.start] + (updates - whole) * this.#perUpdate(piece, k, unit);
+  }
+
+  /** What the first i updates of a ramp consume, for i = 0..n (made on first use, then kept). */
+  #sums(piece: Piece, unit: "samples" | "tokens"): Float64Array {
+    const key = `${piece.start}:${unit}`;
+    let sums = this.#cache.get(key);
+    if (!sums) {
+      sums = new Float64Array(piece.end - piece.start + 1);
+      for (let k = piece.start; k < piece.end; k++) {
+        sums[k - piece.start + 1] = sums[k - piece.start] + this.#perUpdate(piece, k, unit);
+      }
+      this.#cache.set(key, sums);
+    }
+    return sums;
   }
 
   /** The fractional number of updates after which `amount` of `unit` has been consumed. */

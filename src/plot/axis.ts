@@ -4,7 +4,7 @@
  * @module
  */
 import type { Plan } from "../plan/schema.ts";
-import { batchAt } from "../plan/evaluate.ts";
+import { RateMap } from "../plan/rates.ts";
 
 /** What the x axis counts. */
 export type Axis = "updates" | "tokens";
@@ -27,7 +27,7 @@ export function axisLabel(axis: Axis = "updates"): string {
 
 /**
  * A function from an update k (0..plan.steps) to the x value of `axis`: k itself, or the tokens the updates
- * before k trained on. Costs one pass over the updates of phases whose batch changes, none for the rest.
+ * before k trained on, counting every update's batch and context (a pass over the updates of ramps, once).
  *
  * @example
  * ```ts
@@ -40,28 +40,6 @@ export function axisLabel(axis: Axis = "updates"): string {
  */
 export function axisOf(plan: Plan, axis: Axis = "updates"): (k: number) => number {
   if (axis === "updates") return (k) => k;
-  const before: number[] = []; // tokens before each phase
-  const ramps = new Map<number, Float64Array>(); // cumulative tokens inside phases whose batch changes
-  let total = 0;
-  plan.phases.forEach((phase, index) => {
-    before.push(total);
-    const n = phase.end - phase.start;
-    if (phase.batch.shape === "constant") {
-      total += n * batchAt(phase, 0) * plan.context;
-      return;
-    }
-    const sums = new Float64Array(n + 1);
-    for (let i = 0; i < n; i++) sums[i + 1] = sums[i] + batchAt(phase, i) * plan.context;
-    ramps.set(index, sums);
-    total += sums[n];
-  });
-  return (k) => {
-    if (k >= plan.steps) return total;
-    let index = plan.phases.findIndex((p) => k < p.end);
-    if (index < 0) index = plan.phases.length - 1;
-    const phase = plan.phases[index];
-    const i = k - phase.start;
-    const ramp = ramps.get(index);
-    return before[index] + (ramp ? ramp[i] : i * batchAt(phase, 0) * plan.context);
-  };
+  const rates = RateMap.ofPlan(plan);
+  return (k) => rates.consumed(Math.min(k, plan.steps), "tokens");
 }

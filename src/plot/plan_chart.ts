@@ -1,46 +1,49 @@
 /**
- * The chart of a plan: LR, weight decay, batch size and the stacked mixture over updates.
+ * The chart of a plan: LR, weight decay, batch size, the quantities it schedules besides (context, betas,
+ * clip) and the stacked mixture over updates.
  * @module
  */
-import type { Phase, Plan, Shape } from "../plan/schema.ts";
+import type { Plan, TimelineName } from "../plan/schema.ts";
 import { shapeFunction } from "../plan/shape_value.ts";
-import { batchAt } from "../plan/evaluate.ts";
+import { roundCount } from "../plan/evaluate.ts";
+import { type Piece, type PieceQuantity, quantityPieces } from "../plan/pieces.ts";
 import { type Band, type Marker, PALETTE, type Panel, renderPanels } from "./chart.ts";
 import { axisLabel, axisOf, type ChartOptions } from "./axis.ts";
 
 /**
- * The local updates of a phase worth drawing: all of a short phase; of a long one, 400 evenly spaced,
- * its last, and both sides of every step-shape boundary (so jumps stay sharp). Never allocates per update.
+ * The local updates of a piece worth drawing: all of a short piece; of a long one, 400 evenly spaced, its
+ * last, and both sides of every step-shape boundary (so jumps stay sharp). Never allocates per update.
  */
-function samplePoints(phase: Phase): number[] {
-  const n = phase.end - phase.start;
+function samplePoints(piece: Piece): number[] {
+  const n = piece.end - piece.start;
   if (n <= 400) return Array.from({ length: n }, (_, i) => i);
   const points = new Set<number>(Array.from({ length: 400 }, (_, j) => Math.floor((j * n) / 400)));
   points.add(n - 1);
-  for (const shape of [phase.lr, phase.weightDecay]) {
-    if (shape.shape === "step") {
-      for (const b of shape.boundaries) points.add(b - 1 - phase.offset).add(b - phase.offset);
-    }
+  if (piece.shape.shape === "step") {
+    for (const b of piece.shape.boundaries) points.add(b - 1 - piece.offset).add(b - piece.offset);
   }
   return [...points].filter((i) => i >= 0 && i < n).sort((a, b) => a - b);
 }
 
-/** The points of one per-update value of a plan, sampled phase by phase, with x on `axis`. */
-function planColumn(
-  plan: Plan,
-  x: (k: number) => number,
-  value: (phase: Phase, i: number) => number,
-): [number, number][] {
+/** The points of one per-update quantity of a plan, sampled piece by piece, with x on `axis`. */
+function planColumn(plan: Plan, x: (k: number) => number, quantity: PieceQuantity): [number, number][] {
   const points: [number, number][] = [];
-  for (const phase of plan.phases) {
-    for (const i of samplePoints(phase)) points.push([x(phase.start + i), value(phase, i)]);
+  const count = quantity === "batch" || quantity === "context";
+  for (const piece of quantityPieces(plan, quantity)) {
+    const f = shapeFunction(piece.shape, piece.end - piece.start, piece.offset);
+    for (const i of samplePoints(piece)) points.push([x(piece.start + i), count ? roundCount(f(i)) : f(i)]);
   }
   points.push([x(plan.steps), points.at(-1)![1]]);
   return points;
 }
 
-const shaped = (shape: (p: Phase) => Shape) => (phase: Phase, i: number) =>
-  shapeFunction(shape(phase), phase.end - phase.start, phase.offset)(i);
+/** The panels of the quantities beyond LR, weight decay and batch that a plan schedules. */
+const SCHEDULED_PANELS: [TimelineName, string][] = [
+  ["context", "context (tokens per sequence)"],
+  ["beta1", "beta1"],
+  ["beta2", "beta2"],
+  ["clip", "gradient clipping threshold"],
+];
 
 /** Phase boundaries of one plan, and the checkpoints of every plan (coloured like its lines when several). */
 function planMarkers(plans: Plan[], axes: ((k: number) => number)[]): Marker[] {
@@ -116,20 +119,25 @@ export function planPanels(plans: Plan[], options: ChartOptions = {}): Panel[] {
   const xLabel = axisLabel(options.axis);
   const markers = planMarkers(plans, axes);
   const one = plans.length === 1;
-  const lines = (name: string, value: (phase: Phase, i: number) => number) =>
-    plans.map((plan, i) => ({ name: one ? name : plan.name, points: planColumn(plan, axes[i], value) }));
+  const lines = (name: string, quantity: PieceQuantity) =>
+    plans.map((plan, i) => ({ name: one ? name : plan.name, points: planColumn(plan, axes[i], quantity) }));
   const panels: Panel[] = [
     {
       title: one ? `${plans[0].name}: learning rate` : "learning rate",
       xLabel,
       x,
-      lines: lines("lr", shaped((p) => p.lr)),
+      lines: lines("lr", "lr"),
       markers,
       logY: options.logY,
     },
-    { title: "weight decay", xLabel, x, lines: lines("weight decay", shaped((p) => p.weightDecay)), markers },
-    { title: "batch (sequences)", xLabel, x, lines: lines("batch", batchAt), markers },
+    { title: "weight decay", xLabel, x, lines: lines("weight decay", "weightDecay"), markers },
+    { title: "batch (sequences)", xLabel, x, lines: lines("batch", "batch"), markers },
   ];
+  for (const [quantity, title] of SCHEDULED_PANELS) {
+    if (plans.some((plan) => plan.timelines?.[quantity])) {
+      panels.push({ title, xLabel, x, lines: lines(quantity, quantity), markers });
+    }
+  }
   if (one && plans[0].sources.length) panels.push(mixturePanel(plans[0], axes[0], xLabel, x, markers));
   return panels;
 }
