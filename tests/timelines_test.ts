@@ -15,6 +15,10 @@ import { train } from "../src/train/run.ts";
 import { createEngine } from "../src/train/gpt.ts";
 import { Progress } from "../src/train/progress.ts";
 import type { EngineFactory } from "../src/train/run.ts";
+import { analyse } from "../src/lsp/analysis.ts";
+import { phaseHover } from "../src/lsp/hover.ts";
+import { diffPlans } from "../src/diff/plan_diff.ts";
+import { formatRecipe } from "../src/format/format_recipe.ts";
 
 /** One constant phase of a batch or context schedule: its value and where it ends, in tokens. */
 interface Step {
@@ -226,4 +230,19 @@ Deno.test("what a quantity's schedule refuses", async () => {
     ],
   );
   assert.deepEqual(await codesOf(recipe("schedule batch { stable 50% at 4 }")), ["R0007"]);
+});
+
+Deno.test("hover, diff and the formatter know a quantity's schedule", async () => {
+  const analysis = await analyse("recipes/llama3-ramp.recipe", (p) => Deno.readTextFile(p));
+  const hover = phaseHover(analysis, analysis.source.text.indexOf("stable until 18.4%"));
+  assert.match(hover ?? "", /\*\*stable\*\* of the batch schedule \(llama3-ramp\): updates 0\.\.195/);
+  const head = `budget 100 steps  batch 8 x 64  optimizer adamw { lr 1e-3  betas 0.9 0.95 }
+  schedule { warmup 10%  decay rest }`;
+  const a = await compilePlan(`recipe "a" { ${head} }`);
+  const b = await compilePlan(`recipe "b" { ${head}  schedule beta2 { warmup 20% from 0.9  stable rest } }`);
+  const diff = diffPlans(a, b);
+  assert.equal(diff.identical, false);
+  assert.deepEqual(diff.scheduled.map((s) => [s.name, s.divergence.first]), [["beta2", 0]]);
+  const formatted = formatRecipe(`recipe "r" {${head}\nschedule beta2{warmup 20% from 0.9 stable rest}}`);
+  assert.match(formatted, /\n  schedule beta2 \{\n    warmup 20% from 0\.9\n    stable rest\n  \}\n/);
 });

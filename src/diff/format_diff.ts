@@ -76,6 +76,7 @@ export function formatDiff(diff: PlanDiff, labelA: string, labelB: string): stri
     ),
     divergenceLine("weight decay", diff.weightDecay),
     divergenceLine("batch", diff.batch),
+    ...diff.scheduled.map((s) => divergenceLine(s.name, s.divergence)),
     mixLine(diff.mix),
   );
   return lines.join("\n") + "\n";

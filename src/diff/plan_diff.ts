@@ -26,6 +26,8 @@ export interface PlanDiff {
   lrArea: number;
   weightDecay: Divergence | null;
   batch: Divergence | null;
+  /** Context, betas and clip: compared when either plan schedules them (else both are constant settings). */
+  scheduled: { name: "context" | "beta1" | "beta2" | "clip"; divergence: Divergence }[];
   mix: MixDivergence | null;
   /** Whether the plans are the same: no setting but their names differs, nor any phase or update. */
   identical: boolean;
@@ -55,9 +57,16 @@ export function diffPlans(a: Plan, b: Plan): PlanDiff {
     lrArea: areaBetween(ta.lr, tb.lr),
     weightDecay: columnDivergence(ta.weightDecay, tb.weightDecay),
     batch: columnDivergence(ta.batch, tb.batch),
+    scheduled: (["context", "beta1", "beta2", "clip"] as const).flatMap((name) => {
+      if (!a.timelines?.[name] && !b.timelines?.[name]) return [];
+      const [ca, cb] = [ta[name], tb[name]];
+      const divergence = ca && cb ? columnDivergence(ca, cb) : null;
+      return divergence ? [{ name, divergence }] : [];
+    }),
     mix: mixDivergence(a, ta, b, tb),
   };
   const identical = settings.every((s) => s.key === "name" || s.key.startsWith("sweep.")) &&
-    phases.length === 0 && !diff.lr && !diff.weightDecay && !diff.batch && !diff.mix;
+    phases.length === 0 && !diff.lr && !diff.weightDecay && !diff.batch && !diff.scheduled.length &&
+    !diff.mix;
   return { ...diff, identical };
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import type { PhaseDecl } from "../syntax/ast.ts";
-import type { Phase, Plan } from "../plan/schema.ts";
+import type { Origin, Phase, Plan, Segment, TimelineName } from "../plan/schema.ts";
 import { evaluate } from "../plan/evaluate.ts";
 import { describeShape, phaseTokens } from "../schedule/explain.ts";
 import { formatCount, formatNumber } from "../diagnostics/format_number.ts";
@@ -16,7 +16,7 @@ const MAX_SHOWN = 6;
 /** The phase declaration of the document that holds `offset`, if any. */
 export function phaseDeclAt(analysis: Analysis, offset: number): PhaseDecl | null {
   for (const recipe of analysis.program.entry?.ast.recipes ?? []) {
-    for (const item of recipe.schedule ?? []) {
+    for (const item of [...recipe.schedule ?? [], ...recipe.timelines.flatMap((t) => t.items)]) {
       const phases = item.kind === "cycles" ? item.phases : [item];
       const found = phases.find((p) => p.span.start <= offset && offset <= p.span.end);
       if (found) return found;
@@ -38,6 +38,19 @@ function phaseLine(plan: Plan, phase: Phase): string {
     })`,
     `- weight decay ${describeShape(phase.weightDecay)}, batch ${describeShape(phase.batch)}`,
     `- mix ${mix}`,
+  ].join("\n");
+}
+
+/** A phase of a quantity's own schedule in one plan: its updates, tokens and values. */
+function segmentLine(plan: Plan, name: TimelineName, segment: Segment): string {
+  const value = (k: number) => formatNumber(evaluate(plan, k)[name] ?? 0);
+  return [
+    `**${segment.name}** of the ${name} schedule (${plan.name}): updates ${segment.start}..${segment.end} (${
+      formatCount(segment.end - segment.start)
+    }), ${formatCount(phaseTokens(plan, segment))} tokens`,
+    `- ${name} ${value(segment.start)} -> ${value(segment.end - 1)} (${describeShape(segment.value)}${
+      segment.offset ? ", inclusive" : ""
+    })`,
   ].join("\n");
 }
 
@@ -63,8 +76,16 @@ export function phaseHover(analysis: Analysis, offset: number): string | null {
     )
       .map((phase) => ({ plan, phase }))
   );
-  if (!found.length) return null;
-  const shown = found.slice(0, MAX_SHOWN).map(({ plan, phase }) => phaseLine(plan, phase));
-  if (found.length > MAX_SHOWN) shown.push(`... and ${found.length - MAX_SHOWN} more`);
+  const sameOrigin = (origin: Origin) =>
+    origin.file === analysis.path && origin.line === at.line && origin.column === at.column;
+  const segments = analysis.result.plans.flatMap((plan) =>
+    (Object.entries(plan.timelines ?? {}) as [TimelineName, Segment[]][]).flatMap(([name, list]) =>
+      list.filter((s) => sameOrigin(s.origin)).map((segment) => segmentLine(plan, name, segment))
+    )
+  );
+  if (!found.length && !segments.length) return null;
+  const shown = [...found.map(({ plan, phase }) => phaseLine(plan, phase)), ...segments].slice(0, MAX_SHOWN);
+  const count = found.length + segments.length;
+  if (count > MAX_SHOWN) shown.push(`... and ${count - MAX_SHOWN} more`);
   return shown.join("\n\n");
 }
