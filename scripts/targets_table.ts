@@ -204,6 +204,30 @@ const PROBE_RECIPES: [feature: string, recipe: string][] = [
     }`,
   ],
   [
+    "a batch schedule of its own (Llama 3's step-ups by tokens)",
+    `recipe "batch-schedule" extends "probe" {
+      schedule batch { stable until 30% at 4  stable rest at 1x }
+    }`,
+  ],
+  [
+    "a context schedule (longer sequences later)",
+    `recipe "context-schedule" extends "probe" {
+      schedule context { stable until 80% at 64  stable rest at 1x }
+    }`,
+  ],
+  [
+    "a beta2 schedule (warmup of beta2)",
+    `recipe "beta2-schedule" extends "probe" {
+      schedule beta2 { warmup 20% from 0.9  stable rest }
+    }`,
+  ],
+  [
+    "a gradient-clipping schedule",
+    `recipe "clip-schedule" extends "probe" {
+      schedule clip { stable 10% at 0.5  stable rest at 1x }
+    }`,
+  ],
+  [
     "a named checkpoint before the decay",
     `recipe "branch-point" extends "probe" {
       schedule { stable until 70 steps { checkpoint at end "pre-decay" }  decay rest }

@@ -34,17 +34,14 @@ export function chooseTier<T>(
   options: EmitOptions,
   native: (fit: Fit) => T,
 ): Chosen<T> {
+  const scheduled = Object.values(plan.timelines ?? {})[0];
+  if (scheduled) {
+    // The trainers' native keys hold one weight decay and one pair of betas; no approximation drops them.
+    const feature = "a schedule of weight decay or betas";
+    if (options.native) throw new UnsupportedFeatureError(target, feature, scheduled[0].origin, []);
+    return { tier: "extension", reason: feature };
+  }
   try {
-    const scheduled = Object.values(plan.timelines ?? {})[0];
-    if (scheduled) {
-      // The trainers' native keys hold one weight decay and one pair of betas.
-      throw new UnsupportedFeatureError(
-        target,
-        "a schedule of weight decay or betas",
-        scheduled[0].origin,
-        [],
-      );
-    }
     const fit = new Fit(target, plan, false);
     return { tier: "native", value: native(fit), fit };
   } catch (error) {
