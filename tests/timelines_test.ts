@@ -19,6 +19,7 @@ import { analyse } from "../src/lsp/analysis.ts";
 import { phaseHover } from "../src/lsp/hover.ts";
 import { diffPlans } from "../src/diff/plan_diff.ts";
 import { formatRecipe } from "../src/format/format_recipe.ts";
+import { proxyPlan } from "../src/plan/proxy.ts";
 
 /** One constant phase of a batch or context schedule: its value and where it ends, in tokens. */
 interface Step {
@@ -245,4 +246,32 @@ Deno.test("hover, diff and the formatter know a quantity's schedule", async () =
   assert.deepEqual(diff.scheduled.map((s) => [s.name, s.divergence.first]), [["beta2", 0]]);
   const formatted = formatRecipe(`recipe "r" {${head}\nschedule beta2{warmup 20% from 0.9 stable rest}}`);
   assert.match(formatted, /\n  schedule beta2 \{\n    warmup 20% from 0\.9\n    stable rest\n  \}\n/);
+});
+
+Deno.test("the example recipes with schedules of their own train at a tiny size", async () => {
+  for (
+    const [file, tokens] of [["recipes/llama3-ramp.recipe", 40_000], [
+      "recipes/one-cycle.recipe",
+      20_000,
+    ]] as const
+  ) {
+    const { plans: [full] } = await compileFile(file);
+    const plan = proxyPlan(full, tokens);
+    const out = await Deno.makeTempDir();
+    try {
+      const summary = await train(plan, { out, createEngine, progress: new Progress("quiet") });
+      assert.equal(summary.steps, plan.steps, file);
+      assert.ok(Number.isFinite(summary.loss ?? NaN), file);
+      const table = scheduleTable(plan);
+      for (const name of Object.keys(plan.timelines!)) {
+        assert.ok(plan.timelines![name as "batch"]!.length >= 2, name);
+      }
+      // The proxy keeps every schedule's phases, scaled: the ramp still changes batch and context.
+      if (plan.timelines!.batch) {
+        assert.ok(new Set(table.batch).size === 2 && new Set(table.context).size === 2);
+      }
+    } finally {
+      await Deno.remove(out, { recursive: true });
+    }
+  }
 });
