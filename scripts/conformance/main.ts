@@ -4,7 +4,7 @@
  * (torch CPU, transformers, accelerate, optax, jax) when it is missing, compiles every example recipe and N
  * generated ones (tests/random_recipe.ts) for hf, deepspeed, olmo, torchtitan, pytorch and optax, and has
  * scripts/conformance/run.py drive each output as its trainer does, update by update, against the plan's
- * per-update LR and weight decay (the csv target). Prints one table row per target.
+ * per-update LR, weight decay and scheduled betas (the csv target). Prints one table row per target.
  * @module
  */
 import { parseArgs } from "node:util";
@@ -105,12 +105,22 @@ if (import.meta.main) {
       ),
     ],
   ];
+  // Schedules of their own for weight decay and beta2: the torch extension tier sets both at every update.
+  const scheduled: [string, string][] = [[
+    "schedules.recipe",
+    `recipe "schedules" {
+  budget 300 steps  batch 4 x 8  optimizer adamw { lr 1e-3  betas 0.9 0.95  weight_decay 0.1 }
+  schedule { warmup 10%  decay rest cosine }
+  schedule weight_decay { stable 50%  decay rest linear to 0.01 }
+  schedule beta2 { warmup 20% from 0.9  stable rest }
+}`,
+  ]];
   const generated: [string, string][] = Array.from(
     { length: n },
     (_, i) => [`generated-${i}.recipe`, i % 2 ? randomRecipe(5000 + i).text : publishedRecipe(5000 + i)],
   );
   Deno.chdir(ROOT);
-  const plans = await plansOf([...examples, ...trained, ...generated]);
+  const plans = await plansOf([...examples, ...trained, ...scheduled, ...generated]);
   const dir = values.keep ?? await Deno.makeTempDir({ prefix: "conformance-" });
   const cases: unknown[] = [];
   const refused: Record<string, number> = {};

@@ -1,8 +1,9 @@
 """Drives every output that scripts/conformance/main.ts emitted as its trainer does, update by update, and
-compares the learning rate and weight decay of every param group with the plan's (plan.csv). Prints one row
+compares the learning rate, weight decay and scheduled betas of every param group with the plan's (plan.csv). Prints one row
 per target. Frameworks that are not installable here (DeepSpeed, OLMo-core, torchtitan) are replaced by the
 few lines of theirs that call the extension module, transcribed from their source (see each driver).
 """
+import collections
 import csv
 import dataclasses
 import importlib
@@ -19,10 +20,16 @@ import torch
 TOLERANCE = 1e-12
 
 
+Want = collections.namedtuple("Want", "lr wd betas")
+
+
 def plan_values(case):
+    """The plan's LR, weight decay and (when it schedules them) betas at every update, from plan.csv."""
     with open(f"{case['dir']}/plan.csv") as f:
         rows = list(csv.DictReader(f))
-    return [float(r["lr"]) for r in rows], [float(r["weight_decay"]) for r in rows]
+    scheduled = "beta1" in rows[0] or "beta2" in rows[0]
+    betas = [(float(r.get("beta1", "nan")), float(r.get("beta2", "nan"))) for r in rows] if scheduled else None
+    return Want([float(r["lr"]) for r in rows], [float(r["weight_decay"]) for r in rows], betas)
 
 
 def load_module(case, suffix):
@@ -49,33 +56,40 @@ def torch_adamw(model, lr, weight_decay):
 
 
 class Result:
-    """The largest relative LR error over every update and param group, and weight-decay mismatches."""
+    """The largest relative LR error over every update and param group, and weight-decay (or, when the plan
+    schedules them, betas) mismatches."""
 
     def __init__(self):
         self.worst = 0.0
         self.wd_errors = 0
 
-    def compare(self, groups, lr, wd, k, decays=lambda g: g.get("plan_decays", g["weight_decay"] != 0)):
+    def compare(self, groups, want, k, decays=lambda g: g.get("plan_decays", g["weight_decay"] != 0)):
         for group in groups:
             got = float(group["lr"])
-            want = lr[k]
-            self.worst = max(self.worst, 0.0 if got == want else abs(got - want) / max(abs(want), 1e-300))
-            want_wd = wd[k] if decays(group) else 0.0
+            self.worst = max(self.worst, 0.0 if got == want.lr[k] else abs(got - want.lr[k]) / max(abs(want.lr[k]), 1e-300))
+            want_wd = want.wd[k] if decays(group) else 0.0
             if not math.isclose(float(group["weight_decay"]), want_wd, rel_tol=TOLERANCE, abs_tol=0.0):
                 self.wd_errors += 1
+            if want.betas:
+                b1, b2 = want.betas[k]
+                got1, got2 = (float(b) for b in group["betas"])
+                if not (math.isnan(b1) or math.isclose(got1, b1, rel_tol=TOLERANCE)) or not (
+                    math.isnan(b2) or math.isclose(got2, b2, rel_tol=TOLERANCE)
+                ):
+                    self.wd_errors += 1
 
 
-def drive_torch(optimizer, scheduler, lr, wd):
+def drive_torch(optimizer, scheduler, want):
     """A torch loop: the scheduler steps once after every optimizer step, so update k uses its k-th value."""
     result = Result()
-    for k in range(len(lr)):
-        result.compare(optimizer.param_groups, lr, wd, k)
+    for k in range(len(want.lr)):
+        result.compare(optimizer.param_groups, want, k)
         optimizer.step()
         scheduler.step()
     return result
 
 
-def hf(case, lr, wd):
+def hf(case, want):
     """transformers' Trainer: TrainingArguments parsed strictly, then create_optimizer_and_scheduler."""
     from transformers import HfArgumentParser, Trainer, TrainingArguments
 
@@ -86,7 +100,7 @@ def hf(case, lr, wd):
     cls = load_module(case, "_hf_schedule.py").PlanTrainer if case["tier"] == "extension" else Trainer
     trainer = cls(model=tiny_model(), args=args)
     trainer.create_optimizer_and_scheduler(num_training_steps=args.max_steps)
-    return drive_torch(trainer.optimizer, trainer.lr_scheduler, lr, wd)
+    return drive_torch(trainer.optimizer, trainer.lr_scheduler, want)
 
 
 def hf_train(case):
@@ -123,13 +137,13 @@ def hf_train(case):
     return saved, seen
 
 
-def pytorch(case, lr, wd):
+def pytorch(case, want):
     module = load_module(case, "_pytorch.py")
     optimizer = torch_adamw(tiny_model(), 1.0, 0.1)
-    return drive_torch(optimizer, module.make_scheduler(optimizer), lr, wd)
+    return drive_torch(optimizer, module.make_scheduler(optimizer), want)
 
 
-def deepspeed(case, lr, wd):
+def deepspeed(case, want):
     """DeepSpeed (not installable here): engine._configure_lr_scheduler calls a callable client lr_scheduler
     with the basic optimizer; _take_model_step steps it after each optimizer step. The config must then
     carry no "scheduler" (it would be ignored)."""
@@ -140,7 +154,7 @@ def deepspeed(case, lr, wd):
     module = load_module(case, "_deepspeed_schedule.py")
     params = config["optimizer"]["params"]
     optimizer = torch_adamw(tiny_model(), params["lr"], params["weight_decay"])
-    return drive_torch(optimizer, module.make_scheduler(optimizer), lr, wd)
+    return drive_torch(optimizer, module.make_scheduler(optimizer), want)
 
 
 def stub_olmo():
@@ -167,7 +181,7 @@ def stub_olmo():
     sys.modules["olmo_core.optim.scheduler"].Scheduler = Scheduler
 
 
-def olmo(case, lr, wd):
+def olmo(case, want):
     """OLMo-core (not installable here): the trainer increments global_step, then the train module calls
     scheduler.set_lr(group, trainer) for every group before optimizer.step()."""
     if case["tier"] != "extension":
@@ -180,11 +194,11 @@ def olmo(case, lr, wd):
     optimizer = torch_adamw(tiny_model(), config["optim"]["lr"], config["optim"]["weight_decay"])
     trainer = types.SimpleNamespace(global_step=0, max_steps=config["max_duration"]["value"])
     result = Result()
-    for k in range(len(lr)):
+    for k in range(len(want.lr)):
         trainer.global_step = k + 1
         for group in optimizer.param_groups:
             scheduler.set_lr(group, trainer)
-        result.compare(optimizer.param_groups, lr, wd, k)
+        result.compare(optimizer.param_groups, want, k)
         optimizer.step()
     return result
 
@@ -248,7 +262,7 @@ class TrainerConfig:
     checkpoint: CheckpointConfig = dataclasses.field(default_factory=CheckpointConfig)
 
 
-def torchtitan(case, lr, wd):
+def torchtitan(case, want):
     """torchtitan main (not installable here): apply_plan on a Trainer.Config; the trainer builds
     config.lr_scheduler.build(optimizers=..., training_steps=...) and steps it after every optimizer step."""
     stub_torchtitan()
@@ -258,22 +272,28 @@ def torchtitan(case, lr, wd):
     settings = config.optimizer
     optimizer = torch_adamw(tiny_model(), settings["lr"], settings["weight_decay"])
     container = config.lr_scheduler.build(optimizers=[optimizer], training_steps=config.training.steps)
-    return drive_torch(optimizer, container, lr, wd)
+    return drive_torch(optimizer, container, want)
 
 
-def optax(case, lr, wd):
+def optax(case, want):
     """optax under jax.jit with x64: schedule(count) and weight_decay_schedule(count) at every update."""
     import jax
     import jax.numpy as jnp
 
     jax.config.update("jax_enable_x64", True)
     module = load_module(case, "_optax.py")
-    counts = jnp.arange(len(lr))
+    counts = jnp.arange(len(want.lr))
     got_lr = jax.jit(jax.vmap(module.schedule))(counts)
     got_wd = jax.jit(jax.vmap(module.weight_decay_schedule))(counts)
+    if want.betas:
+        got_b1 = jax.jit(jax.vmap(module.beta1_at))(counts)
+        got_b2 = jax.jit(jax.vmap(module.beta2_at))(counts)
     result = Result()
-    for k in range(len(lr)):
-        result.compare([{"lr": float(got_lr[k]), "weight_decay": float(got_wd[k])}], lr, wd, k, lambda g: True)
+    for k in range(len(want.lr)):
+        group = {"lr": float(got_lr[k]), "weight_decay": float(got_wd[k])}
+        if want.betas:
+            group["betas"] = (float(got_b1[k]), float(got_b2[k]))
+        result.compare([group], want, k, lambda g: True)
     return result
 
 
@@ -292,9 +312,9 @@ def main():
         row = rows[case["target"]]
         row["cases"] += 1
         row["tiers"][case["tier"]] += 1
-        lr, wd = plan_values(case)
+        want = plan_values(case)
         try:
-            result = DRIVERS[case["target"]](case, lr, wd)
+            result = DRIVERS[case["target"]](case, want)
         except Exception as error:  # a config the framework rejects is a failure to report, not a crash
             row["failures"].append(f"{case['plan']} ({case['tier']}): {type(error).__name__}: {error}")
             continue
@@ -308,7 +328,7 @@ def main():
             row["failures"].append(f"{case['plan']} ({case['tier']}): LR error {result.worst:.2e}, {result.wd_errors} wd mismatches")
     for case in manifest["cases"]:
         if case["target"] == "hf" and case["plan"].startswith("train-"):
-            lr, _ = plan_values(case)
+            lr = plan_values(case).lr
             saved, seen = hf_train(case)
             worst = max(abs(a - b) / max(abs(b), 1e-300) for a, b in zip(seen, lr))
             print(f"Trainer.train() of {case['plan']} ({case['tier']} tier): {len(seen)} updates, max rel. LR "

@@ -112,8 +112,11 @@ function mixture(fit: Fit, plan: Plan, batch: number): Record<string, unknown> {
 /** The release the output was read against. */
 const RELEASE = "OLMo-core 2.5.0";
 
-/** The extension tier's glue: an OLMo-core Scheduler whose get_lr is the plan's LR (and weight decay). */
-const GLUE = {
+/**
+ * The extension tier's glue: an OLMo-core Scheduler whose get_lr is the plan's LR (and weight decay, and the
+ * betas when the plan schedules them).
+ */
+const glue = (plan: Plan) => ({
   release: RELEASE,
   imports: ["from dataclasses import dataclass", "", "from olmo_core.optim.scheduler import Scheduler"],
   code: `
@@ -130,9 +133,13 @@ class PlanLR(Scheduler):
         new_lr = super().set_lr(group, trainer)
         if group.setdefault("plan_decays", group.get("weight_decay", 0.0) != 0.0):
             group["weight_decay"] = weight_decay_at(trainer.global_step - 1)
-        return new_lr
+${
+    plan.timelines?.beta1 || plan.timelines?.beta2
+      ? '        group["betas"] = (beta1_at(trainer.global_step - 1), beta2_at(trainer.global_step - 1))\n'
+      : ""
+  }        return new_lr
 `,
-};
+});
 
 /** The checkpointer callback that saves the plan's named checkpoints, at exactly their updates. */
 function checkpointer(plan: Plan): Record<string, unknown> | null {
@@ -163,7 +170,7 @@ export const olmo: Target = {
       weightDecay: fit.constantWeightDecay(),
     }));
     const native = chosen.tier === "native" ? chosen.value : null;
-    const module = native ? null : extensionModule(plan, "olmo", "OLMo-core", GLUE);
+    const module = native ? null : extensionModule(plan, "olmo", "OLMo-core", glue(plan));
     const init = initCheckpoint(plan);
     const document: Record<string, unknown> = {
       scheduler: native
