@@ -109,6 +109,8 @@ export interface Target {
   description: string;
   /** The trainer release the output is written for (read from its source), e.g. "transformers 5.18.0". */
   release: string;
+  /** Whether the output keeps the plan's EMA of the weights; the registry refuses one for the others. */
+  carriesEma?: boolean;
   /** Throws `UnsupportedFeatureError` when the plan is beyond the target (unless approximating). */
   emit(plan: Plan, options: EmitOptions): Emitted;
 }

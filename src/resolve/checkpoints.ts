@@ -97,15 +97,14 @@ export function resolveCheckpoint(
   }
 }
 
-/** The checkpoints of the recipe's own `checkpoint` statements; a position in % is of the budget. */
-export function recipeCheckpoints(
-  context: RecipeContext,
+/** The frame of positions written at recipe level: the whole plan; a position in % is of the budget. */
+export function recipeFrame(
   spans: PhaseSpan[],
   tokensPerSequence: number,
   budget: { unit: BudgetUnit; value: number },
   steps: number,
-): PendingCheckpoint[] {
-  const frame: CheckpointFrame = {
+): CheckpointFrame {
+  return {
     start: 0,
     end: steps,
     toStep: (m) =>
@@ -117,6 +116,10 @@ export function recipeCheckpoints(
     prefix: null,
     suffix: "",
   };
+}
+
+/** The checkpoints of the recipe's own `checkpoint` statements, in the recipe's frame (`recipeFrame`). */
+export function recipeCheckpoints(context: RecipeContext, frame: CheckpointFrame): PendingCheckpoint[] {
   return context.effective.checkpoints.flatMap((stmt) =>
     resolveCheckpoint(stmt, frame, context.read, originOf)
   );

@@ -19,8 +19,9 @@ import { readBatch, readBudget, readModel, readModelNumber, readOptimizer } from
 import { baseMixture, type MixtureScope, readSources } from "./mixtures.ts";
 import { placeSchedule } from "./timeline.ts";
 import { resolvePhases } from "./phases.ts";
-import { nameCheckpoints, recipeCheckpoints } from "./checkpoints.ts";
+import { nameCheckpoints, recipeCheckpoints, recipeFrame } from "./checkpoints.ts";
 import { resolveAverages } from "./averages.ts";
+import { resolveEma } from "./ema.ts";
 import { warnAboutPhases } from "./warnings.ts";
 import type { ResolvedRecipe } from "./resolved.ts";
 
@@ -88,9 +89,11 @@ export async function resolveRecipe(
   };
   const { phases, checkpoints: phaseCheckpoints } = resolvePhases(context, schedule, spans, phaseStart);
   if (hasNewErrors(context)) return null;
-  const pending = [...phaseCheckpoints, ...recipeCheckpoints(context, spans, batch.context, budget, steps)];
+  const frame = recipeFrame(spans, batch.context, budget, steps);
+  const pending = [...phaseCheckpoints, ...recipeCheckpoints(context, frame)];
   const checkpoints = nameCheckpoints(context, pending, steps);
   const averages = resolveAverages(context, checkpoints);
+  const ema = resolveEma(context, frame, [...checkpoints, ...averages].map((c) => c.name));
   if (hasNewErrors(context)) return null;
   warnAboutPhases(context, phases, steps);
 
@@ -107,6 +110,7 @@ export async function resolveRecipe(
     phases,
     checkpoints,
     averages,
+    ema,
     init: parent?.init ?? null,
   };
 }
