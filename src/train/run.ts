@@ -1,7 +1,8 @@
 /**
  * The training loop of the built-in trainer: follows the plan update by update (LR, weight decay, batch
- * size, mixture), records metrics, evaluates held-out loss per source, writes checkpoints (named ones,
- * "final", and a periodic "latest" to resume from) and stops on a NaN or infinite loss.
+ * size, mixture), keeps the plan's EMA of the weights on the GPU, records metrics, evaluates held-out loss
+ * per source, writes checkpoints (named ones, "final", averages, the EMA, and a periodic "latest" to resume
+ * from) and stops on a NaN or infinite loss.
  * @module
  */
 import { InputError } from "../diagnostics/input_error.ts";
@@ -9,7 +10,7 @@ import { join } from "node:path";
 import type { Model, Plan } from "../plan/schema.ts";
 import { planHash } from "../plan/hash.ts";
 import { scheduleTable } from "../schedule/table.ts";
-import type { Engine, TokenBatch } from "./engine.ts";
+import type { Engine, HostTensor, TokenBatch } from "./engine.ts";
 import {
   type CheckpointState,
   loadCheckpoint,
@@ -31,6 +32,7 @@ import { writeRunReport } from "./report.ts";
 import { averageWeights } from "./checkpoint/average.ts";
 import type { RunSummary } from "./run_summary.ts";
 import { safeFileName } from "../diagnostics/file_name.ts";
+import { emaDecay } from "../plan/ema_decay.ts";
 
 /** Creates the engine a run trains (src/train/gpt.ts's `createEngine`, or a fake in tests). */
 export type EngineFactory = (config: Model, options: { seed: number }) => Promise<Engine>;
@@ -142,6 +144,7 @@ async function resumePoint(
  */
 function checkTrainable(plan: Plan): void {
   for (const c of plan.checkpoints) safeFileName(c.name, "checkpoint name");
+  if (plan.ema) safeFileName(plan.ema.name, "EMA name");
   const problems = trainerPlanProblems(plan);
   if (problems.length > 0) {
     throw new InputError(
@@ -221,12 +224,15 @@ interface RunIdentity {
 
 /**
  * The checkpoints of one run: after each update, the plan's named checkpoints due then, a periodic
- * "latest" (and one at step 0, so that a run killed or diverging early has one to go back to), and the
- * averages whose last checkpoint was just written. Remembers the last good checkpoint.
+ * "latest" (and one at step 0, so that a run killed or diverging early has one to go back to), the
+ * averages whose last checkpoint was just written, and after the last update the EMA of the weights.
+ * Remembers the last good checkpoint.
  */
 class RunCheckpoints {
   /** The held-out loss of each average written, by name. */
   readonly averages: Record<string, Record<string, number>> = {};
+  /** The EMA of the weights once written, with its held-out loss. */
+  ema: RunSummary["ema"];
   /** The checkpoint to go back to after a divergence, and its step. */
   lastGood: { checkpoint: string | null; checkpointStep: number };
 
@@ -271,7 +277,24 @@ class RunCheckpoints {
       });
       this.run.progress.message(`Averaged "${average.of.join('", "')}" into "${average.name}"`);
     }
+    if (this.plan.ema && done === this.plan.steps) await this.#writeEma(this.plan.ema, done, tokens);
     return true;
+  }
+
+  /** Writes the checkpoint of the EMA of the weights (with the current optimizer state) and evaluates it. */
+  async #writeEma(ema: NonNullable<Plan["ema"]>, done: number, tokens: number): Promise<void> {
+    const { out, engine, evalSets } = this.run;
+    const weights = await engine.readEma();
+    if (!weights) throw new Error(`The engine kept no EMA of the weights for "${ema.name}"`);
+    const state = { ...this.#state(done, tokens, [ema.name]), ema: ema.decay };
+    await saveCheckpoint(
+      join(out, "checkpoints", safeFileName(ema.name, "EMA name")),
+      engine,
+      state,
+      weights,
+    );
+    this.ema = { name: ema.name, heldOut: await heldOutLossesOf(engine, weights, evalSets) };
+    this.run.progress.message(`Wrote the EMA of the weights (decay ${ema.decay}) as "${ema.name}"`);
   }
 
   #state(step: number, tokens: number, names: string[]): CheckpointState {
@@ -307,10 +330,19 @@ async function writeAverage(
   const mean = averageWeights(sources);
   const state = { ...run.state, names: [average.name], average: average.of };
   await saveCheckpoint(dirOf(average.name), run.engine, state, mean);
-  const current = await run.engine.readWeights();
-  await run.engine.writeWeights(mean);
-  const heldOut = await heldOutLosses(run.engine, run.evalSets);
-  await run.engine.writeWeights(current);
+  return await heldOutLossesOf(run.engine, mean, run.evalSets);
+}
+
+/** The held-out losses of other weights than the engine's, which are put back afterwards. */
+async function heldOutLossesOf(
+  engine: Engine,
+  weights: HostTensor[],
+  evalSets: Map<string, TokenBatch[]>,
+): Promise<Record<string, number>> {
+  const current = await engine.readWeights();
+  await engine.writeWeights(weights);
+  const heldOut = await heldOutLosses(engine, evalSets);
+  await engine.writeWeights(current);
   return heldOut;
 }
 
@@ -425,7 +457,8 @@ export async function train(plan: Plan, options: TrainOptions): Promise<RunSumma
         done === end;
       const lr = table.lr[k];
       const weightDecay = table.weightDecay[k];
-      const settings = { lr, weightDecay, beta1: betas[0], beta2: betas[1], eps, clip };
+      const ema = plan.ema ? { emaDecay: emaDecay(plan.ema, k) } : {};
+      const settings = { lr, weightDecay, beta1: betas[0], beta2: betas[1], eps, clip, ...ema };
       const result = await engine.step(batch, settings, read);
       tokens += batch.batch * batch.context;
       const now = performance.now();
@@ -484,6 +517,7 @@ export async function train(plan: Plan, options: TrainOptions): Promise<RunSumma
       diverged,
       warnings,
       ...(Object.keys(checkpoints.averages).length ? { averages: checkpoints.averages } : {}),
+      ...(checkpoints.ema ? { ema: checkpoints.ema } : {}),
     };
     await writeRunReport(join(out, "report.md"), plan, summary);
     return summary;
