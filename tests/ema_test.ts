@@ -15,6 +15,7 @@ import { createEngine } from "../src/train/gpt.ts";
 import { Progress } from "../src/train/progress.ts";
 import { loadCheckpoint } from "../src/train/checkpoint/checkpoint.ts";
 import { exportHf } from "../src/train/export_hf.ts";
+import { proxyPlan } from "../src/plan/proxy.ts";
 
 Deno.test("recipes/ema.recipe: the EMA and the average of the last three are in the plan", async () => {
   const { plans: [plan, branch] } = await compileFile("recipes/ema.recipe");
@@ -121,4 +122,20 @@ Deno.test("the trainer keeps the EMA on the GPU, writes and evaluates it, resume
   assert.deepEqual(child.warnings, []);
   const exported = await exportHf(dirOf(out, "ema"), join(out, "hf"));
   assert.ok(exported.length > 0);
+});
+
+Deno.test("recipes/ema.recipe trains at a tiny size (a 30-update proxy): the EMA, the average, the branch", async () => {
+  const { plans: [plan, branch] } = await compileFile("recipes/ema.recipe");
+  const out = await Deno.makeTempDir();
+  const tiny = proxyPlan(plan, 30 * 16 * 64);
+  assert.deepEqual([tiny.steps, tiny.ema?.start, tiny.ema?.step], [30, 3, 30]);
+  const summary = await train(tiny, { out, createEngine, progress: quiet });
+  assert.ok(Number.isFinite(summary.ema?.heldOut.news) && Number.isFinite(summary.averages?.lawa.news));
+  const child = await train(proxyPlan(branch, 4 * 16 * 64), {
+    out: join(out, "anneal"),
+    createEngine,
+    progress: quiet,
+    init: { dir: dirOf(out, "ema") },
+  });
+  assert.equal(child.steps, 4);
 });
