@@ -217,7 +217,7 @@ const PROBE_RECIPES: [feature: string, recipe: string][] = [
     }`,
   ],
   [
-    "an EMA of the weights (`ema \"ema\" decay 0.999`)",
+    'an EMA of the weights (`ema "ema" decay 0.999`)',
     `recipe "ema" extends "probe" { ema "ema" decay 0.999 }`,
   ],
 ];
