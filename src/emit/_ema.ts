@@ -39,6 +39,7 @@ export function refuseEma(target: string, plan: Plan): void {
 const EMA_CODE = {
   torch: `
 
+
 def make_ema(model):
     """A torch.optim.swa_utils.AveragedModel keeping the plan's EMA of \`model\`'s weights."""
     from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
@@ -52,6 +53,7 @@ def update_ema(ema, model, step):
         ema.update_parameters(model)
 `,
   optax: `
+
 
 def update_ema(ema_params, params, step):
     """The EMA after update \`step\` (counted from 0) of \`params\`, the weights after it (start from params)."""

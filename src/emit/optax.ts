@@ -100,7 +100,8 @@ def optimizer():
         weight_decay=weight_decay_schedule,
     )
     return adamw if CLIP is None else optax.chain(optax.clip_by_global_norm(CLIP), adamw)
-` + emaPython(plan, "optax"),
+`,
+      ...(plan.ema ? [emaPython(plan, "optax")] : []),
     ].join("\n");
     const notes = plan.init
       ? [
