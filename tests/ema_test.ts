@@ -111,15 +111,17 @@ Deno.test("the trainer keeps the EMA on the GPU, writes and evaluates it, resume
     );
   }
 
-  // A branch starts from the EMA; export takes it like any checkpoint.
+  // A branch starts from the EMA (its AdamW state too); export takes it like any checkpoint.
   const child = await train(branch, {
     out: join(out, "anneal"),
     createEngine,
     progress: quiet,
-    init: { dir: dirOf(out, "ema") },
+    init: { dir: dirOf(out, "ema"), optimizer: true },
   });
   assert.equal(child.steps, branch.steps);
   assert.deepEqual(child.warnings, []);
+  const childFinal = await loadCheckpoint(join(out, "anneal", "checkpoints", "final"));
+  assert.equal(childFinal.ema, null, "a child without an EMA does not carry its parent's");
   const exported = await exportHf(dirOf(out, "ema"), join(out, "hf"));
   assert.ok(exported.length > 0);
 });

@@ -413,7 +413,9 @@ export async function train(plan: Plan, options: TrainOptions): Promise<RunSumma
       tokens = checkpoint.state.tokens;
       progress.message(`Resuming "${plan.name}" from "${resumeFrom}" at step ${start}`);
     } else if (parent) {
-      await restoreCheckpoint(engine, parent.checkpoint, { weightsOnly: !options.init?.optimizer });
+      // A child keeps its own EMA of the weights (from its own start), never its parent's.
+      const weightsAndOptimizer = { ...parent.checkpoint, ema: null };
+      await restoreCheckpoint(engine, weightsAndOptimizer, { weightsOnly: !options.init?.optimizer });
       progress.message(`Starting "${plan.name}" from "${parent.dir}" (step ${parent.checkpoint.state.step})`);
     }
     const metrics = await MetricsWriter.open(join(out, "metrics.jsonl"), resumeFrom ? start : undefined);
