@@ -49,6 +49,22 @@ Deno.test("pytorch, optax and csv carry the EMA; the other targets refuse it, na
   }
 });
 
+Deno.test("a sweep of the EMA decay or of an average's count makes one plan per value, named by it", async () => {
+  const text = `recipe "r" {
+    budget 100 steps  batch 4 x 8  optimizer adamw { lr 1e-3 }  schedule { stable rest }
+    ema "e" decay sweep [0.9, 0.99]
+    checkpoint every 10 steps "c"
+    checkpoint average "a" last sweep [2, 3] of "c"
+  }`;
+  const { plans } = await compileFile("r.recipe", { readFile: () => Promise.resolve(text) });
+  assert.deepEqual(plans.map((p) => [p.name, p.ema?.decay, p.averages?.[0].of.length]), [
+    ["r-ema.decay=0.9-average.last=2", 0.9, 2],
+    ["r-ema.decay=0.9-average.last=3", 0.9, 3],
+    ["r-ema.decay=0.99-average.last=2", 0.99, 2],
+    ["r-ema.decay=0.99-average.last=3", 0.99, 3],
+  ]);
+});
+
 const TINY_EMA = `recipe "tiny-ema" {
   budget 30 steps
   batch 4 x 32
