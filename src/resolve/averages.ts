@@ -1,9 +1,8 @@
 /**
  * Resolving `checkpoint average "avg" of "a", "b"` (and `last N of "c"`, see checkpoint_series.ts): the
- * averaged checkpoints must be the recipe's own
- * (R0033, with a did-you-mean), at least two (R0034), each named once (R0035), and the average's name must be
- * a free directory name (R0036, R0025). An average belongs to the recipe that writes it: `extends`, `from`
- * and branches do not inherit it.
+ * averaged checkpoints must be the recipe's own (R0033, with a did-you-mean), at least two (R0034), each
+ * named once (R0035), and the average's name must be a free directory name (R0036, R0025). An average
+ * belongs to the recipe that writes it: `extends`, `from` and branches do not inherit it.
  * @module
  */
 import type * as A from "../syntax/ast.ts";
