@@ -261,6 +261,9 @@ class RunCheckpoints {
     if (done > start && (done % saveEvery === 0 || done === this.plan.steps) && !due.includes("latest")) {
       due.push("latest");
     }
+    // The EMA before "final" and "latest": a run killed in between resumes from an earlier one and rewrites it.
+    const ema = this.plan.ema;
+    if (ema && done === this.plan.steps && !await this.#writeEma(ema, done, tokens)) return false;
     for (const name of due) {
       const dir = join(out, "checkpoints", safeFileName(name, "checkpoint name"));
       if (!await saveCheckpoint(dir, engine, this.#state(done, tokens, due))) return false;
@@ -277,24 +280,23 @@ class RunCheckpoints {
       });
       this.run.progress.message(`Averaged "${average.of.join('", "')}" into "${average.name}"`);
     }
-    if (this.plan.ema && done === this.plan.steps) await this.#writeEma(this.plan.ema, done, tokens);
     return true;
   }
 
-  /** Writes the checkpoint of the EMA of the weights (with the current optimizer state) and evaluates it. */
-  async #writeEma(ema: NonNullable<Plan["ema"]>, done: number, tokens: number): Promise<void> {
+  /**
+   * Writes the checkpoint of the EMA of the weights (with the current optimizer state) and evaluates it;
+   * false, writing nothing, when the EMA is not finite.
+   */
+  async #writeEma(ema: NonNullable<Plan["ema"]>, done: number, tokens: number): Promise<boolean> {
     const { out, engine, evalSets } = this.run;
     const weights = await engine.readEma();
     if (!weights) throw new Error(`The engine kept no EMA of the weights for "${ema.name}"`);
     const state = { ...this.#state(done, tokens, [ema.name]), ema: ema.decay };
-    await saveCheckpoint(
-      join(out, "checkpoints", safeFileName(ema.name, "EMA name")),
-      engine,
-      state,
-      weights,
-    );
+    const dir = join(out, "checkpoints", safeFileName(ema.name, "EMA name"));
+    if (!await saveCheckpoint(dir, engine, state, weights)) return false;
     this.ema = { name: ema.name, heldOut: await heldOutLossesOf(engine, weights, evalSets) };
     this.run.progress.message(`Wrote the EMA of the weights (decay ${ema.decay}) as "${ema.name}"`);
+    return true;
   }
 
   #state(step: number, tokens: number, names: string[]): CheckpointState {
