@@ -219,37 +219,37 @@ export const CODES = {
     description:
       "A `checkpoint average` line inside a phase's body. An average is not taken at a point of the schedule but when the last checkpoint it averages has been written, so it is written at recipe level.",
   },
-  R0038: {
+  R0040: {
     severity: "error",
     title: "Average count is not a whole number of at least two",
     description:
       '`checkpoint average "avg" last N of "c"` with N below 2 or not a whole number: an average takes the last two checkpoints of the series or more.',
   },
-  R0039: {
+  R0041: {
     severity: "error",
     title: "Average of more checkpoints than the series has",
     description:
       '`checkpoint average "avg" last N of "c"` asks for more checkpoints than `checkpoint every ... "c"` makes (`final` is not one of them). Average fewer, or checkpoint more often; `deno task explain` lists the checkpoints.',
   },
-  R0040: {
+  R0042: {
     severity: "error",
     title: "Average of an unknown checkpoint series",
     description:
       '`checkpoint average "avg" last N of "c"` names a series that no `checkpoint every ... "c"` of the recipe makes. Name the series of a periodic checkpoint statement (its checkpoints are `<name>-<step>`).',
   },
-  R0041: {
+  R0043: {
     severity: "error",
     title: "EMA decay outside (0, 1)",
     description:
       '`ema "ema" decay D` needs 0 < D < 1: each update keeps D of the average and adds 1 - D of the weights (0.999 averages over about the last 1000 updates).',
   },
-  R0042: {
+  R0044: {
     severity: "error",
     title: "EMA name taken",
     description:
       'The EMA has the name of a checkpoint or average of the recipe (or "final", or an empty name, or a name a directory cannot have): its checkpoint directory would replace the other one. Give it its own name.',
   },
-  R0043: {
+  R0045: {
     severity: "error",
     title: "EMA start outside the plan",
     description:

@@ -36,8 +36,8 @@ export function seriesMembers(series: string, checkpoints: Checkpoint[]): Checkp
 
 /**
  * The checkpoints `average "avg" last N of "c"` averages, as references at the series' name, or null after
- * reporting a count that is not a whole number of at least two (R0038), more than the series has (R0039)
- * or an unknown series (R0040).
+ * reporting a count that is not a whole number of at least two (R0040), more than the series has (R0041)
+ * or an unknown series (R0042).
  */
 export function lastOfSeries(
   context: RecipeContext,
@@ -53,7 +53,7 @@ export function lastOfSeries(
   if (!Number.isInteger(count) || count < 2) {
     report(
       context.diagnostics,
-      "R0038",
+      "R0040",
       { node: last.count, source },
       `The count in \`last ${count}\` must be a whole number of at least 2`,
       "average the last 2 checkpoints or more",
@@ -65,7 +65,7 @@ export function lastOfSeries(
   if (!names.has(last.series)) {
     report(
       context.diagnostics,
-      "R0040",
+      "R0042",
       at,
       `Recipe "${context.effective.recipe.recipe.name}" has no checkpoint series "${last.series}"`,
       didYouMean(last.series, [...names]) ??
@@ -78,7 +78,7 @@ export function lastOfSeries(
   if (members.length < count) {
     report(
       context.diagnostics,
-      "R0039",
+      "R0041",
       at,
       `Series "${last.series}" has ${members.length} checkpoint${members.length === 1 ? "" : "s"}, ` +
         `fewer than the ${count} to average`,

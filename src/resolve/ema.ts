@@ -1,6 +1,6 @@
 /**
- * Resolving `ema "ema" decay 0.999 start 10%`: the decay must lie in (0, 1) (R0041), the name must be free
- * and a valid directory name (R0042), and the start must come before the last update (R0043). An EMA
+ * Resolving `ema "ema" decay 0.999 start 10%`: the decay must lie in (0, 1) (R0043), the name must be free
+ * and a valid directory name (R0044), and the start must come before the last update (R0045). An EMA
  * belongs to the recipe that keeps it: `extends`, `from` and branches do not inherit it.
  * @module
  */
@@ -39,7 +39,7 @@ function emaDecayValue(context: RecipeContext, stmt: A.EmaStmt, source: SourceTe
   if (decay === null || (decay > 0 && decay < 1)) return decay;
   report(
     context.diagnostics,
-    "R0041",
+    "R0043",
     { node: stmt.decay, source },
     `The EMA decay is "${decay}" but must lie between 0 and 1 (both excluded)`,
     "a decay near 1 averages over many updates: 0.999 is about the last 1000",
@@ -66,7 +66,7 @@ function emaStart(
   if (start < frame.end) return start;
   report(
     context.diagnostics,
-    "R0043",
+    "R0045",
     { node: stmt.start, source },
     `The EMA starts at update ${start}, but the plan's updates are 0 to ${frame.end - 1}`,
     "start it before the end of training",
@@ -74,7 +74,7 @@ function emaStart(
   return null;
 }
 
-/** Whether the EMA's name is free and a valid directory name; reports R0042 otherwise. */
+/** Whether the EMA's name is free and a valid directory name; reports R0044 otherwise. */
 function emaNameIsFree(
   context: RecipeContext,
   stmt: A.EmaStmt,
@@ -89,7 +89,7 @@ function emaNameIsFree(
   if (problem === null) return true;
   report(
     context.diagnostics,
-    "R0042",
+    "R0044",
     { node: { span: stmt.nameSpan }, source },
     `The EMA cannot be named ${JSON.stringify(stmt.name)}: ${problem}`,
     "give the EMA its own name, one a directory can have",
