@@ -26,6 +26,7 @@ export { type Code, CODES } from "./src/diagnostics/codes.ts";
 export {
   type Average,
   type Checkpoint,
+  type Ema,
   type Init,
   type Model,
   type Phase,
@@ -40,6 +41,7 @@ export { MAX_BATCH, planProblems } from "./src/plan/invariants.ts";
 export { evaluate, type StepSettings } from "./src/plan/evaluate.ts";
 export { type ScheduleTable, scheduleTable } from "./src/schedule/table.ts";
 export { shapeValue } from "./src/plan/shape_value.ts";
+export { emaDecay } from "./src/plan/ema_decay.ts";
 export { explainPlan } from "./src/schedule/explain.ts";
 export { plotPlan } from "./src/plot/plan_chart.ts";
 export { proxyPlan } from "./src/plan/proxy.ts";

@@ -72,7 +72,22 @@ export type RecipeItemCstChildren = {
   dataBlock?: DataBlockCstNode[];
   scheduleBlock?: ScheduleBlockCstNode[];
   checkpointStmt?: CheckpointStmtCstNode[];
+  emaStmt?: EmaStmtCstNode[];
   branchDecl?: BranchDeclCstNode[];
+};
+
+export interface EmaStmtCstNode extends CstNode {
+  name: "emaStmt";
+  children: EmaStmtCstChildren;
+}
+
+export type EmaStmtCstChildren = {
+  Ema: IToken[];
+  name: IToken[];
+  Decay: IToken[];
+  decay: ExpressionCstNode[];
+  Start?: IToken[];
+  start?: QuantityCstNode[];
 };
 
 export interface BranchDeclCstNode extends CstNode {
@@ -356,9 +371,12 @@ export interface AverageOfCstNode extends CstNode {
 export type AverageOfCstChildren = {
   Average: IToken[];
   name: IToken[];
-  Of: IToken[];
-  of: (IToken)[];
+  Of?: (IToken)[];
+  of?: (IToken)[];
   Comma?: IToken[];
+  Last?: IToken[];
+  count?: ExpressionCstNode[];
+  series?: IToken[];
 };
 
 export interface QuantityCstNode extends CstNode {

@@ -101,8 +101,24 @@ export class RecipeParser extends CstParser {
       { ALT: () => this.SUBRULE(this.dataBlock) },
       { ALT: () => this.SUBRULE(this.scheduleBlock) },
       { ALT: () => this.SUBRULE(this.checkpointStmt) },
+      { ALT: () => this.SUBRULE(this.emaStmt) },
       { ALT: () => this.SUBRULE(this.branchDecl) },
     ]);
+  });
+
+  /**
+   * `ema "ema" decay 0.999 start 10%`: an exponential moving average of the weights, updated after every
+   * update from `start` on (0 by default), and written as the checkpoint "ema" at the end of training.
+   */
+  emaStmt = this.RULE("emaStmt", () => {
+    this.CONSUME(t.Ema);
+    this.CONSUME(t.StringLiteral, { LABEL: "name" });
+    this.CONSUME(t.Decay);
+    this.SUBRULE(this.expression, { LABEL: "decay" });
+    this.OPTION(() => {
+      this.CONSUME(t.Start);
+      this.SUBRULE(this.quantity, { LABEL: "start" });
+    });
   });
 
   /**
@@ -441,16 +457,33 @@ export class RecipeParser extends CstParser {
     ]);
   });
 
-  /** `average "avg" of "c-800", "c-900"`: the name of the average and the checkpoints it averages. */
+  /**
+   * `average "avg" of "c-800", "c-900"` (the name of the average and the checkpoints it averages) or
+   * `average "avg" last 3 of "c"` (the last three checkpoints of the series `checkpoint every ... "c"`).
+   */
   averageOf = this.RULE("averageOf", () => {
     this.CONSUME(t.Average);
     this.CONSUME(t.StringLiteral, { LABEL: "name" });
-    this.CONSUME(t.Of);
-    this.CONSUME2(t.StringLiteral, { LABEL: "of" });
-    this.MANY(() => {
-      this.CONSUME(t.Comma);
-      this.CONSUME3(t.StringLiteral, { LABEL: "of" });
-    });
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(t.Of);
+          this.CONSUME2(t.StringLiteral, { LABEL: "of" });
+          this.MANY(() => {
+            this.CONSUME(t.Comma);
+            this.CONSUME3(t.StringLiteral, { LABEL: "of" });
+          });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(t.Last);
+          this.SUBRULE(this.expression, { LABEL: "count" });
+          this.CONSUME2(t.Of);
+          this.CONSUME4(t.StringLiteral, { LABEL: "series" });
+        },
+      },
+    ]);
   });
 
   quantity = this.RULE("quantity", () => {

@@ -34,6 +34,8 @@ export const KEYWORD_CATEGORIES: readonly { name: string; scope: string; tokens:
       t.Every,
       t.Average,
       t.Of,
+      t.Last,
+      t.Ema,
       t.Until,
       t.Rest,
       t.To,

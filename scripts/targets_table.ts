@@ -240,6 +240,10 @@ const PROBE_RECIPES: [feature: string, recipe: string][] = [
       schedule { stable rest }
     }`,
   ],
+  [
+    'an EMA of the weights (`ema "ema" decay 0.999`)',
+    `recipe "ema" extends "probe" { ema "ema" decay 0.999 }`,
+  ],
 ];
 
 /** The probe file: the shared recipes, then every probe. */

@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { analyse } from "../src/lsp/analysis.ts";
+import { weightsHover } from "../src/lsp/weights_hover.ts";
+import { completionItems } from "../src/lsp/completion.ts";
 
 /** Params and results, whose shape the assertions check. */
 // deno-lint-ignore no-explicit-any -- the test asserts the shape of what the server sends
@@ -214,4 +217,17 @@ Deno.test("the language server resolves definitions across imports, and keeps co
   } finally {
     await server.close();
   }
+});
+
+Deno.test("hover over an ema or average statement says what it resolved to; completion offers their names", async () => {
+  const analysis = await analyse("recipes/ema.recipe", (p) => Deno.readTextFile(p));
+  const text = analysis.source.text;
+  assert.match(weightsHover(analysis, text.indexOf('ema "ema"'))!, /\*\*ema "ema"\*\* \(ema\): decay 0\.99/);
+  assert.match(
+    weightsHover(analysis, text.indexOf("last 3"))!,
+    /mean of c-700, c-800, c-900, after update 900/,
+  );
+  assert.equal(weightsHover(analysis, text.indexOf("budget")), null);
+  const labels = completionItems(analysis.program).map((i) => i.label);
+  for (const label of ['"ema"', '"lawa"', "ema", "last"]) assert.ok(labels.includes(label), label);
 });

@@ -48,6 +48,8 @@ function hostEngine(): Engine {
     readOptimizerState: () =>
       Promise.resolve({ step: 3, tensors: weights.map((w) => ({ ...w, name: `${w.name}.m` })) }),
     writeOptimizerState: () => Promise.resolve(),
+    readEma: () => Promise.resolve(null),
+    writeEma: () => Promise.resolve(),
     destroy: () => {},
   };
 }

@@ -201,6 +201,8 @@ function nanEngine(nanAt: number): EngineFactory {
       writeWeights: (tensors) => Promise.resolve(void (weights = tensors)),
       readOptimizerState: () => Promise.resolve({ step: updates, tensors: [] }),
       writeOptimizerState: (state) => Promise.resolve(void (updates = state.step)),
+      readEma: () => Promise.resolve(null),
+      writeEma: () => Promise.resolve(),
       destroy: () => {},
     };
     return Promise.resolve(engine);

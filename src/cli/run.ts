@@ -24,9 +24,11 @@ on the built-in GPT (WebGPU; on a machine without a GPU, Mesa's llvmpipe). Every
 update uses the plan's LR, weight decay, batch size and data mixture.
 
 The run directory gets metrics.jsonl, plan.json, report.md and checkpoints/: the
-recipe's named checkpoints, "final", and a periodic "latest" to resume from. Each
-checkpoint is model.safetensors + optimizer.safetensors + state.json. A recipe with
-branches trains the recipe, then each branch from its checkpoint in that run.
+recipe's named checkpoints, "final", its averages and EMA of the weights, and a
+periodic "latest" to resume from. Each checkpoint is model.safetensors +
+optimizer.safetensors (+ ema.safetensors, the EMA's state, for a recipe with an EMA)
++ state.json. A recipe with branches trains the recipe, then each branch from its
+checkpoint in that run.
 
 Options:
   --out DIR          run directory (default runs/<plan name>, or

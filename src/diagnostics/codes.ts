@@ -231,6 +231,42 @@ export const CODES = {
     description:
       "A quantity's own schedule (`schedule batch|context|weight_decay|beta1|beta2|clip { ... }`) takes phases with a duration, a shape and values only: no mixtures, settings or checkpoints in a phase body (those belong to the LR schedule). A batch or context schedule takes no `cycles`, and only its last phase may take `rest`. Inside `cycles`, against a batch or context schedule, a length must be in the budget's unit or % (a length in another unit has no fixed size there).",
   },
+  R0040: {
+    severity: "error",
+    title: "Average count is not a whole number of at least two",
+    description:
+      '`checkpoint average "avg" last N of "c"` with N below 2 or not a whole number: an average takes the last two checkpoints of the series or more.',
+  },
+  R0041: {
+    severity: "error",
+    title: "Average of more checkpoints than the series has",
+    description:
+      '`checkpoint average "avg" last N of "c"` asks for more checkpoints than `checkpoint every ... "c"` makes (`final` is not one of them). Average fewer, or checkpoint more often; `deno task explain` lists the checkpoints.',
+  },
+  R0042: {
+    severity: "error",
+    title: "Average of an unknown checkpoint series",
+    description:
+      '`checkpoint average "avg" last N of "c"` names a series that no `checkpoint every ... "c"` of the recipe makes. Name the series of a periodic checkpoint statement (its checkpoints are `<name>-<step>`).',
+  },
+  R0043: {
+    severity: "error",
+    title: "EMA decay outside (0, 1)",
+    description:
+      '`ema "ema" decay D` needs 0 < D < 1: each update keeps D of the average and adds 1 - D of the weights (0.999 averages over about the last 1000 updates).',
+  },
+  R0044: {
+    severity: "error",
+    title: "EMA name taken",
+    description:
+      'The EMA has the name of a checkpoint or average of the recipe (or "final", or an empty name, or a name a directory cannot have): its checkpoint directory would replace the other one. Give it its own name.',
+  },
+  R0045: {
+    severity: "error",
+    title: "EMA start outside the plan",
+    description:
+      '`ema "ema" decay D start X` with X at or after the last update: the EMA would average no update. Start it before the end of training.',
+  },
   W0001: {
     severity: "warning",
     title: "LR jumps between phases",

@@ -14,6 +14,7 @@
  * @module
  */
 import { averageNotes } from "./_averages.ts";
+import { refuseEma } from "./_ema.ts";
 import { InputError } from "../diagnostics/input_error.ts";
 import type { Plan, Segment, TimelineName } from "../plan/schema.ts";
 import { type EmitOptions, type Emitted, type Target, type Tier, UnsupportedFeatureError } from "./target.ts";
@@ -78,6 +79,12 @@ function carryingTimelines(target: Target): Target {
   };
 }
 
+/** `target.emit`, refusing first a plan's EMA of the weights where the target does not carry it. */
+function emitRefusingEma(target: Target, plan: Plan, options: EmitOptions): Emitted {
+  if (!target.carriesEma) refuseEma(target.name, plan);
+  return target.emit(plan, options);
+}
+
 /**
  * The tier each target that can express `plan` (with `options`) uses, in registry order; targets that
  * refuse are left out.
@@ -95,7 +102,7 @@ export function tiersFor(plan: Plan, options: EmitOptions = {}): Record<string, 
   const tiers: Record<string, Tier> = {};
   for (const target of EMITTERS) {
     try {
-      tiers[target.name] = target.emit(plan, options).tier;
+      tiers[target.name] = emitRefusingEma(target, plan, options).tier;
     } catch (error) {
       if (!(error instanceof UnsupportedFeatureError)) throw error;
     }
@@ -113,7 +120,7 @@ function withAlternatives(target: Target): Target {
     ...target,
     emit(plan, options) {
       try {
-        const emitted = target.emit(plan, options);
+        const emitted = emitRefusingEma(target, plan, options);
         return { ...emitted, notes: [...emitted.notes, ...averageNotes(target.name, plan)] };
       } catch (error) {
         if (!(error instanceof UnsupportedFeatureError)) throw error;

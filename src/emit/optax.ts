@@ -4,7 +4,8 @@
  * `optimizer()` injects both into optax.adamw with `optax.inject_hyperparams`. Exact to 1e-12 with
  * `jax.config.update("jax_enable_x64", True)`; in float32 to float32 rounding of the plan's formulas (so
  * to about 1e-7 of the phase's peak: the last updates of a decay towards 0 carry a larger relative error).
- * Under jit too: no update is NaN, and where the plan is 0 the schedule is exactly 0 (see `_fraction`).
+ * Under jit too: no update is NaN, and where the plan is 0 the schedule is exactly 0 (see `_fraction`). A
+ * plan's EMA of the weights is `update_ema(ema_params, params, step)` (optax.incremental_update).
  * @module
  */
 import type { Target } from "./target.ts";
@@ -18,6 +19,7 @@ import {
   pythonPreamble,
 } from "./_python.ts";
 import { floatLiteral, moduleStem, quoted } from "./_literals.ts";
+import { emaPython } from "./_ema.ts";
 
 /**
  * jax.numpy, traceable under jit. The operations of `shapeValue` in the same order, except that the phase
@@ -52,6 +54,7 @@ export const optax: Target = {
   timelines: ["batch", "context", "weightDecay", "beta1", "beta2", "clip"],
   release: RELEASE,
   description: "Python module (jax, optax): schedule(count) and optimizer(), any plan",
+  carriesEma: true,
   emit(plan) {
     const [b1, b2] = plan.optimizer.betas;
     const extras = extraSchedules(plan, JNP, "_select");
@@ -115,6 +118,7 @@ def optimizer():
           : "optax.clip_by_global_norm(CLIP)"
       }, adamw)
 `,
+      ...(plan.ema ? [emaPython(plan, "optax")] : []),
     ].join("\n");
     const notes = plan.init
       ? [
@@ -129,7 +133,11 @@ def optimizer():
       notes,
       maxDeviation: 0,
       tier: "universal",
-      usage: [`from ${module} import optimizer`, "tx = optimizer()  # optax.adamw with the plan's schedules"],
+      usage: [
+        `from ${module} import optimizer${plan.ema ? ", update_ema" : ""}`,
+        "tx = optimizer()  # optax.adamw with the plan's schedules",
+        ...(plan.ema ? ["ema_params = update_ema(ema_params, params, step)  # after every update"] : []),
+      ],
     };
   },
 };

@@ -114,6 +114,8 @@ export interface Target {
    * is refused before `emit` runs. Absent: none.
    */
   timelines?: readonly TimelineName[];
+  /** Whether the output keeps the plan's EMA of the weights; the registry refuses one for the others. */
+  carriesEma?: boolean;
   /** Throws `UnsupportedFeatureError` when the plan is beyond the target (unless approximating). */
   emit(plan: Plan, options: EmitOptions): Emitted;
 }

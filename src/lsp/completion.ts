@@ -33,7 +33,7 @@ export const KEYWORD_ITEMS: readonly CompletionItem[] = [
   })),
 ];
 
-/** The names `program` defines: sources, lets, recipes (quoted) and checkpoints (quoted). */
+/** The names `program` defines: sources, lets, recipes (quoted) and checkpoints, averages and EMAs (quoted). */
 function knownNames(program: Program): CompletionItem[] {
   const items = new Map<string, CompletionItem>();
   const add = (label: string, kind: CompletionItemKind, detail: string) => {
@@ -51,6 +51,10 @@ function knownNames(program: Program): CompletionItem[] {
       for (const checkpoint of [...recipe.checkpoints, ...phases.flatMap((p) => p.checkpoints)]) {
         if (checkpoint.name) add(JSON.stringify(checkpoint.name), CompletionItemKind.Constant, "checkpoint");
       }
+      for (const average of recipe.averages) {
+        add(JSON.stringify(average.name), CompletionItemKind.Constant, "average");
+      }
+      if (recipe.ema) add(JSON.stringify(recipe.ema.name), CompletionItemKind.Constant, "EMA of the weights");
     }
   }
   return [...items.values()];

@@ -1,6 +1,6 @@
 /**
  * The Recipe language server: diagnostics as you type (each open document compiled in memory, imports
- * served from the open documents first), hover over a phase, go to definition, completion.
+ * served from the open documents first), hover over a phase, an EMA or an average, go to definition, completion.
  * @module
  */
 import {
@@ -16,6 +16,7 @@ import type { Program } from "../check/load.ts";
 import { analyse, type Analysis, documentKey, readOpenFirst } from "./analysis.ts";
 import { pathToUri, spanLocation, toLspDiagnostic, uriToPath } from "./convert.ts";
 import { phaseHover } from "./hover.ts";
+import { weightsHover } from "./weights_hover.ts";
 import { definitionAt } from "./definition.ts";
 import { completionItems } from "./completion.ts";
 
@@ -89,7 +90,8 @@ function answerRequests(connection: Connection, workspace: Workspace): void {
   };
   connection.onHover(async ({ textDocument, position }): Promise<Hover | null> => {
     const found = await at(textDocument.uri);
-    const value = found && phaseHover(found.analysis, found.document.offsetAt(position));
+    const offset = found?.document.offsetAt(position) ?? 0;
+    const value = found && (phaseHover(found.analysis, offset) ?? weightsHover(found.analysis, offset));
     return value ? { contents: { kind: "markdown", value } } : null;
   });
   connection.onDefinition(async ({ textDocument, position }): Promise<Location | null> => {

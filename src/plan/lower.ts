@@ -48,6 +48,7 @@ export function lower(resolved: ResolvedRecipe, naming: PlanNaming = {}): Plan {
       a.step - b.step || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
     ),
     ...(resolved.averages.length ? { averages: resolved.averages } : {}),
+    ...(resolved.ema ? { ema: resolved.ema } : {}),
     init: resolved.init,
     ...(naming.sweep ? { sweep: naming.sweep } : {}),
     file: resolved.file,

@@ -49,7 +49,8 @@ function scaleShape(shape: Shape, n: number, m: number): Shape {
  * The plan scaled to about `tokens` tokens: the number of updates shrinks (or grows) by the ratio of the
  * budgets, and phase boundaries, checkpoint steps, step-shape boundaries and inverse-sqrt timescales scale
  * with it (rounded to the nearest update); every phase keeps at least one update, and a checkpoint at a
- * phase boundary stays at that boundary. Batch sizes, context, LR values and mixtures are unchanged.
+ * phase boundary stays at that boundary; an average follows its checkpoints, an EMA's start scales and it is
+ * written after the last update. Batch sizes, context, LR values and mixtures are unchanged.
  * The result is validated with `Plan.parse`.
  *
  * @example
@@ -87,10 +88,12 @@ export function proxyPlan(plan: Plan, tokens: number): Plan {
     step: boundary.get(c.step) ?? Math.min(steps, Math.round(c.step * ratio)),
   }));
   const stepOf = new Map(checkpoints.map((c) => [c.name, c.step]));
-  const averages = plan.averages?.map((a) => ({
-    ...a,
-    step: Math.max(...a.of.map((name) => stepOf.get(name)!)),
-  }));
+  const averages = plan.averages?.map((a) => ({ ...a, step: Math.max(...a.of.map((n) => stepOf.get(n)!)) }));
+  const ema = plan.ema && {
+    ...plan.ema,
+    start: Math.min(steps - 1, boundary.get(plan.ema.start) ?? Math.round(plan.ema.start * ratio)),
+    step: steps,
+  };
   return Plan.parse({
     ...plan,
     steps,
@@ -99,6 +102,7 @@ export function proxyPlan(plan: Plan, tokens: number): Plan {
     ...(timelines ? { timelines } : {}),
     checkpoints,
     ...(averages ? { averages } : {}),
+    ...(ema ? { ema } : {}),
   });
 }
 

@@ -208,6 +208,25 @@ export const Average = z.strictObject({
 /** A checkpoint made by averaging others. */
 export type Average = z.infer<typeof Average>;
 
+/**
+ * An exponential moving average of the model weights (`ema "ema" decay 0.999 start 10%`). After update
+ * `start` (counted from 0) it is a copy of the weights; after every later update k it becomes
+ * `d * ema + (1 - d) * w`, with `d` the decay of update k (`emaDecay`) and `w` the weights after it. It is
+ * the checkpoint `name`, with the optimizer state of `final`, after `step` updates (the plan's last);
+ * children may start from it as from any checkpoint.
+ */
+export const Ema = z.strictObject({
+  name: fileName,
+  /** The decay of every averaged update, in (0, 1). */
+  decay: z.number().gt(0).lt(1),
+  /** The update after which the EMA starts as a copy of the weights (0: the first). */
+  start: nonNegativeInt,
+  step: nonNegativeInt,
+  origin: Origin,
+});
+/** An exponential moving average of the model weights. */
+export type Ema = z.infer<typeof Ema>;
+
 /** Where a continual-pretraining plan starts: a named checkpoint of a parent recipe. */
 export const Init = z.strictObject({
   recipe: fileName,
@@ -269,6 +288,8 @@ export const Plan = z.strictObject({
   checkpoints: z.array(Checkpoint),
   /** Checkpoints made by averaging others; absent when the recipe averages none. */
   averages: z.array(Average).optional(),
+  /** The exponential moving average of the weights the plan keeps; absent when it keeps none. */
+  ema: Ema.optional(),
   init: Init.nullable(),
   /** For a plan produced by a sweep: the swept parameter values that made it. */
   sweep: z.record(z.string(), finite).optional(),

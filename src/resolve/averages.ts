@@ -1,8 +1,8 @@
 /**
- * Resolving `checkpoint average "avg" of "a", "b"`: the averaged checkpoints must be the recipe's own
- * (R0033, with a did-you-mean), at least two (R0034), each named once (R0035), and the average's name must be
- * a free directory name (R0036, R0025). An average belongs to the recipe that writes it: `extends`, `from`
- * and branches do not inherit it.
+ * Resolving `checkpoint average "avg" of "a", "b"` (and `last N of "c"`, see checkpoint_series.ts): the
+ * averaged checkpoints must be the recipe's own (R0033, with a did-you-mean), at least two (R0034), each
+ * named once (R0035), and the average's name must be a free directory name (R0036, R0025). An average
+ * belongs to the recipe that writes it: `extends`, `from` and branches do not inherit it.
  * @module
  */
 import type * as A from "../syntax/ast.ts";
@@ -11,6 +11,7 @@ import { FILE_NAME_HINT, fileNameProblem } from "../diagnostics/file_name.ts";
 import { didYouMean } from "../diagnostics/suggest.ts";
 import type { SourceText } from "../diagnostics/source_text.ts";
 import { originOf, type RecipeContext, report } from "./context.ts";
+import { lastOfSeries } from "./checkpoint_series.ts";
 
 /**
  * The averages the recipe of `context` writes, given its named checkpoints (`final` included); each
@@ -30,13 +31,14 @@ export function resolveAverages(context: RecipeContext, checkpoints: Checkpoint[
   const averages: Average[] = [];
   for (const stmt of located.recipe.averages) {
     const at = (span: A.Span) => ({ node: { span }, source: located.file.source });
-    const steps = averagedSteps(context, stmt, byName, located.file.source);
+    const refs = stmt.last ? lastOfSeries(context, stmt.last, checkpoints, located.file.source) : stmt.of;
+    const steps = refs && averagedSteps(context, stmt, refs, byName, located.file.source);
     if (!nameIsFree(context, stmt, taken, at(stmt.nameSpan))) continue;
     taken.add(stmt.name);
-    if (steps === null) continue;
+    if (!refs || !steps) continue;
     averages.push({
       name: stmt.name,
-      of: stmt.of.map((c) => c.name),
+      of: refs.map((c) => c.name),
       step: Math.max(...steps),
       origin: originOf(located.file.source, stmt.span),
     });
@@ -44,17 +46,18 @@ export function resolveAverages(context: RecipeContext, checkpoints: Checkpoint[
   return averages;
 }
 
-/** The steps of the checkpoints `stmt` averages, or null after reporting an unknown, repeated or lone one. */
+/** The steps of the checkpoints `refs` names, or null after reporting an unknown, repeated or lone one. */
 function averagedSteps(
   context: RecipeContext,
   stmt: A.AverageStmt,
+  refs: { name: string; span: A.Span }[],
   byName: Map<string, Checkpoint>,
   source: SourceText,
 ): number[] | null {
   const seen = new Set<string>();
   const steps: number[] = [];
   let ok = true;
-  for (const ref of stmt.of) {
+  for (const ref of refs) {
     const at = { node: ref, source };
     const checkpoint = byName.get(ref.name);
     if (seen.has(ref.name)) {
@@ -79,7 +82,7 @@ function averagedSteps(
     } else steps.push(checkpoint.step);
     seen.add(ref.name);
   }
-  if (stmt.of.length < 2) {
+  if (refs.length < 2) {
     report(
       context.diagnostics,
       "R0034",

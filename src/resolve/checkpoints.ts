@@ -97,14 +97,13 @@ export function resolveCheckpoint(
   }
 }
 
-/** The checkpoints of the recipe's own `checkpoint` statements; a position in % is of the budget. */
-export function recipeCheckpoints(
-  context: RecipeContext,
+/** The frame of positions written at recipe level: the whole plan; a position in % is of the budget. */
+export function recipeFrame(
   rates: RateMap,
   budget: { unit: BudgetUnit; value: number },
   steps: number,
-): PendingCheckpoint[] {
-  const frame: CheckpointFrame = {
+): CheckpointFrame {
+  return {
     start: 0,
     end: steps,
     toStep: (m) =>
@@ -116,6 +115,10 @@ export function recipeCheckpoints(
     prefix: null,
     suffix: "",
   };
+}
+
+/** The checkpoints of the recipe's own `checkpoint` statements, in the recipe's frame (`recipeFrame`). */
+export function recipeCheckpoints(context: RecipeContext, frame: CheckpointFrame): PendingCheckpoint[] {
   return context.effective.checkpoints.flatMap((stmt) =>
     resolveCheckpoint(stmt, frame, context.read, originOf)
   );

@@ -57,7 +57,7 @@ export async function resolveParent(
   }
   const plan = outcome.plan;
   if (!plan) return null;
-  const named = [...plan.checkpoints, ...plan.averages ?? []];
+  const named = [...plan.checkpoints, ...plan.averages ?? [], ...plan.ema ? [plan.ema] : []];
   const checkpoint = named.find((c) => c.name === from.ref.checkpoint);
   if (!checkpoint) {
     const names = named.map((c) => c.name);

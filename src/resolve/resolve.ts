@@ -22,8 +22,9 @@ import { RateMap } from "../plan/rates.ts";
 import { placeRateTimelines } from "./rate_timelines.ts";
 import { checkScheduledOnce, resolveOtherTimelines, type TimelineBases } from "./timelines.ts";
 import { resolvePhases } from "./phases.ts";
-import { nameCheckpoints, recipeCheckpoints } from "./checkpoints.ts";
+import { nameCheckpoints, recipeCheckpoints, recipeFrame } from "./checkpoints.ts";
 import { resolveAverages } from "./averages.ts";
+import { resolveEma } from "./ema.ts";
 import { warnAboutPhases } from "./warnings.ts";
 import type { ResolvedRecipe } from "./resolved.ts";
 
@@ -106,9 +107,11 @@ export async function resolveRecipe(
   };
   const { phases, checkpoints: phaseCheckpoints } = resolvePhases(context, schedule, rates, phaseStart);
   if (hasNewErrors(context)) return null;
-  const pending = [...phaseCheckpoints, ...recipeCheckpoints(context, rates, budget, steps)];
+  const frame = recipeFrame(rates, budget, steps);
+  const pending = [...phaseCheckpoints, ...recipeCheckpoints(context, frame)];
   const checkpoints = nameCheckpoints(context, pending, steps);
   const averages = resolveAverages(context, checkpoints);
+  const ema = resolveEma(context, frame, [...checkpoints, ...averages].map((c) => c.name));
   const others = resolveOtherTimelines(context, effective.timelines, bases, budget, rates, steps);
   if (hasNewErrors(context) || !others) return null;
   warnAboutPhases(context, phases, steps);
@@ -127,6 +130,7 @@ export async function resolveRecipe(
     timelines: { ...rateTimelines?.timelines, ...others },
     checkpoints,
     averages,
+    ema,
     init: parent?.init ?? null,
   };
 }

@@ -3,7 +3,7 @@
  * value and position resolved and checked. Lowering it to a plan cannot fail.
  * @module
  */
-import type { Average, Checkpoint, Init, Model, Source, Timelines } from "../plan/schema.ts";
+import type { Average, Checkpoint, Ema, Init, Model, Source, Timelines } from "../plan/schema.ts";
 import type { At } from "./context.ts";
 import type { ResolvedPhase } from "./phases.ts";
 import type { Budget, OptimizerSettings } from "./settings.ts";
@@ -33,6 +33,8 @@ export interface ResolvedRecipe {
   checkpoints: Checkpoint[];
   /** The checkpoints made by averaging others, in the order they are written. */
   averages: Average[];
+  /** The exponential moving average of the weights the recipe keeps, if any. */
+  ema: Ema | null;
   /** Where training starts: the parent's checkpoint, for a continual-pretraining recipe. */
   init: Init | null;
 }

@@ -46,6 +46,10 @@ export function collectSweeps(effective: EffectiveRecipe): SweepSite[] {
   visit([...sources.values()].map((s) => s.node), "size");
   visit(schedule?.node, "schedule");
   visit(checkpoints.map((c) => c.node), "checkpoint");
+  const { averages, ema } = effective.recipe.recipe;
+  visit(averages.map((a) => a.last?.count), "average.last");
+  visit(ema?.decay, "ema.decay");
+  visit(ema?.start, "ema.start");
   found.sort((a, b) => a.expr.span.start - b.expr.span.start);
   return found;
 }

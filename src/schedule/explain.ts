@@ -116,5 +116,9 @@ export function explainPlan(plan: Plan): string {
   for (const a of plan.averages ?? []) {
     lines.push(`average: ${a.name} @${a.step} = mean of ${a.of.join(", ")}`);
   }
+  if (plan.ema) {
+    const { name, step, decay, start } = plan.ema;
+    lines.push(`ema: ${name} @${step} = EMA of the weights, decay ${decay}, from update ${start}`);
+  }
   return lines.join("\n") + "\n";
 }

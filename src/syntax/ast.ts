@@ -129,12 +129,27 @@ export interface CheckpointStmt {
   span: Span;
 }
 
-/** `checkpoint average "avg" of "c-800", "c-900"`: a checkpoint that is the mean of others' weights. */
+/**
+ * `checkpoint average "avg" of "c-800", "c-900"` (a checkpoint that is the mean of others' weights), or
+ * `checkpoint average "avg" last 3 of "c"` (the last three of the series `checkpoint every ... "c"`).
+ */
 export interface AverageStmt {
   name: string;
   nameSpan: Span;
-  /** The checkpoints averaged, as written, with where each is written. */
+  /** The checkpoints averaged, as written, with where each is written (empty for `last N of`). */
   of: { name: string; span: Span }[];
+  /** For `last N of "c"`: how many of the series' checkpoints, and the series' name. */
+  last: { count: Expr; series: string; seriesSpan: Span } | null;
+  span: Span;
+}
+
+/** `ema "ema" decay 0.999 start 10%`: an exponential moving average of the weights, as a checkpoint. */
+export interface EmaStmt {
+  name: string;
+  nameSpan: Span;
+  decay: Expr;
+  /** The position of the first averaged update; null for update 0. */
+  start: Quantity | null;
   span: Span;
 }
 
@@ -251,6 +266,8 @@ export interface RecipeDecl {
   timelines: TimelineDecl[];
   checkpoints: CheckpointStmt[];
   averages: AverageStmt[];
+  /** The recipe's `ema` statement, if any (one at most). */
+  ema: EmaStmt | null;
   /** The branches declared inside it (the file's `recipes` lists them too, each after its recipe). */
   branches: RecipeDecl[];
   span: Span;

@@ -204,7 +204,25 @@ class AstBuilder {
       name: stringValue(name.image),
       nameSpan: tokenSpan(name),
       of: all(node.children.of).map((t) => ({ name: stringValue(t.image), span: tokenSpan(t) })),
+      last: node.children.count
+        ? {
+          count: this.expression(node.children.count[0]),
+          series: stringValue(node.children.series![0].image),
+          seriesSpan: tokenSpan(node.children.series![0]),
+        }
+        : null,
       span: nodeSpan(stmt),
+    };
+  }
+  emaStmt(node: C.EmaStmtCstNode): A.EmaStmt {
+    const name = node.children.name[0];
+    const start = first(node.children.start);
+    return {
+      name: stringValue(name.image),
+      nameSpan: tokenSpan(name),
+      decay: this.expression(node.children.decay[0]),
+      start: start ? this.quantity(start) : null,
+      span: nodeSpan(node),
     };
   }
   shapedSetting(node: C.ShapedSettingCstNode): A.ShapedSetting {
@@ -465,6 +483,7 @@ class AstBuilder {
       ),
       checkpoints: checkpoints.map((n) => this.checkpointStmt(n)),
       averages: averages.map((n) => this.averageStmt(n)),
+      ema: this.once(items.flatMap((item) => all(item.emaStmt)), "The ema statement", (n) => this.emaStmt(n)),
       branches: this.branches(items, head.name),
       span: nodeSpan(node),
     };

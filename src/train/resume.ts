@@ -50,8 +50,10 @@ export async function resumeCandidates(checkpointsDir: string, hash: string): Pr
   for (const dir of await completeCheckpoints(checkpointsDir)) {
     try {
       const state = await readCheckpointState(dir);
-      // An average is not where training stood: never resume from it.
-      if (!state.average) found.push({ dir, step: state.step, hash: state.planHash });
+      // An average or an EMA is not where training stood: never resume from it.
+      if (!state.average && state.ema === undefined) {
+        found.push({ dir, step: state.step, hash: state.planHash });
+      }
     } catch (error) {
       damaged.push({ dir, reason: (error as Error).message });
     }

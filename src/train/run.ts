@@ -1,7 +1,8 @@
 /**
  * The training loop of the built-in trainer: follows the plan update by update (LR, weight decay, batch
- * size, mixture), records metrics, evaluates held-out loss per source, writes checkpoints (named ones,
- * "final", and a periodic "latest" to resume from) and stops on a NaN or infinite loss.
+ * size, mixture), keeps the plan's EMA of the weights on the GPU, records metrics, evaluates held-out loss
+ * per source, writes checkpoints (named ones, "final", averages, the EMA, and a periodic "latest" to resume
+ * from) and stops on a NaN or infinite loss.
  * @module
  */
 import { InputError } from "../diagnostics/input_error.ts";
@@ -9,7 +10,7 @@ import { join } from "node:path";
 import type { Model, Plan } from "../plan/schema.ts";
 import { planHash } from "../plan/hash.ts";
 import { scheduleTable } from "../schedule/table.ts";
-import type { Engine, TokenBatch } from "./engine.ts";
+import type { Engine, HostTensor, TokenBatch } from "./engine.ts";
 import {
   type CheckpointState,
   loadCheckpoint,
@@ -31,6 +32,7 @@ import { writeRunReport } from "./report.ts";
 import { averageWeights } from "./checkpoint/average.ts";
 import type { RunSummary } from "./run_summary.ts";
 import { safeFileName } from "../diagnostics/file_name.ts";
+import { emaDecay } from "../plan/ema_decay.ts";
 
 /** Creates the engine a run trains (src/train/gpt.ts's `createEngine`, or a fake in tests). */
 export type EngineFactory = (config: Model, options: { seed: number }) => Promise<Engine>;
@@ -142,6 +144,7 @@ async function resumePoint(
  */
 function checkTrainable(plan: Plan): void {
   for (const c of plan.checkpoints) safeFileName(c.name, "checkpoint name");
+  if (plan.ema) safeFileName(plan.ema.name, "EMA name");
   const problems = trainerPlanProblems(plan);
   if (problems.length > 0) {
     throw new InputError(
@@ -221,12 +224,15 @@ interface RunIdentity {
 
 /**
  * The checkpoints of one run: after each update, the plan's named checkpoints due then, a periodic
- * "latest" (and one at step 0, so that a run killed or diverging early has one to go back to), and the
- * averages whose last checkpoint was just written. Remembers the last good checkpoint.
+ * "latest" (and one at step 0, so that a run killed or diverging early has one to go back to), the
+ * averages whose last checkpoint was just written, and after the last update the EMA of the weights.
+ * Remembers the last good checkpoint.
  */
 class RunCheckpoints {
   /** The held-out loss of each average written, by name. */
   readonly averages: Record<string, Record<string, number>> = {};
+  /** The EMA of the weights once written, with its held-out loss. */
+  ema: RunSummary["ema"];
   /** The checkpoint to go back to after a divergence, and its step. */
   lastGood: { checkpoint: string | null; checkpointStep: number };
 
@@ -255,6 +261,9 @@ class RunCheckpoints {
     if (done > start && (done % saveEvery === 0 || done === this.plan.steps) && !due.includes("latest")) {
       due.push("latest");
     }
+    // The EMA before "final" and "latest": a run killed in between resumes from an earlier one and rewrites it.
+    const ema = this.plan.ema;
+    if (ema && done === this.plan.steps && !await this.#writeEma(ema, done, tokens)) return false;
     for (const name of due) {
       const dir = join(out, "checkpoints", safeFileName(name, "checkpoint name"));
       if (!await saveCheckpoint(dir, engine, this.#state(done, tokens, due))) return false;
@@ -271,6 +280,22 @@ class RunCheckpoints {
       });
       this.run.progress.message(`Averaged "${average.of.join('", "')}" into "${average.name}"`);
     }
+    return true;
+  }
+
+  /**
+   * Writes the checkpoint of the EMA of the weights (with the current optimizer state) and evaluates it;
+   * false, writing nothing, when the EMA is not finite.
+   */
+  async #writeEma(ema: NonNullable<Plan["ema"]>, done: number, tokens: number): Promise<boolean> {
+    const { out, engine, evalSets } = this.run;
+    const weights = await engine.readEma();
+    if (!weights) throw new Error(`The engine kept no EMA of the weights for "${ema.name}"`);
+    const state = { ...this.#state(done, tokens, [ema.name]), ema: ema.decay };
+    const dir = join(out, "checkpoints", safeFileName(ema.name, "EMA name"));
+    if (!await saveCheckpoint(dir, engine, state, weights)) return false;
+    this.ema = { name: ema.name, heldOut: await heldOutLossesOf(engine, weights, evalSets) };
+    this.run.progress.message(`Wrote the EMA of the weights (decay ${ema.decay}) as "${ema.name}"`);
     return true;
   }
 
@@ -307,10 +332,19 @@ async function writeAverage(
   const mean = averageWeights(sources);
   const state = { ...run.state, names: [average.name], average: average.of };
   await saveCheckpoint(dirOf(average.name), run.engine, state, mean);
-  const current = await run.engine.readWeights();
-  await run.engine.writeWeights(mean);
-  const heldOut = await heldOutLosses(run.engine, run.evalSets);
-  await run.engine.writeWeights(current);
+  return await heldOutLossesOf(run.engine, mean, run.evalSets);
+}
+
+/** The held-out losses of other weights than the engine's, which are put back afterwards. */
+async function heldOutLossesOf(
+  engine: Engine,
+  weights: HostTensor[],
+  evalSets: Map<string, TokenBatch[]>,
+): Promise<Record<string, number>> {
+  const current = await engine.readWeights();
+  await engine.writeWeights(weights);
+  const heldOut = await heldOutLosses(engine, evalSets);
+  await engine.writeWeights(current);
   return heldOut;
 }
 
@@ -381,7 +415,9 @@ export async function train(plan: Plan, options: TrainOptions): Promise<RunSumma
       tokens = checkpoint.state.tokens;
       progress.message(`Resuming "${plan.name}" from "${resumeFrom}" at step ${start}`);
     } else if (parent) {
-      await restoreCheckpoint(engine, parent.checkpoint, { weightsOnly: !options.init?.optimizer });
+      // A child keeps its own EMA of the weights (from its own start), never its parent's.
+      const weightsAndOptimizer = { ...parent.checkpoint, ema: null };
+      await restoreCheckpoint(engine, weightsAndOptimizer, { weightsOnly: !options.init?.optimizer });
       progress.message(`Starting "${plan.name}" from "${parent.dir}" (step ${parent.checkpoint.state.step})`);
     }
     const metrics = await MetricsWriter.open(join(out, "metrics.jsonl"), resumeFrom ? start : undefined);
@@ -426,7 +462,8 @@ export async function train(plan: Plan, options: TrainOptions): Promise<RunSumma
       const lr = table.lr[k];
       const weightDecay = table.weightDecay[k];
       const clip = table.clip ? table.clip[k] : null;
-      const settings = { lr, weightDecay, beta1: table.beta1[k], beta2: table.beta2[k], eps, clip };
+      const ema = plan.ema ? { emaDecay: emaDecay(plan.ema, k) } : {};
+      const settings = { lr, weightDecay, beta1: table.beta1[k], beta2: table.beta2[k], eps, clip, ...ema };
       const result = await engine.step(batch, settings, read);
       tokens += batch.batch * batch.context;
       const now = performance.now();
@@ -485,6 +522,7 @@ export async function train(plan: Plan, options: TrainOptions): Promise<RunSumma
       diverged,
       warnings,
       ...(Object.keys(checkpoints.averages).length ? { averages: checkpoints.averages } : {}),
+      ...(checkpoints.ema ? { ema: checkpoints.ema } : {}),
     };
     await writeRunReport(join(out, "report.md"), plan, summary);
     return summary;

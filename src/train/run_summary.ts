@@ -21,6 +21,8 @@ export interface RunSummary {
   heldOut: Record<string, number>;
   /** The held-out loss per source of each averaged checkpoint written, by its name. */
   averages?: Record<string, Record<string, number>>;
+  /** The EMA of the weights, once written (after the last update): its name and held-out loss per source. */
+  ema?: { name: string; heldOut: Record<string, number> };
   /** The last training loss read. */
   loss: number | null;
   /** Set when the loss became NaN or infinite: the update, and the last good checkpoint. */

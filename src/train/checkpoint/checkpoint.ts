@@ -1,7 +1,7 @@
 /**
  * A checkpoint: a directory holding the weights (model.safetensors), the AdamW state
- * (optimizer.safetensors) and a JSON sidecar (state.json: step, sampler state, plan hash), written
- * atomically as a whole.
+ * (optimizer.safetensors), for a run that keeps an EMA of the weights its state (ema.safetensors), and a
+ * JSON sidecar (state.json: step, sampler state, plan hash), written atomically as a whole.
  * @module
  */
 import { InputError } from "../../diagnostics/input_error.ts";
@@ -17,6 +17,9 @@ export const CHECKPOINT_FILES = {
   optimizer: "optimizer.safetensors",
   state: "state.json",
 } as const;
+
+/** The file of the EMA of the weights, in the checkpoints of a run that keeps one. */
+export const EMA_FILE = "ema.safetensors";
 
 /** What state.json records about one tensor file: its SHA-256, size, and the tensors it must hold. */
 export interface FileRecord {
@@ -53,6 +56,8 @@ export interface CheckpointState {
   names: string[];
   /** For an averaged checkpoint: the checkpoints whose weights it averages (never resumed from). */
   average?: string[];
+  /** For the checkpoint of an EMA of the weights: its decay (never resumed from). */
+  ema?: number;
   /** The tensor files by name (filled in by `saveCheckpoint`). */
   files?: Record<string, FileRecord>;
   /** SHA-256 of this JSON without the `checksum` field (filled in by `saveCheckpoint`). */
@@ -64,6 +69,8 @@ export interface LoadedCheckpoint {
   state: CheckpointState;
   weights: HostTensor[];
   optimizer: { step: number; tensors: HostTensor[] };
+  /** The EMA of the weights the run kept, if it keeps one. */
+  ema: HostTensor[] | null;
 }
 
 const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value, null, 2) + "\n");
@@ -102,21 +109,24 @@ export async function saveCheckpoint(
   const weights = given ?? await engine.readWeights();
   if (weights.some((t) => !t.data.every(Number.isFinite))) return false;
   const optimizer = await engine.readOptimizerState();
-  const model = encodeSafetensors(weights, { format: "pt", step: String(state.step) });
-  const adam = encodeSafetensors(optimizer.tensors, { step: String(optimizer.step) });
-  const sealed: CheckpointState = {
-    ...state,
-    version: 2,
-    files: {
-      [CHECKPOINT_FILES.weights]: await fileRecord(model, weights),
-      [CHECKPOINT_FILES.optimizer]: await fileRecord(adam, optimizer.tensors),
+  const ema = await engine.readEma();
+  const asWeights = { format: "pt", step: String(state.step) };
+  const tensorFiles = [
+    { name: CHECKPOINT_FILES.weights, tensors: weights, metadata: asWeights },
+    {
+      name: CHECKPOINT_FILES.optimizer,
+      tensors: optimizer.tensors,
+      metadata: { step: String(optimizer.step) },
     },
-  };
+    ...(ema ? [{ name: EMA_FILE, tensors: ema, metadata: asWeights }] : []),
+  ].map((f) => ({ ...f, bytes: encodeSafetensors(f.tensors, f.metadata) }));
+  const files: Record<string, FileRecord> = {};
+  for (const f of tensorFiles) files[f.name] = await fileRecord(f.bytes, f.tensors);
+  const sealed: CheckpointState = { ...state, version: 2, files };
   delete sealed.checksum;
   sealed.checksum = await stateChecksum(sealed);
   await writeDirectoryAtomic(dir, {
-    [CHECKPOINT_FILES.weights]: model,
-    [CHECKPOINT_FILES.optimizer]: adam,
+    ...Object.fromEntries(tensorFiles.map((f) => [f.name, f.bytes])),
     [CHECKPOINT_FILES.state]: json(sealed),
   });
   return true;
@@ -211,19 +221,26 @@ export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
   const state = await readCheckpointState(dir);
   const weights = await readTensorFile(dir, CHECKPOINT_FILES.weights, state);
   const optimizer = await readTensorFile(dir, CHECKPOINT_FILES.optimizer, state);
+  const ema = state.files?.[EMA_FILE] ? await readTensorFile(dir, EMA_FILE, state) : null;
   return {
     state,
     weights: weights.tensors,
     optimizer: { step: Number(optimizer.metadata.step ?? state.step), tensors: optimizer.tensors },
+    ema: ema?.tensors ?? null,
   };
 }
 
-/** Writes a loaded checkpoint's weights (and optimizer state unless `weightsOnly`) into the engine. */
+/**
+ * Writes a loaded checkpoint's weights (and, unless `weightsOnly`, its optimizer state and EMA of the
+ * weights) into the engine.
+ */
 export async function restoreCheckpoint(
   engine: Engine,
   checkpoint: LoadedCheckpoint,
   options: { weightsOnly?: boolean } = {},
 ): Promise<void> {
   await engine.writeWeights(checkpoint.weights);
-  if (!options.weightsOnly) await engine.writeOptimizerState(checkpoint.optimizer);
+  if (options.weightsOnly) return;
+  await engine.writeOptimizerState(checkpoint.optimizer);
+  if (checkpoint.ema) await engine.writeEma(checkpoint.ema);
 }

@@ -10,6 +10,7 @@ export const KERNEL_FILES = [
   "attention",
   "bias",
   "crossentropy",
+  "ema",
   "embedding",
   "gelu",
   "gradnorm",

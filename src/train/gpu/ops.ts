@@ -416,3 +416,25 @@ export function adamw(
   const bindings = { 0: o.settings, 1: o.params, 2: o.grads, 3: o.m, 4: o.v, 5: o.norm };
   return dispatch(kernels, "adamw", "update", bindings, grid(o.count / 4));
 }
+
+/** Number of 32-bit fields in the EMA settings uniform (see `emaSettings`). */
+export const EMA_SETTINGS_FIELDS = 4;
+
+/** The EMA settings uniform's contents for one update: its decay and the floats it covers. */
+export function emaSettings(o: { decay: number; count: number }): ArrayBuffer {
+  const data = new ArrayBuffer(4 * EMA_SETTINGS_FIELDS);
+  new Float32Array(data)[0] = o.decay;
+  new Uint32Array(data)[1] = o.count / 4;
+  return data;
+}
+
+/**
+ * ema = decay * ema + (1 - decay) * params over `count` floats (a multiple of 4); `settings` holds
+ * `emaSettings`.
+ */
+export function ema(
+  kernels: Kernels,
+  o: { settings: GPUBuffer; params: Binding; ema: Binding; count: number },
+): Dispatch {
+  return dispatch(kernels, "ema", "update", { 0: o.settings, 1: o.params, 2: o.ema }, grid(o.count / 4));
+}

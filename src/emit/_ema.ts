@@ -1,0 +1,85 @@
+/**
+ * The plan's EMA of the weights in a target's output: the `pytorch` module carries it exactly with
+ * torch.optim.swa_utils (AveragedModel with get_ema_multi_avg_fn, whose first update copies the weights and
+ * every later one is `decay * ema + (1 - decay) * w`, the plan's formula), `optax` with
+ * optax.incremental_update (`step_size * new + (1 - step_size) * old`, step_size = 1 - decay), `csv` as a
+ * column of each update's decay; every other target refuses it aloud, naming it and where the recipe wrote
+ * it.
+ * @module
+ */
+import type { Ema, Plan } from "../plan/schema.ts";
+import { UnsupportedFeatureError } from "./target.ts";
+
+/** The EMA in a refusal's words: `an EMA of the weights ("ema", decay 0.999)`. */
+function emaFeature(ema: Ema): string {
+  return `an EMA of the weights (${JSON.stringify(ema.name)}, decay ${ema.decay})`;
+}
+
+/**
+ * Throws the refusal of target `target` for a plan with an EMA; does nothing for a plan without one.
+ *
+ * @example
+ * ```ts
+ * import { compileFile } from "../../mod.ts";
+ * const { plans: [plan] } = await compileFile("recipes/ema.recipe");
+ * let refused = "";
+ * try {
+ *   refuseEma("hf", plan);
+ * } catch (error) {
+ *   refused = (error as Error).message;
+ * }
+ * console.assert(refused.includes('an EMA of the weights ("ema", decay 0.99)'));
+ * ```
+ */
+export function refuseEma(target: string, plan: Plan): void {
+  if (plan.ema) throw new UnsupportedFeatureError(target, emaFeature(plan.ema), plan.ema.origin, []);
+}
+
+/** The code each Python target adds for the EMA: torch's AveragedModel, or optax's incremental_update. */
+const EMA_CODE = {
+  torch: `
+
+
+def make_ema(model):
+    """A torch.optim.swa_utils.AveragedModel keeping the plan's EMA of \`model\`'s weights."""
+    from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
+
+    return AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(EMA_DECAY))
+
+
+def update_ema(ema, model, step):
+    """Call after optimizer.step() of update \`step\` (counted from 0): the first call copies the weights."""
+    if step >= EMA_START:
+        ema.update_parameters(model)
+`,
+  optax: `
+
+
+def update_ema(ema_params, params, step):
+    """The EMA after update \`step\` (counted from 0) of \`params\`, the weights after it (start from params)."""
+    decay = 0.0 if step <= EMA_START else EMA_DECAY
+    return optax.incremental_update(params, ema_params, 1.0 - decay)
+`,
+};
+
+/**
+ * The Python a `pytorch` or `optax` module gains for a plan with an EMA (empty for one without): its name,
+ * decay and start, and `update_ema` (with `make_ema(model)` for torch), to call after every update.
+ *
+ * @example
+ * ```ts
+ * import { compileFile } from "../../mod.ts";
+ * const { plans: [plan] } = await compileFile("recipes/ema.recipe");
+ * console.assert(emaPython(plan, "torch").includes("EMA_DECAY = 0.99"));
+ * ```
+ */
+export function emaPython(plan: Plan, library: keyof typeof EMA_CODE): string {
+  if (!plan.ema) return "";
+  const { name, decay, start } = plan.ema;
+  return `
+# The plan's EMA of the weights, the checkpoint ${JSON.stringify(name)} after the last update: after update
+# EMA_START it is a copy of the weights, after every later update decay * ema + (1 - decay) * weights.
+EMA_NAME = ${JSON.stringify(name)}
+EMA_DECAY = ${decay}
+EMA_START = ${start}` + EMA_CODE[library];
+}
