@@ -3,7 +3,8 @@
  * other token, decided by walking the parser's concrete syntax tree.
  * @module
  */
-import type { CstElement, CstNode, IToken } from "chevrotain";
+import { type CstElement, type CstNode, type IToken, tokenMatcher } from "chevrotain";
+import { Name } from "../../grammar/tokens.ts";
 import { hasBlankLine } from "./comments.ts";
 
 /** A token with its place in the formatted text. */
@@ -119,7 +120,7 @@ class Layout {
     if (NO_SPACE_AFTER.has(previous.tokenType.name) || this.#glued.has(previous)) return "";
     if (NO_SPACE_BEFORE.has(token.tokenType.name)) return "";
     const call = parent.name === "primary" && token.tokenType.name === "LParen" &&
-      previous.tokenType.name === "Identifier";
+      tokenMatcher(previous, Name);
     return call ? "" : " ";
   }
 
