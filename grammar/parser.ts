@@ -146,7 +146,9 @@ export class RecipeParser extends CstParser {
     this.CONSUME(t.Adamw);
     this.CONSUME(t.LBrace);
     this.MANY(() =>
-      this.OR([{ ALT: () => this.SUBRULE(this.optimizerSetting) }, { ALT: () => this.SUBRULE(this.groupDecl) }])
+      this.OR([{ ALT: () => this.SUBRULE(this.optimizerSetting) }, {
+        ALT: () => this.SUBRULE(this.groupDecl),
+      }])
     );
     this.CONSUME(t.RBrace);
   });

@@ -439,7 +439,11 @@ class AstBuilder {
         (n) => this.quantity(n.children.quantity[0]),
       ),
       batch: this.once(items.flatMap((item) => all(item.batchStmt)), "The batch", (n) => this.batchStmt(n)),
-      optimizer: this.once(optimizer, "The optimizer block", (n) => this.settings(all(n.children.optimizerSetting))),
+      optimizer: this.once(
+        optimizer,
+        "The optimizer block",
+        (n) => this.settings(all(n.children.optimizerSetting)),
+      ),
       groups: all(optimizer[0]?.children.groupDecl).map((n) => this.groupDecl(n)),
       model: this.once(
         items.flatMap((item) => all(item.modelBlock)),

@@ -6,7 +6,7 @@
  */
 import { InputError } from "../diagnostics/input_error.ts";
 import { join } from "node:path";
-import type { Model, Plan } from "../plan/schema.ts";
+import type { Group, Model, Plan } from "../plan/schema.ts";
 import { planHash } from "../plan/hash.ts";
 import { scheduleTable } from "../schedule/table.ts";
 import type { Engine, TokenBatch } from "./engine.ts";
@@ -33,7 +33,10 @@ import type { RunSummary } from "./run_summary.ts";
 import { safeFileName } from "../diagnostics/file_name.ts";
 
 /** Creates the engine a run trains (src/train/gpt.ts's `createEngine`, or a fake in tests). */
-export type EngineFactory = (config: Model, options: { seed: number }) => Promise<Engine>;
+export type EngineFactory = (
+  config: Model,
+  options: { seed: number; groups: readonly Group[] },
+) => Promise<Engine>;
 
 /** Options of `train`. */
 export interface TrainOptions {
@@ -366,7 +369,7 @@ export async function train(plan: Plan, options: TrainOptions): Promise<RunSumma
   for (const warning of warnings) progress.message(`warning: ${warning}`);
 
   // The engine checks the model against the adapter's limits: do that before replacing an old run.
-  const engine = await options.createEngine(model, { seed });
+  const engine = await options.createEngine(model, { seed, groups: plan.groups ?? [] });
   await prepareRunDirectory(out, plan, !resumeFrom);
 
   try {
