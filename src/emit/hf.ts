@@ -14,6 +14,7 @@ import { chooseTier, extensionWeightDecay, tierFields } from "./_tier.ts";
 import { extensionModule } from "./_schedule_module.ts";
 import { exactNotes, intervalNotes, namedCheckpoints, saveInterval } from "./_checkpoints.ts";
 import { baseLr } from "./_python.ts";
+import { refuseGroups } from "./_param_groups.ts";
 
 interface HfSchedule {
   type: string;
@@ -176,6 +177,7 @@ export const hf: Target = {
     "Hugging Face TrainingArguments JSON (HfArgumentParser); a Trainer subclass module where native keys " +
     "fall short; mixtures in a sidecar",
   emit(plan: Plan, options) {
+    refuseGroups("hf", plan);
     const batch = new Fit("hf", plan, false).constantBatch();
     const chosen = chooseTier("hf", plan, options, (fit) => ({
       schedule: schedule(fit),

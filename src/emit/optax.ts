@@ -5,11 +5,14 @@
  * `jax.config.update("jax_enable_x64", True)`; in float32 to float32 rounding of the plan's formulas (so
  * to about 1e-7 of the phase's peak: the last updates of a decay towards 0 carry a larger relative error).
  * Under jit too: no update is NaN, and where the plan is 0 the schedule is exactly 0 (see `_fraction`).
+ * A plan with parameter groups gets `optimizer()` as `optax.multi_transform` over `labels(params)`, one
+ * AdamW per (group, decays) with the group's multiples of the schedules (see _param_groups.ts).
  * @module
  */
 import type { Target } from "./target.ts";
 import { MATH, pieceTable, PYTHON_LOOKUPS, type PythonDialect, pythonPreamble } from "./_python.ts";
 import { floatLiteral, moduleStem, quoted } from "./_literals.ts";
+import { optaxGroups } from "./_param_groups.ts";
 
 /**
  * jax.numpy, traceable under jit. The operations of `shapeValue` in the same order, except that the phase
@@ -47,8 +50,10 @@ export const optax: Target = {
     const [b1, b2] = plan.optimizer.betas;
     const content = [
       pythonPreamble(plan, `The schedule of plan ${quoted(plan.name)} for optax.`, [
+        ...(plan.groups ? ["import fnmatch", "import re"] : []),
         "import math",
         "",
+        ...(plan.groups ? ["import jax"] : []),
         "import jax.numpy as jnp",
         "import optax",
       ], RELEASE),
@@ -86,7 +91,8 @@ def weight_decay_schedule(count):
     """The decoupled weight decay of update \`count\` (optax.adamw's weight_decay)."""
     return _select(_WEIGHT_DECAY, count)
 
-
+`,
+      plan.groups ? optaxGroups(plan) : `
 def optimizer():
     """AdamW with the plan's LR and weight decay schedules, betas, eps and gradient clipping."""
     adamw = optax.inject_hyperparams(optax.adamw)(
@@ -112,7 +118,12 @@ def optimizer():
       notes,
       maxDeviation: 0,
       tier: "universal",
-      usage: [`from ${module} import optimizer`, "tx = optimizer()  # optax.adamw with the plan's schedules"],
+      usage: [
+        `from ${module} import optimizer`,
+        plan.groups
+          ? "tx = optimizer()  # optax.multi_transform: one AdamW per parameter group, labelled by labels(params)"
+          : "tx = optimizer()  # optax.adamw with the plan's schedules",
+      ],
     };
   },
 };
