@@ -75,9 +75,10 @@ function selects(group: Group, slot: ParamSlot): boolean {
  * ```ts
  * import { slotUpdate } from "./param_groups.ts";
  * import { paramLayout } from "./params.ts";
+ * import type { Group } from "../../plan/schema.ts";
  * const layout = paramLayout({ kind: "gpt", layers: 1, width: 8, heads: 2, context: 4, vocab: 8 });
  * const origin = { file: "r.recipe", line: 1, column: 1 };
- * const vectors = { name: "v", role: "vectors", patterns: [], lrScale: 1, weightDecayScale: 0.5, betas: null, eps: null, origin } as const;
+ * const vectors: Group = { name: "v", role: "vectors", patterns: [], lrScale: 1, weightDecayScale: 0.5, betas: null, eps: null, origin };
  * const bias = layout.slots.find((s) => s.name === "h.0.ln_1.bias")!;
  * console.assert(slotUpdate(bias, [vectors]).decays && !slotUpdate(bias, []).decays);
  * ```
