@@ -15,7 +15,7 @@ import { TextDocument } from "vscode-languageserver-textdocument";
 import type { Program } from "../check/load.ts";
 import { analyse, type Analysis, documentKey, readOpenFirst } from "./analysis.ts";
 import { pathToUri, spanLocation, toLspDiagnostic, uriToPath } from "./convert.ts";
-import { phaseHover } from "./hover.ts";
+import { groupHover, phaseHover } from "./hover.ts";
 import { definitionAt } from "./definition.ts";
 import { completionItems } from "./completion.ts";
 
@@ -89,7 +89,8 @@ function answerRequests(connection: Connection, workspace: Workspace): void {
   };
   connection.onHover(async ({ textDocument, position }): Promise<Hover | null> => {
     const found = await at(textDocument.uri);
-    const value = found && phaseHover(found.analysis, found.document.offsetAt(position));
+    const offset = found?.document.offsetAt(position) ?? 0;
+    const value = found && (phaseHover(found.analysis, offset) ?? groupHover(found.analysis, offset));
     return value ? { contents: { kind: "markdown", value } } : null;
   });
   connection.onDefinition(async ({ textDocument, position }): Promise<Location | null> => {
