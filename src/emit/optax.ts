@@ -90,7 +90,6 @@ def schedule(count):
 def weight_decay_schedule(count):
     """The decoupled weight decay of update \`count\` (optax.adamw's weight_decay)."""
     return _select(_WEIGHT_DECAY, count)
-
 `,
       plan.groups ? optaxGroups(plan) : `
 def optimizer():
