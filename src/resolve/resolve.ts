@@ -67,7 +67,8 @@ export async function resolveRecipe(
   const mix = baseMixture(mixtures);
   if (!effective.schedule) reportMissing(context, "schedule", "add `schedule { warmup 1%  stable rest }`");
   if (
-    hasNewErrors(context) || !effective.schedule || optimizer === null || groups === null || batch.sequences === null ||
+    hasNewErrors(context) || !effective.schedule || optimizer === null || groups === null ||
+    batch.sequences === null ||
     batch.context === null || budget === null || mix === null
   ) return null;
 
