@@ -132,5 +132,6 @@ Deno.test("the built-in trainer trains recipes/mup.recipe", async () => {
   const summary = await train(plan, { out: join(out, "mup"), createEngine, progress: new Progress("quiet") });
   assert.equal(summary.steps, plan.steps);
   assert.ok(Number.isFinite(summary.heldOut.news));
+  assert.deepEqual(summary.warnings, [], "every group of mup.recipe selects parameters of the built-in GPT");
   await Deno.remove(out, { recursive: true });
 });

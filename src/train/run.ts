@@ -31,6 +31,8 @@ import { writeRunReport } from "./report.ts";
 import { averageWeights } from "./checkpoint/average.ts";
 import type { RunSummary } from "./run_summary.ts";
 import { safeFileName } from "../diagnostics/file_name.ts";
+import { emptyGroupWarnings } from "./gpu/param_groups.ts";
+import { paramLayout } from "./gpu/params.ts";
 
 /** Creates the engine a run trains (src/train/gpt.ts's `createEngine`, or a fake in tests). */
 export type EngineFactory = (
@@ -366,6 +368,7 @@ export async function train(plan: Plan, options: TrainOptions): Promise<RunSumma
   const evalSets = new Map(
     sources.map((s) => [s.name, heldOutBatches(s, plan.context, table.batch[0], options.evalBatches ?? 2)]),
   );
+  warnings.push(...emptyGroupWarnings(paramLayout(model), plan.groups ?? []));
   for (const warning of warnings) progress.message(`warning: ${warning}`);
 
   // The engine checks the model against the adapter's limits: do that before replacing an old run.

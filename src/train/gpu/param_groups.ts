@@ -124,3 +124,25 @@ export function tensorSettings(settings: UpdateSettings, update: SlotUpdate): Up
     clip: settings.clip,
   };
 }
+
+/**
+ * The warnings of the groups that select no parameter of the built-in GPT (a `head` group, or patterns
+ * written for another model's names), one per group.
+ *
+ * @example
+ * ```ts
+ * import { emptyGroupWarnings } from "./param_groups.ts";
+ * import { paramLayout } from "./params.ts";
+ * import type { Group } from "../../plan/schema.ts";
+ * const layout = paramLayout({ kind: "gpt", layers: 1, width: 8, heads: 2, context: 4, vocab: 8 });
+ * const origin = { file: "r.recipe", line: 1, column: 1 };
+ * const head: Group = { name: "out", role: "head", patterns: [], lrScale: 1, weightDecayScale: null, betas: null, eps: null, origin };
+ * console.assert(emptyGroupWarnings(layout, [head]).length === 1);
+ * ```
+ */
+export function emptyGroupWarnings(layout: ParamLayout, groups: readonly Group[]): string[] {
+  const used = new Set(layout.slots.map((slot) => slotUpdate(slot, groups).group));
+  return groups.filter((g) => !used.has(g)).map((g) =>
+    `parameter group "${g.name}" (${g.origin.file}:${g.origin.line}) selects no parameter of the built-in GPT`
+  );
+}
