@@ -223,7 +223,7 @@ export const CODES = {
     severity: "error",
     title: "Invalid parameter group",
     description:
-      'A `group` of the optimizer block selects by an unknown role (the roles are `embeddings`, `head`, `matrices`, `vectors`, and `params "pattern", ...` for parameter names), gives patterns to a role or none to `params`, or sets what only the whole optimizer has (`clip`). The message suggests the closest role.',
+      'A `group` of the optimizer block selects by an unknown role (the roles are `embeddings`, `head`, `matrices`, `vectors`, and `params "pattern", ...` for parameter names), gives patterns to a role or none to `params`, has an empty name, or sets what only the whole optimizer has (`clip`). The message suggests the closest role.',
   },
   R0039: {
     severity: "error",

@@ -48,11 +48,11 @@ export function groupRules(plan: Plan): string {
 # The plan's parameter groups, in the order a parameter is matched against them. Each group's LR is
 # lr_scale times the plan's LR of every update; its weight decay weight_decay_scale times the plan's (None:
 # the optimizer's rule, which decays only parameters of 2 or more dimensions); betas and eps replace
-# the optimizer's (None: keep them).
+# the optimizer's (None: keep them). DEFAULT_GROUP (named "", which no group of a recipe is) holds the rest.
 GROUPS = [
 ${rows.join("\n")}
 ]
-DEFAULT_GROUP = {"name": "default", "role": None, "patterns": [], "lr_scale": 1.0, "weight_decay_scale": None, "betas": None, "eps": None}
+DEFAULT_GROUP = {"name": "", "role": None, "patterns": [], "lr_scale": 1.0, "weight_decay_scale": None, "betas": None, "eps": None}
 BETAS = (${floatLiteral(b1)}, ${floatLiteral(b2)})
 EPS = ${floatLiteral(plan.optimizer.eps)}
 

@@ -58,6 +58,15 @@ function readGroup(
   optimizer: OptimizerSettings,
 ): Group | null {
   const { node, source } = group;
+  if (node.name === "") {
+    report(
+      context.diagnostics,
+      "R0038",
+      { node: { span: node.nameSpan }, source },
+      "A group has an empty name",
+    );
+    return null;
+  }
   const role = readRole(context, group);
   const settings = new Map(node.settings.map((s) => [s.key, { node: s, source }]));
   const clip = settings.get("clip");
