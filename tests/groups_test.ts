@@ -10,6 +10,7 @@ import { compileFile } from "../src/plan/compile.ts";
 import { emitPlan, UnsupportedFeatureError } from "../src/emit/mod.ts";
 import { explainPlan } from "../src/schedule/explain.ts";
 import { plotPlan } from "../src/plot/plan_chart.ts";
+import { settingChanges } from "../src/diff/settings.ts";
 import { train } from "../src/train/run.ts";
 import { createEngine } from "../src/train/gpt.ts";
 import { Progress } from "../src/train/progress.ts";
@@ -135,4 +136,10 @@ Deno.test("the built-in trainer trains recipes/mup.recipe", async () => {
   assert.ok(Number.isFinite(summary.heldOut.news));
   assert.deepEqual(summary.warnings, [], "every group of mup.recipe selects parameters of the built-in GPT");
   await Deno.remove(out, { recursive: true });
+});
+
+Deno.test("diff names a changed group by its name", async () => {
+  const a = await compilePlan(recipe('lr 1e-3  group "a" matrices { lr 0.5x }'));
+  const b = await compilePlan(`\n${recipe('lr 1e-3  group "a" matrices { lr 0.25x }')}`);
+  assert.deepEqual(settingChanges(a, b), [{ key: "groups.a.lrScale", a: 0.5, b: 0.25 }]);
 });
