@@ -110,7 +110,7 @@ Deno.test("recipes/mup.recipe: explain, plot, and every target exact or refused 
   assert.ok(ok);
   assert.equal(plan.groups?.[0].lrScale, 0.5);
   assert.match(explainPlan(plan), /group "hidden": matrices, lr 0.5x \(peak 0.005\)/);
-  assert.match(plotPlan(plan), /<svg/);
+  assert.match(plotPlan(plan), /lr \(group &quot;hidden&quot;\)/);
   for (const target of ["pytorch", "optax", "csv"]) assert.ok(emitPlan(plan, target).files.length, target);
   assert.match(emitPlan(plan, "pytorch").files[0].content, /def param_groups\(model\):/);
   assert.match(emitPlan(plan, "optax").files[0].content, /optax\.multi_transform\(transforms, labels\)/);

@@ -1,8 +1,9 @@
 /**
- * The chart of a plan: LR, weight decay, batch size and the stacked mixture over updates.
+ * The chart of a plan: LR, weight decay, batch size and the stacked mixture over updates; for one plan, a
+ * line per parameter group whose LR or weight decay differs from the plan's.
  * @module
  */
-import type { Phase, Plan, Shape } from "../plan/schema.ts";
+import type { Group, Phase, Plan, Shape } from "../plan/schema.ts";
 import { shapeFunction } from "../plan/shape_value.ts";
 import { batchAt } from "../plan/evaluate.ts";
 import { type Band, type Marker, PALETTE, type Panel, renderPanels } from "./chart.ts";
@@ -118,16 +119,30 @@ export function planPanels(plans: Plan[], options: ChartOptions = {}): Panel[] {
   const one = plans.length === 1;
   const lines = (name: string, value: (phase: Phase, i: number) => number) =>
     plans.map((plan, i) => ({ name: one ? name : plan.name, points: planColumn(plan, axes[i], value) }));
+  /** The plan's line, then (one plan) a line per group whose multiplier of it is not 1. */
+  const grouped = (name: string, value: (phase: Phase, i: number) => number, scale: (g: Group) => number) => [
+    ...lines(name, value),
+    ...(one ? plans[0].groups ?? [] : []).filter((g) => scale(g) !== 1).map((g) => ({
+      name: `${name} (group "${g.name}")`,
+      points: planColumn(plans[0], axes[0], (phase, i) => value(phase, i) * scale(g)),
+    })),
+  ];
   const panels: Panel[] = [
     {
       title: one ? `${plans[0].name}: learning rate` : "learning rate",
       xLabel,
       x,
-      lines: lines("lr", shaped((p) => p.lr)),
+      lines: grouped("lr", shaped((p) => p.lr), (g) => g.lrScale),
       markers,
       logY: options.logY,
     },
-    { title: "weight decay", xLabel, x, lines: lines("weight decay", shaped((p) => p.weightDecay)), markers },
+    {
+      title: "weight decay",
+      xLabel,
+      x,
+      lines: grouped("weight decay", shaped((p) => p.weightDecay), (g) => g.weightDecayScale ?? 1),
+      markers,
+    },
     { title: "batch (sequences)", xLabel, x, lines: lines("batch", batchAt), markers },
   ];
   if (one && plans[0].sources.length) panels.push(mixturePanel(plans[0], axes[0], xLabel, x, markers));
