@@ -112,17 +112,21 @@ Deno.test("recipes/mup.recipe: explain, plot, and every target exact or refused 
   assert.match(explainPlan(plan), /group "hidden": matrices, lr 0.5x \(peak 0.005\)/);
   assert.match(plotPlan(plan), /lr \(group &quot;hidden&quot;\)/);
   for (const target of ["pytorch", "optax", "csv"]) assert.ok(emitPlan(plan, target).files.length, target);
+  const hf = emitPlan(plan, "hf");
+  assert.equal(hf.tier, "extension");
+  assert.match(hf.files[2].content, /self\.optimizer = make_optimizer\(/);
   assert.match(emitPlan(plan, "pytorch").files[0].content, /def param_groups\(model\):/);
   assert.match(emitPlan(plan, "optax").files[0].content, /optax\.multi_transform\(transforms, labels\)/);
   const csv = emitPlan(plan, "csv").files[0].content.split("\n");
   assert.match(csv[0], /,lr:hidden,weight_decay:hidden,/);
   assert.equal(Number(csv[20].split(",")[5]), Number(csv[20].split(",")[1]) * 0.5, "hidden at half the LR");
-  for (const target of ["hf", "torchtitan", "megatron", "nanotron", "olmo", "deepspeed"]) {
+  assert.throws(() => emitPlan(plan, "hf", { native: true }), /cannot express parameter group "hidden"/);
+  for (const target of ["torchtitan", "megatron", "nanotron", "olmo", "deepspeed"]) {
     assert.throws(() => emitPlan(plan, target), (error: unknown) => {
       assert.ok(error instanceof UnsupportedFeatureError);
       assert.equal(error.feature, 'parameter group "hidden"');
       assert.deepEqual(error.origin, { file: "recipes/mup.recipe", line: 18, column: 11 });
-      assert.deepEqual(error.alternatives, ["optax", "pytorch", "csv"]);
+      assert.deepEqual(error.alternatives, ["hf", "optax", "pytorch", "csv"]);
       return true;
     }, target);
   }

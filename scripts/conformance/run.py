@@ -83,9 +83,12 @@ def hf(case, lr, wd):
     (args,) = HfArgumentParser(TrainingArguments).parse_json_file(f"{case['dir']}/{config}", allow_extra_keys=False)
     args.output_dir = tempfile.mkdtemp()
     args.report_to = []
-    cls = load_module(case, "_hf_schedule.py").PlanTrainer if case["tier"] == "extension" else Trainer
-    trainer = cls(model=tiny_model(), args=args)
+    module = load_module(case, "_hf_schedule.py") if case["tier"] == "extension" else None
+    grouped = hasattr(module, "GROUPS")
+    trainer = (module.PlanTrainer if module else Trainer)(model=GroupedModel() if grouped else tiny_model(), args=args)
     trainer.create_optimizer_and_scheduler(num_training_steps=args.max_steps)
+    if grouped:
+        return drive_groups(trainer.optimizer, trainer.lr_scheduler, lr, wd)
     return drive_torch(trainer.optimizer, trainer.lr_scheduler, lr, wd)
 
 
@@ -145,9 +148,12 @@ def pytorch(case, lr, wd):
     if not hasattr(module, "GROUPS"):
         optimizer = torch_adamw(tiny_model(), 1.0, 0.1)
         return drive_torch(optimizer, module.make_scheduler(optimizer), lr, wd)
-    # Parameter groups: make_optimizer's groups take the plan's LR and weight decay times their multipliers.
     optimizer = module.make_optimizer(GroupedModel())
-    scheduler = module.make_group_scheduler(optimizer)
+    return drive_groups(optimizer, module.make_group_scheduler(optimizer), lr, wd)
+
+
+def drive_groups(optimizer, scheduler, lr, wd):
+    """Parameter groups: make_optimizer's groups take the plan's LR and weight decay times their multipliers."""
     groups = optimizer.param_groups
     lrs = scaled(lr, [g["plan_lr_scale"] for g in groups])
     wds = scaled(wd, [g["plan_weight_decay_scale"] for g in groups])

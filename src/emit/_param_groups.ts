@@ -1,6 +1,6 @@
 /**
- * The plan's parameter groups in the Python modules (pytorch: torch param groups; optax:
- * `optax.multi_transform`), and the refusal of the targets that have no exact way to express them.
+ * The plan's parameter groups in the Python modules (pytorch and hf's extension tier: torch param groups;
+ * optax: `optax.multi_transform`), and the refusal of the targets that have no exact way to express them.
  *
  * The rule every generated module writes down (docs/targets.md): a parameter of fewer than 2 dimensions is
  * a `vector`; else an `embedding` when it is the weight of an embedding module (torch.nn.Embedding, flax
