@@ -115,3 +115,27 @@ Deno.test("per-group AdamW on the GPU matches the float64 reference", async () =
     engine.destroy();
   }
 });
+
+Deno.test("a group that keeps the optimizer's settings changes no bit of the update", async () => {
+  const origin = { file: "r.recipe", line: 1, column: 1 };
+  const same: Group = {
+    name: "same",
+    role: "params",
+    patterns: ["h.0.*"],
+    lrScale: 1,
+    weightDecayScale: null,
+    betas: null,
+    eps: null,
+    origin,
+  };
+  const weights = async (groups: Group[]) => {
+    const engine = await GptEngine.create(CONFIG, { seed: 0, groups });
+    try {
+      for (const step of [1, 2]) await engine.step(randomBatch(3, 5, CONFIG.vocab, step), SETTINGS, false);
+      return (await engine.readWeights()).map((t) => [...t.data]);
+    } finally {
+      engine.destroy();
+    }
+  };
+  assert.deepEqual(await weights([same]), await weights([]));
+});
