@@ -88,12 +88,12 @@ recipe "s" extends "r" { optimizer adamw { group "a" embeddings { lr 0.1x } } }`
 });
 
 Deno.test("group problems are diagnostics", async () => {
-  assert.deepEqual(await codesOf(recipe('lr 1e-3  group "a" hidden { lr 1x }')), ["R0038"]);
-  assert.deepEqual(await codesOf(recipe('lr 1e-3  group "a" params { lr 1x }')), ["R0038"]);
-  assert.deepEqual(await codesOf(recipe('lr 1e-3  group "a" vectors "x" { lr 1x }')), ["R0038"]);
-  assert.deepEqual(await codesOf(recipe('lr 1e-3  group "a" vectors { clip 1 }')), ["R0038"]);
-  assert.deepEqual(await codesOf(recipe('lr 1e-3  group "" vectors { }')), ["R0038"]);
-  assert.deepEqual(await codesOf(recipe('lr 1e-3  group "a" vectors { weight_decay 0.1 }')), ["R0039"]);
+  assert.deepEqual(await codesOf(recipe('lr 1e-3  group "a" hidden { lr 1x }')), ["R0046"]);
+  assert.deepEqual(await codesOf(recipe('lr 1e-3  group "a" params { lr 1x }')), ["R0046"]);
+  assert.deepEqual(await codesOf(recipe('lr 1e-3  group "a" vectors "x" { lr 1x }')), ["R0046"]);
+  assert.deepEqual(await codesOf(recipe('lr 1e-3  group "a" vectors { clip 1 }')), ["R0046"]);
+  assert.deepEqual(await codesOf(recipe('lr 1e-3  group "" vectors { }')), ["R0046"]);
+  assert.deepEqual(await codesOf(recipe('lr 1e-3  group "a" vectors { weight_decay 0.1 }')), ["R0047"]);
   assert.deepEqual(await codesOf(recipe('lr 1e-3  group "a" vectors { weight_decay 0 }')), []);
   assert.deepEqual(await codesOf(recipe('lr 1e-3  group "a" vectors { lr 0x }')), ["R0009"]);
   assert.deepEqual(await codesOf(recipe('lr 1e-3  group "a" vectors { betas 0.9 1.5 }')), ["R0009"]);

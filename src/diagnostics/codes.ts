@@ -219,13 +219,13 @@ export const CODES = {
     description:
       "A `checkpoint average` line inside a phase's body. An average is not taken at a point of the schedule but when the last checkpoint it averages has been written, so it is written at recipe level.",
   },
-  R0038: {
+  R0046: {
     severity: "error",
     title: "Invalid parameter group",
     description:
       'A `group` of the optimizer block selects by an unknown role (the roles are `embeddings`, `head`, `matrices`, `vectors`, and `params "pattern", ...` for parameter names), gives patterns to a role or none to `params`, has an empty name, or sets what only the whole optimizer has (`clip`). The message suggests the closest role.',
   },
-  R0039: {
+  R0047: {
     severity: "error",
     title: "Group weight decay without a base",
     description:

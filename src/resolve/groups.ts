@@ -2,8 +2,8 @@
  * Parameter groups: `group "name" <role> { settings }` in the optimizer block. A group's `lr` and
  * `weight_decay` become multipliers of the plan's values of every update (relative values are the
  * multiplier; an absolute one is divided by the optimizer's `lr` or `weight_decay`), `betas` and `eps`
- * replace the optimizer's. Problems: an unknown role or misplaced patterns or `clip` (R0038), an absolute
- * weight decay over a zero base (R0039), a `head` group for the built-in GPT, whose head is tied (W0005).
+ * replace the optimizer's. Problems: an unknown role or misplaced patterns or `clip` (R0046), an absolute
+ * weight decay over a zero base (R0047), a `head` group for the built-in GPT, whose head is tied (W0005).
  * @module
  */
 import type * as A from "../syntax/ast.ts";
@@ -61,7 +61,7 @@ function readGroup(
   if (node.name === "") {
     report(
       context.diagnostics,
-      "R0038",
+      "R0046",
       { node: { span: node.nameSpan }, source },
       "A group has an empty name",
     );
@@ -73,7 +73,7 @@ function readGroup(
   if (clip) {
     report(
       context.diagnostics,
-      "R0038",
+      "R0046",
       { node: { span: clip.node.keySpan }, source },
       `Group "${node.name}" sets clip, which clips the gradients of every parameter together`,
       "set `clip` in the optimizer block, outside the group",
@@ -114,14 +114,14 @@ function readGroup(
   };
 }
 
-/** The group's role, checked against its patterns, or null after R0038. */
+/** The group's role, checked against its patterns, or null after R0046. */
 function readRole(context: RecipeContext, { node, source }: Located<A.GroupDecl>): Group["role"] | null {
   const at = { node: { span: node.roleSpan }, source };
   const role = ROLES.find((r) => r === node.role);
   if (!role) {
     report(
       context.diagnostics,
-      "R0038",
+      "R0046",
       at,
       `Unknown parameter role "${node.role}"`,
       didYouMean(node.role, ROLES) ?? `the roles are ${ROLES.join(", ")}`,
@@ -131,7 +131,7 @@ function readRole(context: RecipeContext, { node, source }: Located<A.GroupDecl>
   if ((role === "params") === (node.patterns.length > 0)) return role;
   report(
     context.diagnostics,
-    "R0038",
+    "R0046",
     at,
     role === "params"
       ? `Group "${node.name}" selects params but gives no name pattern`
@@ -143,7 +143,7 @@ function readRole(context: RecipeContext, { node, source }: Located<A.GroupDecl>
 
 /**
  * The multiplier a group's value stands for: a relative value (`0.5x`, `1x / m`) is the multiplier, an
- * absolute one is divided by the optimizer's `base`; null after a diagnostic (R0039 for an absolute value
+ * absolute one is divided by the optimizer's `base`; null after a diagnostic (R0047 for an absolute value
  * over a zero base).
  */
 function readScale(context: RecipeContext, expr: Located<A.Expr>, base: number, what: string): number | null {
@@ -152,7 +152,7 @@ function readScale(context: RecipeContext, expr: Located<A.Expr>, base: number, 
   if (!value.relative && base === 0 && value.value !== 0) {
     report(
       context.diagnostics,
-      "R0039",
+      "R0047",
       { node: expr.node, source: expr.source },
       `${what[0].toUpperCase()}${what.slice(1)} is ${value.value} but the optimizer's is 0`,
       "set the optimizer's weight_decay, or write the group's relative to it (0.5x)",
