@@ -34,7 +34,7 @@ export interface LetDeclCstNode extends CstNode {
 
 export type LetDeclCstChildren = {
   Let: IToken[];
-  Identifier: IToken[];
+  Name: IToken[];
   Equals: IToken[];
   expression: ExpressionCstNode[];
 };
@@ -136,6 +136,23 @@ export interface OptimizerBlockCstNode extends CstNode {
 export type OptimizerBlockCstChildren = {
   Optimizer: IToken[];
   Adamw: IToken[];
+  LBrace: IToken[];
+  optimizerSetting?: OptimizerSettingCstNode[];
+  groupDecl?: GroupDeclCstNode[];
+  RBrace: IToken[];
+};
+
+export interface GroupDeclCstNode extends CstNode {
+  name: "groupDecl";
+  children: GroupDeclCstChildren;
+}
+
+export type GroupDeclCstChildren = {
+  Group: IToken[];
+  name: IToken[];
+  role: IToken[];
+  pattern?: (IToken)[];
+  Comma?: IToken[];
   LBrace: IToken[];
   optimizerSetting?: OptimizerSettingCstNode[];
   RBrace: IToken[];
@@ -439,7 +456,7 @@ export interface PrimaryCstNode extends CstNode {
 
 export type PrimaryCstChildren = {
   NumberLiteral?: IToken[];
-  Identifier?: IToken[];
+  Name?: IToken[];
   LParen?: (IToken)[];
   argument?: (ExpressionCstNode)[];
   Comma?: (IToken)[];

@@ -12,6 +12,7 @@ const NAMED_TERMINALS: Record<string, string> = {
   NumberLiteral: "NUMBER",
   StringLiteral: "STRING",
   Identifier: "NAME",
+  Name: "NAME",
 };
 
 function terminal(node: Gast): string {

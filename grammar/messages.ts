@@ -4,7 +4,7 @@
  * @module
  */
 import type { IParserErrorMessageProvider, IToken, TokenType } from "chevrotain";
-import { Identifier, keywords } from "./tokens.ts";
+import { Identifier, keywords, Name } from "./tokens.ts";
 import { didYouMean } from "../src/diagnostics/suggest.ts";
 
 /** Tokens found where a name was expected (filled as the parser builds its messages). */
@@ -36,7 +36,7 @@ export function syntaxHint(token: IToken): string | null {
 /** Plugs into the parser's `errorMessageProvider` option. */
 export const errorMessageProvider: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, actual }) {
-    if (expected === Identifier) nameExpected.add(actual);
+    if (expected === Identifier || expected === Name) nameExpected.add(actual);
     const what = expected.name === "EOF" ? "the end of the file" : expected.LABEL ?? expected.name;
     return `Expected ${what} but found ${found(actual)}`;
   },
@@ -45,7 +45,7 @@ export const errorMessageProvider: IParserErrorMessageProvider = {
   },
   buildNoViableAltMessage({ expectedPathsPerAlt, actual }) {
     const firsts = expectedPathsPerAlt.flatMap((paths) => paths.map((path) => path[0])).filter(Boolean);
-    if (firsts.includes(Identifier)) nameExpected.add(actual[0]);
+    if (firsts.includes(Identifier) || firsts.includes(Name)) nameExpected.add(actual[0]);
     return `Expected ${expectedList(firsts)} but found ${found(actual[0])}`;
   },
   buildEarlyExitMessage({ expectedIterationPaths, actual }) {

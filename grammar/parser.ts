@@ -60,7 +60,7 @@ export class RecipeParser extends CstParser {
 
   letDecl = this.RULE("letDecl", () => {
     this.CONSUME(t.Let);
-    this.CONSUME(t.Identifier);
+    this.CONSUME(t.Name);
     this.CONSUME(t.Equals);
     this.SUBRULE(this.expression);
   });
@@ -161,7 +161,32 @@ export class RecipeParser extends CstParser {
     this.CONSUME(t.Optimizer);
     this.CONSUME(t.Adamw);
     this.CONSUME(t.LBrace);
-    this.MANY(() => this.SUBRULE(this.optimizerSetting));
+    this.MANY(() =>
+      this.OR([{ ALT: () => this.SUBRULE(this.optimizerSetting) }, {
+        ALT: () => this.SUBRULE(this.groupDecl),
+      }])
+    );
+    this.CONSUME(t.RBrace);
+  });
+
+  /**
+   * `group "hidden" matrices { lr 0.5x }`, `group "attn" params "h.*.attn.*" { ... }`: the parameters of a
+   * role (a name: embeddings, head, matrices, vectors, or params with name patterns) and their own
+   * optimizer settings.
+   */
+  groupDecl = this.RULE("groupDecl", () => {
+    this.CONSUME(t.Group);
+    this.CONSUME(t.StringLiteral, { LABEL: "name" });
+    this.CONSUME(t.Identifier, { LABEL: "role" });
+    this.OPTION(() => {
+      this.CONSUME2(t.StringLiteral, { LABEL: "pattern" });
+      this.MANY(() => {
+        this.CONSUME(t.Comma);
+        this.CONSUME3(t.StringLiteral, { LABEL: "pattern" });
+      });
+    });
+    this.CONSUME(t.LBrace);
+    this.MANY2(() => this.SUBRULE(this.optimizerSetting));
     this.CONSUME(t.RBrace);
   });
 
@@ -537,7 +562,7 @@ export class RecipeParser extends CstParser {
       { ALT: () => this.CONSUME(t.NumberLiteral) },
       {
         ALT: () => {
-          this.CONSUME(t.Identifier);
+          this.CONSUME(t.Name);
           this.OPTION(() => {
             this.CONSUME(t.LParen);
             this.SUBRULE(this.expression, { LABEL: "argument" });

@@ -26,6 +26,7 @@ export const KEYWORD_CATEGORIES: readonly { name: string; scope: string; tokens:
       t.Budget,
       t.Batch,
       t.Optimizer,
+      t.Group,
       t.Model,
       t.Data,
       t.Mix,

@@ -5,24 +5,35 @@
  */
 import { createToken, Lexer, type TokenType } from "chevrotain";
 
+/**
+ * Any name of a `let` or of a value in an expression: an identifier, or one of the setting words that read
+ * naturally as names (`let width = 128`, `lr / width`). A token category: it matches no text of its own.
+ */
+export const Name = createToken({ name: "Name", pattern: Lexer.NA, label: "a name" });
+
 /** Names: let bindings, source names. */
 export const Identifier = createToken({
   name: "Identifier",
   pattern: /[A-Za-z_][A-Za-z0-9_]*/,
   label: "a name",
+  categories: [Name],
 });
 
 const keywordTokens: TokenType[] = [];
-function keyword(word: string, name = word[0].toUpperCase() + word.slice(1)): TokenType {
+/** A reserved word; with `isName`, also a name where the grammar takes one (see {@link Name}). */
+function keyword(word: string, name = word[0].toUpperCase() + word.slice(1), isName = false): TokenType {
   const token = createToken({
     name,
     pattern: new RegExp(word.replace(/[-]/g, "\\-")),
     longer_alt: Identifier,
     label: `"${word}"`,
+    categories: isName ? [Name] : [],
   });
   keywordTokens.push(token);
   return token;
 }
+/** A setting word that is also a name where the grammar takes one: `let width = 128`. */
+const setting = (word: string, name?: string) => keyword(word, name, true);
 
 export const Import = keyword("import");
 export const Let = keyword("let");
@@ -31,8 +42,8 @@ export const From = keyword("from");
 export const At = keyword("at");
 export const Extends = keyword("extends");
 export const Branch = keyword("branch");
-export const Budget = keyword("budget");
-export const Batch = keyword("batch");
+export const Budget = setting("budget");
+export const Batch = setting("batch");
 export const Optimizer = keyword("optimizer");
 export const Adamw = keyword("adamw");
 export const Model = keyword("model");
@@ -40,9 +51,9 @@ export const Gpt = keyword("gpt");
 export const Data = keyword("data");
 export const Mix = keyword("mix");
 export const Replay = keyword("replay");
-export const Temperature = keyword("temperature");
+export const Temperature = setting("temperature");
 export const Normalised = keyword("normalised");
-export const Size = keyword("size");
+export const Size = setting("size");
 export const Corpus = keyword("corpus");
 export const Files = keyword("files");
 export const Dataset = keyword("dataset");
@@ -60,27 +71,29 @@ export const Rest = keyword("rest");
 export const To = keyword("to");
 export const Cycles = keyword("cycles");
 export const Mult = keyword("mult");
-export const Period = keyword("period");
+export const Period = setting("period");
 export const Over = keyword("over");
 export const Inclusive = keyword("inclusive");
 export const Sweep = keyword("sweep");
 export const None = keyword("none");
 export const Times = keyword("x", "Times");
 // Settings.
-export const Lr = keyword("lr");
-export const Betas = keyword("betas");
-export const Eps = keyword("eps");
-export const WeightDecay = keyword("weight_decay", "WeightDecay");
-export const Clip = keyword("clip");
-export const Beta1 = keyword("beta1");
-export const Beta2 = keyword("beta2");
-export const Layers = keyword("layers");
-export const Width = keyword("width");
-export const Heads = keyword("heads");
-export const Context = keyword("context");
-export const Vocab = keyword("vocab");
-export const Timescale = keyword("timescale");
-export const Power = keyword("power");
+export const Lr = setting("lr");
+export const Betas = setting("betas");
+export const Eps = setting("eps");
+export const WeightDecay = setting("weight_decay", "WeightDecay");
+export const Clip = setting("clip");
+export const Beta1 = setting("beta1");
+export const Beta2 = setting("beta2");
+export const Layers = setting("layers");
+export const Width = setting("width");
+export const Heads = setting("heads");
+export const Context = setting("context");
+export const Vocab = setting("vocab");
+export const Timescale = setting("timescale");
+export const Power = setting("power");
+// Parameter groups: `group "hidden" matrices { lr 0.5x }` inside the optimizer block.
+export const Group = keyword("group");
 // Phases.
 export const Warmup = keyword("warmup");
 export const Stable = keyword("stable");
@@ -147,6 +160,7 @@ export const allTokens: TokenType[] = [
   // Longest first, so that "tokens" is not read as "to" followed by more letters.
   ...[...keywordTokens].sort((a, b) => String(b.LABEL).length - String(a.LABEL).length),
   Identifier,
+  Name,
   Percent,
   LBrace,
   RBrace,

@@ -244,6 +244,13 @@ const PROBE_RECIPES: [feature: string, recipe: string][] = [
     'an EMA of the weights (`ema "ema" decay 0.999`)',
     `recipe "ema" extends "probe" { ema "ema" decay 0.999 }`,
   ],
+  [
+    "parameter groups (muP: hidden matrices at 0.5x LR, vectors without weight decay)",
+    `recipe "groups" extends "probe" {
+      optimizer adamw { group "hidden" matrices { lr 0.5x }  group "vectors" vectors { weight_decay 0 } }
+      schedule { warmup 10 steps  decay rest }
+    }`,
+  ],
 ];
 
 /** The probe file: the shared recipes, then every probe. */
@@ -312,8 +319,8 @@ export function targetsTable(): string {
     "  targets that can. Megatron-LM and nanotron have no extension point for the schedule: native only.",
     "",
     "So **hf, torchtitan, olmo and deepspeed take every recipe** whose batch size is constant (and, for",
-    "torchtitan and olmo, whose mixture does not change), as do pytorch, optax and csv; megatron and nanotron",
-    "take the schedules their native keys can express.",
+    "torchtitan and olmo, whose mixture does not change) and that has no parameter groups, as do pytorch,",
+    "optax and csv; megatron and nanotron take the schedules their native keys can express.",
     "",
     header,
     rule,
@@ -335,6 +342,27 @@ export function targetsTable(): string {
     "- Continual pretraining: megatron `--pretrained-checkpoint` (with `--load`/`--save` on the run's own directory, so relaunches continue), torchtitan `checkpoint.initial_load_path`,",
     "  nanotron `model.init_method.path`, olmo `trainer.load_path` with `load_trainer_state: false`; the others",
     "  note what to load. Checkpoint paths are placeholders named after the parent recipe and checkpoint.",
+    "",
+    "## Parameter groups",
+    "",
+    "A recipe's `group`s (per-group LR and weight decay multipliers, betas, eps) are exact in pytorch",
+    "(`make_optimizer(model)`: torch.optim.AdamW over `param_groups(model)`, and `make_group_scheduler`, which",
+    "sets each group's LR and weight decay to the plan's times its multipliers at every update), in hf's",
+    "extension tier (PlanTrainer overrides `create_optimizer` with `make_optimizer` and `create_scheduler`",
+    "with `make_group_scheduler`) and in optax (`optimizer()`: `optax.multi_transform` over `labels(params)`,",
+    "one AdamW per group); csv adds the columns `lr:<group>` and `weight_decay:<group>`. The other targets",
+    "refuse, naming the group and where the recipe wrote it: their native keys and extension modules set one",
+    "LR and weight decay for all parameters (Megatron-LM's decoupled embedding LR and OLMo-core's group",
+    "overrides are not used: they are not yet checked to follow the plan exactly at every update).",
+    "",
+    "The modules write the rule that sorts parameters into roles: a parameter of fewer than 2 dimensions is a",
+    "`vector` (norms and biases); else an `embedding` when it is the weight of an embedding module",
+    "(torch.nn.Embedding; flax's `embedding` table) or a part of its name is embed*, wte, wpe or",
+    "tok_embeddings; else the `head` when a part of its name is lm_head or output; else a `matrix`. `params`",
+    "groups match fnmatch patterns against the names (torch: `named_parameters()`; optax: the pytree path",
+    "joined with dots). A parameter belongs to the first group that selects it; a group that sets",
+    "`weight_decay` decays all its parameters, the others decay parameters of 2 or more dimensions only.",
+    "The built-in GPT ties its head to wte, so `head` selects nothing there (W0005).",
     "",
     "## Checkpoints",
     "",

@@ -46,7 +46,8 @@ Deno.test("gradient norm and AdamW kernels match the float64 reference", async (
         }],
         ["other", { m: Float64Array.from(m.slice(decayEnd)), v: Float64Array.from(v.slice(decayEnd)) }],
       ]);
-      adamwUpdate(named, namedGrads, moments, update, step, (name) => name === "decayed");
+      const noDecay = { ...update, weightDecay: 0 };
+      adamwUpdate(named, namedGrads, moments, clip, step, (name) => name === "decayed" ? update : noDecay);
       const joined = (a: Float64Array, b: Float64Array) => Float64Array.of(...a, ...b);
       assertClose(
         await bench.read(buffers.params, count),

@@ -136,8 +136,8 @@ Deno.test("lexer and parser messages: unterminated strings, emoji, reserved word
   const diagnostics = async (text: string) => (await compileFiles({ "r.recipe": text })).diagnostics;
   assert.equal((await diagnostics('recipe "a {'))[0].message, "Unterminated string");
   assert.match((await diagnostics(`recipe "r" { 🙂 }`))[0].message, /Unknown character "🙂"/);
-  const reserved = (await diagnostics(`let lr = 1\nrecipe "r" { ${HEAD} schedule { stable rest } }`))[0];
-  assert.equal(reserved.hint, '"lr" is a reserved word; choose another name');
+  const reserved = (await diagnostics(`let stable = 1\nrecipe "r" { ${HEAD} schedule { stable rest } }`))[0];
+  assert.equal(reserved.hint, '"stable" is a reserved word; choose another name');
   assert.match((await diagnostics(`recipe "r" { batch 32x256 }`))[0].hint ?? "", /with spaces/);
   assert.equal((await diagnostics(`recipe "r" { ${HEAD}  schedule { stable rest t } }`))[0].hint, null);
 });

@@ -245,7 +245,10 @@ Deno.test("hover, diff and the formatter know a quantity's schedule", async () =
   assert.equal(diff.identical, false);
   assert.deepEqual(diff.scheduled.map((s) => [s.name, s.divergence.first]), [["beta2", 0]]);
   const formatted = formatRecipe(`recipe "r" {${head}\nschedule beta2{warmup 20% from 0.9 stable rest}}`);
-  assert.ok(formatted.includes("\n  schedule beta2 {\n    warmup 20% from 0.9\n    stable rest\n  }\n"), formatted);
+  assert.ok(
+    formatted.includes("\n  schedule beta2 {\n    warmup 20% from 0.9\n    stable rest\n  }\n"),
+    formatted,
+  );
 });
 
 Deno.test("the example recipes with schedules of their own train at a tiny size", async () => {

@@ -97,9 +97,12 @@ def hf(case, want):
     (args,) = HfArgumentParser(TrainingArguments).parse_json_file(f"{case['dir']}/{config}", allow_extra_keys=False)
     args.output_dir = tempfile.mkdtemp()
     args.report_to = []
-    cls = load_module(case, "_hf_schedule.py").PlanTrainer if case["tier"] == "extension" else Trainer
-    trainer = cls(model=tiny_model(), args=args)
+    module = load_module(case, "_hf_schedule.py") if case["tier"] == "extension" else None
+    grouped = hasattr(module, "GROUPS")
+    trainer = (module.PlanTrainer if module else Trainer)(model=GroupedModel() if grouped else tiny_model(), args=args)
     trainer.create_optimizer_and_scheduler(num_training_steps=args.max_steps)
+    if grouped:
+        return drive_groups(trainer.optimizer, trainer.lr_scheduler, want)
     return drive_torch(trainer.optimizer, trainer.lr_scheduler, want)
 
 
@@ -137,10 +140,44 @@ def hf_train(case):
     return saved, seen
 
 
+class GroupedModel(torch.nn.Module):
+    """A model with every parameter role: an embedding, a hidden matrix, a norm and bias, an untied head."""
+
+    def __init__(self):
+        super().__init__()
+        torch.manual_seed(0)
+        self.wte = torch.nn.Embedding(6, 4)
+        self.fc = torch.nn.Linear(4, 4)
+        self.ln = torch.nn.LayerNorm(4)
+        self.lm_head = torch.nn.Linear(4, 6, bias=False)
+
+
+def scaled(values, scales):
+    """Each group's plan values: the plan's times the group's multiplier."""
+    return [[v * s for v in values] for s in scales]
+
+
 def pytorch(case, want):
     module = load_module(case, "_pytorch.py")
-    optimizer = torch_adamw(tiny_model(), 1.0, 0.1)
-    return drive_torch(optimizer, module.make_scheduler(optimizer), want)
+    if not hasattr(module, "GROUPS"):
+        optimizer = torch_adamw(tiny_model(), 1.0, 0.1)
+        return drive_torch(optimizer, module.make_scheduler(optimizer), want)
+    optimizer = module.make_optimizer(GroupedModel())
+    return drive_groups(optimizer, module.make_group_scheduler(optimizer), want)
+
+
+def drive_groups(optimizer, scheduler, want):
+    """Parameter groups: make_optimizer's groups take the plan's LR and weight decay times their multipliers."""
+    groups = optimizer.param_groups
+    lrs = scaled(want.lr, [g["plan_lr_scale"] for g in groups])
+    wds = scaled(want.wd, [g["plan_weight_decay_scale"] for g in groups])
+    result = Result()
+    for k in range(len(want.lr)):
+        for i, group in enumerate(groups):
+            result.compare([group], Want(lrs[i], wds[i], want.betas), k)
+        optimizer.step()
+        scheduler.step()
+    return result
 
 
 def deepspeed(case, want):
@@ -282,6 +319,8 @@ def optax(case, want):
 
     jax.config.update("jax_enable_x64", True)
     module = load_module(case, "_optax.py")
+    if hasattr(module, "GROUPS"):
+        return optax_groups(module, want)
     counts = jnp.arange(len(want.lr))
     got_lr = jax.jit(jax.vmap(module.schedule))(counts)
     got_wd = jax.jit(jax.vmap(module.weight_decay_schedule))(counts)
@@ -294,6 +333,33 @@ def optax(case, want):
         if want.betas:
             group["betas"] = (float(got_b1[k]), float(got_b2[k]))
         result.compare([group], want, k, lambda g: True)
+    return result
+
+
+def optax_groups(module, want):
+    """optimizer() with parameter groups: each label's injected LR and weight decay at every update."""
+    import jax.numpy as jnp
+    import optax as optax_lib
+
+    params = {"wte": {"embedding": jnp.ones((6, 4))}, "fc": {"kernel": jnp.ones((4, 4)), "bias": jnp.zeros(4)},
+              "ln": {"scale": jnp.ones(4)}, "lm_head": {"kernel": jnp.ones((4, 6))}}
+    tx = module.optimizer()
+    state = tx.init(params)
+    grads = {k: {n: jnp.full(p.shape, 0.01) for n, p in v.items()} for k, v in params.items()}
+    by_name = {g["name"]: g for g in [*module.GROUPS, module.DEFAULT_GROUP]}
+    result = Result()
+    for k in range(len(want.lr)):
+        updates, state = tx.update(grads, state, params)
+        params = optax_lib.apply_updates(params, updates)
+        inner = (state[1] if module.CLIP is not None else state).inner_states
+        for label, s in inner.items():
+            name, decay = label.rsplit("|", 1)
+            group = by_name[name]
+            wd_scale = 0.0 if decay == "no_decay" else 1.0 if group["weight_decay_scale"] is None else group["weight_decay_scale"]
+            hp = s.inner_state.hyperparams
+            got = {"lr": float(hp["learning_rate"]), "weight_decay": float(hp["weight_decay"])}
+            scaled_want = Want([v * group["lr_scale"] for v in want.lr], [v * wd_scale for v in want.wd], None)
+            result.compare([got], scaled_want, k, lambda g: True)
     return result
 
 

@@ -267,6 +267,18 @@ export const CODES = {
     description:
       '`ema "ema" decay D start X` with X at or after the last update: the EMA would average no update. Start it before the end of training.',
   },
+  R0046: {
+    severity: "error",
+    title: "Invalid parameter group",
+    description:
+      'A `group` of the optimizer block selects by an unknown role (the roles are `embeddings`, `head`, `matrices`, `vectors`, and `params "pattern", ...` for parameter names), gives patterns to a role or none to `params`, has an empty name, or sets what only the whole optimizer has (`clip`). The message suggests the closest role.',
+  },
+  R0047: {
+    severity: "error",
+    title: "Group weight decay without a base",
+    description:
+      "A group gives an absolute `weight_decay` while the optimizer's is 0. A group's weight decay is a multiple of the plan's weight decay of every update (so that per-phase weight decay applies to it too), and nothing times 0 is the value written. Set the optimizer's `weight_decay`, or write the group's relative to it (`weight_decay 0.5x`).",
+  },
   W0001: {
     severity: "warning",
     title: "LR jumps between phases",
@@ -288,6 +300,12 @@ export const CODES = {
     title: "Too many warnings",
     description:
       "A file has more than 100 diagnostics, and those not shown are all warnings; this one says how many.",
+  },
+  W0005: {
+    severity: "warning",
+    title: "Group selects nothing in the built-in trainer",
+    description:
+      "A `head` group in a recipe with a model block: the built-in GPT ties its output head to the token embeddings (wte), so the head has no parameters of its own and the group changes nothing when the recipe is run. Select `embeddings` to change wte (and so the head); external trainers with an untied head honour the group.",
   },
 } as const satisfies Record<string, CodeInfo>;
 

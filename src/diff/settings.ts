@@ -1,6 +1,6 @@
 /**
- * The settings two plans differ in, outside their phases: length, context, budget, optimizer, model,
- * sources, checkpoints, parent checkpoint and sweep values, as dotted keys. Source positions and the file
+ * The settings two plans differ in, outside their phases: length, context, budget, optimizer, parameter
+ * groups, model, sources, checkpoints, parent checkpoint and sweep values, as dotted keys. Source positions and the file
  * name are not settings.
  * @module
  */
@@ -21,15 +21,16 @@ function flatten(value: unknown, path: string, out: Map<string, unknown>): void 
   } else out.set(path, value);
 }
 
-/** The plan's settings by dotted key; sources and checkpoints keyed by their names. */
+/** The plan's settings by dotted key; parameter groups, sources and checkpoints keyed by their names. */
 function settingsOf(plan: Plan): Map<string, unknown> {
-  const { phases: _phases, file: _file, sources, checkpoints, init, model, ...rest } = plan;
+  const { phases: _phases, file: _file, sources, checkpoints, init, model, groups, ...rest } = plan;
   const out = new Map<string, unknown>();
   flatten(rest, "", out);
   out.set("init", init ? `${init.recipe} at ${init.checkpoint} (update ${init.step}, LR ${init.lr})` : null);
   out.set("model", model);
   for (const s of sources) flatten({ kind: s.kind, uri: s.uri, tokens: s.tokens }, `sources.${s.name}`, out);
   for (const c of checkpoints) out.set(`checkpoints.${c.name}`, c.step);
+  for (const { name, origin: _origin, ...group } of groups ?? []) flatten(group, `groups.${name}`, out);
   return out;
 }
 

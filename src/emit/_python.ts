@@ -105,6 +105,29 @@ export interface ExtraSchedules {
   clip: boolean;
 }
 
+/** Whether the plan schedules beta1 or beta2 (the optimizer then takes `beta1_at` and `beta2_at`). */
+export function scheduledBetas(plan: Plan): boolean {
+  return Boolean(plan.timelines?.beta1 || plan.timelines?.beta2);
+}
+
+/**
+ * The optax gradient-clipping transform of a plan that clips: at `clip_at(count)` when it schedules the
+ * threshold, else at `CLIP`.
+ *
+ * @example
+ * ```ts
+ * import { compileFile } from "../../mod.ts";
+ * import { optaxClip } from "./_python.ts";
+ * const { plans: [plan] } = await compileFile("recipes/wsd.recipe");
+ * console.assert(optaxClip(plan) === "optax.clip_by_global_norm(CLIP)");
+ * ```
+ */
+export function optaxClip(plan: Plan): string {
+  return plan.timelines?.clip
+    ? "optax.inject_hyperparams(optax.clip_by_global_norm)(max_norm=clip_at)"
+    : "optax.clip_by_global_norm(CLIP)";
+}
+
 /**
  * The tables and lookups of the quantities with schedules of their own beyond LR, weight decay and batch:
  * context (for the data loader), betas and clip, with `lookup` the module's table function (`_value` for
@@ -120,7 +143,7 @@ export interface ExtraSchedules {
  */
 export function extraSchedules(plan: Plan, dialect: PythonDialect, lookup: string): ExtraSchedules {
   const own = plan.timelines ?? {};
-  const betas = Boolean(own.beta1 || own.beta2);
+  const betas = scheduledBetas(plan);
   const parts: string[] = [];
   const lookupOf = (name: string, table: string, what: string, body = `${lookup}(${table}, step)`) =>
     `def ${name}(step):\n    """${what} of update \`step\`."""\n    return ${body}\n`;

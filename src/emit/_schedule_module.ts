@@ -62,7 +62,7 @@ class PlanScheduler(LambdaLR):
         for group in self.optimizer.param_groups:
             if group["plan_decays"]:
                 group["weight_decay"] = weight_decay_at(self.last_epoch)
-BETAS
+{SET_BETAS}
 
 def make_scheduler(optimizer, last_epoch=-1):
     """The scheduler to step once after every optimizer.step(): update k then uses lr_at(k)."""
@@ -107,9 +107,10 @@ export function scheduleModule(plan: Plan, purpose: string, glue: ModuleGlue): s
     PYTHON_LOOKUPS,
     ...(extras.code ? [extras.code] : []),
     SCHEDULER.replace(
-      "BETAS",
+      "{SET_BETAS}",
       extras.betas
-        ? '            group["betas"] = (beta1_at(self.last_epoch), beta2_at(self.last_epoch))\n'
+        ? '            if not group.get("plan_own_betas"):\n' +
+          '                group["betas"] = (beta1_at(self.last_epoch), beta2_at(self.last_epoch))\n'
         : "",
     ),
     glue.code,

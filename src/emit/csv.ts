@@ -1,7 +1,10 @@
 /**
  * The `csv` target: one row per update with the LR, weight decay, batch size and each source's weight, for
- * any trainer that can read a table (and for plotting); a plan with an EMA of the weights adds the column
- * `ema_decay`, the decay each update applies (0 before the EMA starts: it is then a copy of the weights). Numbers are shortest round-trip decimals: exact.
+ * any trainer that can read a table (and for plotting); a plan's parameter groups add the columns
+ * `lr:<group>` and `weight_decay:<group>` (the plan's values times the group's multipliers; a group that
+ * keeps the optimizer's weight decay rule shows the plan's); a plan with an EMA of the weights adds the
+ * column `ema_decay`, the decay each update applies (0 before the EMA starts: it is then a copy of the
+ * weights). Numbers are shortest round-trip decimals: exact.
  * Text (the source names of the header) goes through `csvField`: RFC 4180 quoting, and a single quote in
  * front of a name a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, tab, CR), so it shows as text.
  * @module
@@ -23,6 +26,7 @@ export const csv: Target = {
     const table = scheduleTable(plan);
     const own = plan.timelines ?? {};
     const ema = plan.ema;
+    const groups = plan.groups ?? [];
     // Columns for context, betas and clip only when the plan schedules them.
     const extra = (["context", "beta1", "beta2", "clip"] as const).filter((name) => own[name]);
     const header = [
@@ -32,6 +36,7 @@ export const csv: Target = {
       "batch",
       ...extra,
       ...plan.sources.map((s) => s.name),
+      ...groups.flatMap((g) => [`lr:${g.name}`, `weight_decay:${g.name}`]),
       ...(ema ? ["ema_decay"] : []),
     ];
     const lines = [header.map(csvField).join(",")];
@@ -39,10 +44,13 @@ export const csv: Target = {
       const mix = plan.phases[table.phase[k]].mix;
       const weights = plan.sources.map((s) => String(mix[s.name] ?? 0));
       const scheduled = extra.map((name) => table[name]![k]);
+      const perGroup = groups.flatMap((g) => [
+        table.lr[k] * g.lrScale,
+        table.weightDecay[k] * (g.weightDecayScale ?? 1),
+      ]);
       const decay = ema ? [emaDecay(ema, k)] : [];
-      lines.push(
-        [k, table.lr[k], table.weightDecay[k], table.batch[k], ...scheduled, ...weights, ...decay].join(","),
-      );
+      const row = [k, table.lr[k], table.weightDecay[k], table.batch[k], ...scheduled, ...weights];
+      lines.push([...row, ...perGroup, ...decay].join(","));
     }
     return {
       files: [{ name: `${fileStem(plan.name)}.csv`, content: lines.join("\n") + "\n" }],

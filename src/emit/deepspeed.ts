@@ -19,6 +19,7 @@ import { chooseTier, extensionWeightDecay, tierFields } from "./_tier.ts";
 import { extensionModule } from "./_schedule_module.ts";
 import { exactNotes, namedCheckpoints } from "./_checkpoints.ts";
 import { baseLr } from "./_python.ts";
+import { refuseGroups } from "./_param_groups.ts";
 
 interface WarmupParams {
   first: number;
@@ -90,6 +91,7 @@ export const deepspeed: Target = {
   description:
     "DeepSpeed config JSON (optimizer, WarmupLR); a client lr_scheduler module where WarmupLR falls short",
   emit(plan, options) {
+    refuseGroups("deepspeed", plan);
     const batch = new Fit("deepspeed", plan, false).constantBatch();
     const chosen = chooseTier("deepspeed", plan, options, (fit) => {
       noNamedCheckpoints(fit, plan);

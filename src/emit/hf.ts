@@ -11,9 +11,10 @@ import { endValue, Fit, type Segment, startValue, warmupWord, type WsdForm } fro
 import { initCheckpoint, mixtureSidecar, placeholderNotes } from "./_data.ts";
 import { fileStem } from "./_literals.ts";
 import { chooseTier, extensionWeightDecay, tierFields } from "./_tier.ts";
-import { extensionModule } from "./_schedule_module.ts";
+import { extensionModule, type ModuleGlue } from "./_schedule_module.ts";
 import { exactNotes, intervalNotes, namedCheckpoints, saveInterval } from "./_checkpoints.ts";
 import { baseLr } from "./_python.ts";
+import { refuseGroups, torchGroups } from "./_param_groups.ts";
 
 interface HfSchedule {
   type: string;
@@ -138,11 +139,28 @@ function nativeSaves(fit: Fit, plan: Plan): Record<string, unknown> {
 /** The release the output was read against. */
 const RELEASE = "transformers 5.18.0";
 
-/** The extension tier's glue: a Trainer whose create_scheduler returns the plan's scheduler, and a save callback. */
-const GLUE = {
-  release: RELEASE,
-  imports: ["", "from transformers import Trainer, TrainerCallback"],
-  code: `
+/**
+ * The extension tier's glue: a Trainer whose create_scheduler returns the plan's scheduler, and a save
+ * callback; with parameter groups, also the groups' code (_param_groups.ts) and a create_optimizer that
+ * builds them.
+ */
+function glue(plan: Plan): ModuleGlue {
+  const grouped = plan.groups !== undefined;
+  const scheduler = grouped ? "make_group_scheduler" : "make_scheduler";
+  const optimizer = `
+
+    def create_optimizer(self, model=None):
+        if self.optimizer is None:
+            self.optimizer = make_optimizer(self.model if model is None else model)
+        return self.optimizer`;
+  return {
+    release: RELEASE,
+    imports: [
+      ...(grouped ? ["", "import fnmatch", "import re", "", "import torch"] : []),
+      "",
+      "from transformers import Trainer, TrainerCallback",
+    ],
+    code: (grouped ? torchGroups(plan) : "") + `
 class PlanCheckpoints(TrainerCallback):
     """Saves after exactly the updates the plan names (CHECKPOINTS), besides the end of training."""
 
@@ -158,15 +176,16 @@ class PlanTrainer(Trainer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.add_callback(PlanCheckpoints())
+        self.add_callback(PlanCheckpoints())${grouped ? optimizer : ""}
 
     def create_scheduler(self, num_training_steps, optimizer=None):
         if self.lr_scheduler is None:
-            self.lr_scheduler = make_scheduler(self.optimizer if optimizer is None else optimizer)
+            self.lr_scheduler = ${scheduler}(self.optimizer if optimizer is None else optimizer)
             self._created_lr_scheduler = True
         return self.lr_scheduler
 `,
-};
+  };
+}
 
 /** The `hf` target. */
 export const hf: Target = {
@@ -178,11 +197,14 @@ export const hf: Target = {
     "fall short; mixtures in a sidecar",
   emit(plan: Plan, options) {
     const batch = new Fit("hf", plan, false).constantBatch();
-    const chosen = chooseTier("hf", plan, options, (fit) => ({
-      schedule: schedule(fit),
-      weightDecay: fit.constantWeightDecay(),
-      saves: nativeSaves(fit, plan),
-    }));
+    const chosen = chooseTier("hf", plan, options, (fit) => {
+      refuseGroups("hf", plan); // TrainingArguments have no per-group values: the extension tier builds them
+      return {
+        schedule: schedule(fit),
+        weightDecay: fit.constantWeightDecay(),
+        saves: nativeSaves(fit, plan),
+      };
+    });
     const native = chosen.tier === "native" ? chosen.value : null;
     const args: Record<string, unknown> = {
       output_dir: `runs/${fileStem(plan.name)}`,
@@ -207,7 +229,7 @@ export const hf: Target = {
     const save = saveInterval(plan);
     const checkpointDir = (c: Checkpoint) => `${args.output_dir}/checkpoint-${c.step}`;
     const main = { name: `${fileStem(plan.name)}.hf.json`, content: JSON.stringify(args, null, 2) + "\n" };
-    const module = native ? null : extensionModule(plan, "hf", "transformers' Trainer", GLUE);
+    const module = native ? null : extensionModule(plan, "hf", "transformers' Trainer", glue(plan));
     const notes = [
       `per_device_train_batch_size is the plan's global batch (${batch}) for one device: on N devices ` +
       `divide it by N x gradient_accumulation_steps`,

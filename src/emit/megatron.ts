@@ -15,6 +15,7 @@ import { dataPath, initCheckpoint, mixStages, placeholderNotes } from "./_data.t
 import { fileStem, floatLiteral, shellWord } from "./_literals.ts";
 import { scheduleTable } from "../schedule/table.ts";
 import { intervalNotes, namedCheckpoints, saveInterval } from "./_checkpoints.ts";
+import { refuseGroups } from "./_param_groups.ts";
 
 type Args = [string, ...(string | number)[]][];
 
@@ -127,6 +128,7 @@ export const megatron: Target = {
   release: RELEASE,
   description: "Megatron-LM pretrain_gpt.py arguments (bash arrays), sample-based, blends per stage",
   emit(plan, options) {
+    refuseGroups("megatron", plan);
     const fit = new Fit("megatron", plan, options.approximate ?? false);
     const B = fit.constantBatch(
       "a batch size that changes during training: Megatron's --rampup-batch-size grows the batch in equal " +

@@ -15,6 +15,7 @@ import { dataPath, initCheckpoint, mixStages, placeholderNotes } from "./_data.t
 import { fileStem } from "./_literals.ts";
 import { yaml, type YamlValue } from "./_yaml.ts";
 import { intervalNotes, namedCheckpoints, saveInterval } from "./_checkpoints.ts";
+import { refuseGroups } from "./_param_groups.ts";
 
 const DECAY_STYLES = new Set(["linear", "cosine", "1-sqrt"]);
 
@@ -77,6 +78,7 @@ export const nanotron: Target = {
   release: RELEASE,
   description: "nanotron YAML (optimizer.learning_rate_scheduler, tokens, data_stages)",
   emit(plan, options) {
+    refuseGroups("nanotron", plan);
     const fit = new Fit("nanotron", plan, options.approximate ?? false);
     const { peak, W, scheduler } = lrScheduler(fit, plan);
     const weightDecay = fit.constantWeightDecay();

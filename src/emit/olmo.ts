@@ -20,6 +20,7 @@ import { chooseTier, extensionWeightDecay, tierFields } from "./_tier.ts";
 import { extensionModule } from "./_schedule_module.ts";
 import { exactNotes, namedCheckpoints } from "./_checkpoints.ts";
 import { baseLr } from "./_python.ts";
+import { refuseGroups } from "./_param_groups.ts";
 
 const SCHEDULER = "olmo_core.optim.scheduler";
 
@@ -162,6 +163,7 @@ export const olmo: Target = {
     "OLMo-core config JSON: scheduler (a Scheduler subclass module where native ones fall short), AdamW, " +
     "source mixture, checkpoints",
   emit(plan, options) {
+    refuseGroups("olmo", plan);
     const base = new Fit("olmo", plan, false);
     const batch = base.constantBatch();
     const mix = mixture(base, plan, batch);

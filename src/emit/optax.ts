@@ -4,8 +4,10 @@
  * `optimizer()` injects both into optax.adamw with `optax.inject_hyperparams`. Exact to 1e-12 with
  * `jax.config.update("jax_enable_x64", True)`; in float32 to float32 rounding of the plan's formulas (so
  * to about 1e-7 of the phase's peak: the last updates of a decay towards 0 carry a larger relative error).
- * Under jit too: no update is NaN, and where the plan is 0 the schedule is exactly 0 (see `_fraction`). A
- * plan's EMA of the weights is `update_ema(ema_params, params, step)` (optax.incremental_update).
+ * Under jit too: no update is NaN, and where the plan is 0 the schedule is exactly 0 (see `_fraction`).
+ * A plan with parameter groups gets `optimizer()` as `optax.multi_transform` over `labels(params)`, one
+ * AdamW per (group, decays) with the group's multiples of the schedules (see _param_groups.ts). A plan's
+ * EMA of the weights is `update_ema(ema_params, params, step)` (optax.incremental_update).
  * @module
  */
 import type { Target } from "./target.ts";
@@ -13,6 +15,7 @@ import { quantityPieces } from "../plan/pieces.ts";
 import {
   extraSchedules,
   MATH,
+  optaxClip,
   pieceTable,
   PYTHON_LOOKUPS,
   type PythonDialect,
@@ -20,6 +23,7 @@ import {
 } from "./_python.ts";
 import { floatLiteral, moduleStem, quoted } from "./_literals.ts";
 import { emaPython } from "./_ema.ts";
+import { optaxGroups } from "./_param_groups.ts";
 
 /**
  * jax.numpy, traceable under jit. The operations of `shapeValue` in the same order, except that the phase
@@ -60,8 +64,10 @@ export const optax: Target = {
     const extras = extraSchedules(plan, JNP, "_select");
     const content = [
       pythonPreamble(plan, `The schedule of plan ${quoted(plan.name)} for optax.`, [
+        ...(plan.groups ? ["import fnmatch", "import re"] : []),
         "import math",
         "",
+        ...(plan.groups ? ["import jax"] : []),
         "import jax.numpy as jnp",
         "import optax",
       ], RELEASE),
@@ -101,8 +107,8 @@ def schedule(count):
 def weight_decay_schedule(count):
     """The decoupled weight decay of update \`count\` (optax.adamw's weight_decay)."""
     return _select(_WEIGHT_DECAY, count)
-
-
+`,
+      plan.groups ? optaxGroups(plan) : `
 def optimizer():
     """AdamW with the plan's LR and weight decay schedules, betas, eps and gradient clipping."""
     adamw = optax.inject_hyperparams(optax.adamw)(
@@ -112,11 +118,7 @@ def optimizer():
         eps=${floatLiteral(plan.optimizer.eps)},
         weight_decay=weight_decay_schedule,
     )
-    return adamw if CLIP is None else optax.chain(${
-        extras.clip
-          ? "optax.inject_hyperparams(optax.clip_by_global_norm)(max_norm=clip_at)"
-          : "optax.clip_by_global_norm(CLIP)"
-      }, adamw)
+    return adamw if CLIP is None else optax.chain(${optaxClip(plan)}, adamw)
 `,
       ...(plan.ema ? [emaPython(plan, "optax")] : []),
     ].join("\n");
@@ -135,7 +137,9 @@ def optimizer():
       tier: "universal",
       usage: [
         `from ${module} import optimizer${plan.ema ? ", update_ema" : ""}`,
-        "tx = optimizer()  # optax.adamw with the plan's schedules",
+        plan.groups
+          ? "tx = optimizer()  # optax.multi_transform: one AdamW per parameter group, labelled by labels(params)"
+          : "tx = optimizer()  # optax.adamw with the plan's schedules",
         ...(plan.ema ? ["ema_params = update_ema(ema_params, params, step)  # after every update"] : []),
       ],
     };

@@ -22,6 +22,7 @@ import { chooseTier, extensionWeightDecay, tierFields } from "./_tier.ts";
 import { extensionModule } from "./_schedule_module.ts";
 import { intervalNotes, namedCheckpoints, type SaveInterval, saveInterval } from "./_checkpoints.ts";
 import { baseLr } from "./_python.ts";
+import { refuseGroups } from "./_param_groups.ts";
 
 const DECAY_TYPES: Record<string, string> = { linear: "linear", "1-sqrt": "sqrt", cosine: "cosine" };
 
@@ -193,6 +194,7 @@ export const torchtitan: Target = {
     "torchtitan Python config (apply_plan(Trainer.Config)); an LR-scheduler config module where native " +
     "keys fall short",
   emit(plan, options) {
+    refuseGroups("torchtitan", plan);
     const base = new Fit("torchtitan", plan, false);
     const batch = base.constantBatch();
     constantMix(base, plan);

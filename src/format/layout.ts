@@ -3,7 +3,8 @@
  * other token, decided by walking the parser's concrete syntax tree.
  * @module
  */
-import type { CstElement, CstNode, IToken } from "chevrotain";
+import { type CstElement, type CstNode, type IToken, tokenMatcher } from "chevrotain";
+import { Name } from "../../grammar/tokens.ts";
 import { hasBlankLine } from "./comments.ts";
 
 /** A token with its place in the formatted text. */
@@ -28,11 +29,15 @@ const ITEMS: Record<string, ReadonlySet<string>> = {
   scheduleBlock: new Set(["phaseDecl", "cyclesDecl"]),
   cyclesDecl: new Set(["phaseDecl"]),
   phaseBody: new Set(["mixStmt", "shapedSetting", "checkpointStmt"]),
-  optimizerBlock: new Set(["optimizerSetting"]),
+  optimizerBlock: new Set(["optimizerSetting", "groupDecl"]),
+  groupDecl: new Set(["optimizerSetting"]),
   modelBlock: new Set(["modelSetting"]),
 };
-/** Blocks written on one line, `{ lr 3e-3  betas 0.9 0.95 }`, unless a comment is inside. */
-const INLINE = new Set(["optimizerBlock", "modelBlock"]);
+/**
+ * Blocks written on one line, `{ lr 3e-3  betas 0.9 0.95 }`, unless a comment is inside (or, for the
+ * optimizer block, a parameter group: then each setting and group has its line).
+ */
+const INLINE = new Set(["optimizerBlock", "modelBlock", "groupDecl"]);
 /** Blocks whose braces belong to the statement that contains them. */
 const BRACED = new Set([
   "recipeDecl",
@@ -72,7 +77,8 @@ class Layout {
   node(node: CstNode, statementLevel: number): void {
     const rule = node.name;
     const items = ITEMS[rule];
-    const lines = items !== undefined && (!INLINE.has(rule) || this.#hasComment(node));
+    const lines = items !== undefined &&
+      (!INLINE.has(rule) || this.#hasComment(node) || node.children.groupDecl !== undefined);
     const inner = rule === "file" ? 0 : statementLevel + 1;
     if (rule === "dataBlock") this.#alignSources(node);
     let first = true;
@@ -119,7 +125,7 @@ class Layout {
     if (NO_SPACE_AFTER.has(previous.tokenType.name) || this.#glued.has(previous)) return "";
     if (NO_SPACE_BEFORE.has(token.tokenType.name)) return "";
     const call = parent.name === "primary" && token.tokenType.name === "LParen" &&
-      previous.tokenType.name === "Identifier";
+      tokenMatcher(previous, Name);
     return call ? "" : " ";
   }
 

@@ -4,8 +4,8 @@
  * @module
  */
 import { dirname, isAbsolute, join, normalize } from "node:path";
-import type { IToken } from "chevrotain";
-import { lexer } from "../../grammar/tokens.ts";
+import { type IToken, tokenMatcher } from "chevrotain";
+import { lexer, Name } from "../../grammar/tokens.ts";
 import type { LoadedFile, LocatedRecipe, Program } from "../check/load.ts";
 import type { CheckpointStmt, RecipeDecl, Span } from "../syntax/ast.ts";
 import type { Analysis } from "./analysis.ts";
@@ -102,7 +102,7 @@ export function definitionAt(analysis: Analysis, offset: number): Definition | n
   const at = tokenAt(analysis.source.text, offset);
   if (!at) return null;
   const token = at.tokens[at.index];
-  if (token.tokenType.name === "Identifier") return nameDefinition(analysis, token.image, offset);
+  if (tokenMatcher(token, Name)) return nameDefinition(analysis, token.image, offset);
   if (token.tokenType.name === "StringLiteral") return stringDefinition(analysis, at.tokens, at.index);
   return null;
 }

@@ -1,12 +1,13 @@
 /**
  * Hover over a phase: what the compiler made of it in every plan of the document (its updates, tokens,
- * LR from -> to, weight decay, batch and mixture), found by the phases' origins.
+ * LR from -> to, weight decay, batch and mixture), found by the phases' origins; over a parameter group,
+ * its multipliers and peak LR in every plan.
  * @module
  */
 import type { PhaseDecl } from "../syntax/ast.ts";
 import type { Origin, Phase, Plan, Segment, TimelineName } from "../plan/schema.ts";
 import { evaluate } from "../plan/evaluate.ts";
-import { describeShape, phaseTokens } from "../schedule/explain.ts";
+import { describeGroup, describeShape, phaseTokens } from "../schedule/explain.ts";
 import { formatCount, formatNumber } from "../diagnostics/format_number.ts";
 import type { Analysis } from "./analysis.ts";
 
@@ -87,5 +88,34 @@ export function phaseHover(analysis: Analysis, offset: number): string | null {
   const shown = [...found.map(({ plan, phase }) => phaseLine(plan, phase)), ...segments].slice(0, MAX_SHOWN);
   const count = found.length + segments.length;
   if (count > MAX_SHOWN) shown.push(`... and ${count - MAX_SHOWN} more`);
+  return shown.join("\n\n");
+}
+
+/**
+ * Markdown for the parameter group under `offset`: what it selects and its LR and weight decay in every
+ * plan of the document, or null when there is none or the document does not compile.
+ *
+ * @example
+ * ```ts
+ * import { analyse } from "./analysis.ts";
+ * import { groupHover } from "./hover.ts";
+ * const analysis = await analyse("recipes/mup.recipe", (p) => Deno.readTextFile(p));
+ * const hover = groupHover(analysis, analysis.source.text.indexOf('group "hidden"'));
+ * console.assert(hover !== null && hover.includes("lr 0.5x (peak 0.005)"));
+ * ```
+ */
+export function groupHover(analysis: Analysis, offset: number): string | null {
+  const decl = (analysis.program.entry?.ast.recipes ?? []).flatMap((r) => r.groups)
+    .find((g) => g.span.start <= offset && offset <= g.span.end);
+  if (!decl) return null;
+  const at = analysis.source.position(decl.nameSpan.start);
+  const lines = analysis.result.plans.flatMap((plan) =>
+    (plan.groups ?? []).filter((g) =>
+      g.origin.file === analysis.path && g.origin.line === at.line && g.origin.column === at.column
+    ).map((g) => `**${plan.name}**: ${describeGroup(g, plan.optimizer.lr)}`)
+  );
+  if (!lines.length) return null;
+  const shown = lines.slice(0, MAX_SHOWN);
+  if (lines.length > MAX_SHOWN) shown.push(`... and ${lines.length - MAX_SHOWN} more`);
   return shown.join("\n\n");
 }

@@ -15,7 +15,7 @@ import { TextDocument } from "vscode-languageserver-textdocument";
 import type { Program } from "../check/load.ts";
 import { analyse, type Analysis, documentKey, readOpenFirst } from "./analysis.ts";
 import { pathToUri, spanLocation, toLspDiagnostic, uriToPath } from "./convert.ts";
-import { phaseHover } from "./hover.ts";
+import { groupHover, phaseHover } from "./hover.ts";
 import { weightsHover } from "./weights_hover.ts";
 import { definitionAt } from "./definition.ts";
 import { completionItems } from "./completion.ts";
@@ -91,7 +91,9 @@ function answerRequests(connection: Connection, workspace: Workspace): void {
   connection.onHover(async ({ textDocument, position }): Promise<Hover | null> => {
     const found = await at(textDocument.uri);
     const offset = found?.document.offsetAt(position) ?? 0;
-    const value = found && (phaseHover(found.analysis, offset) ?? weightsHover(found.analysis, offset));
+    const value = found &&
+      (phaseHover(found.analysis, offset) ?? weightsHover(found.analysis, offset) ??
+        groupHover(found.analysis, offset));
     return value ? { contents: { kind: "markdown", value } } : null;
   });
   connection.onDefinition(async ({ textDocument, position }): Promise<Location | null> => {

@@ -40,6 +40,7 @@ export function lower(resolved: ResolvedRecipe, naming: PlanNaming = {}): Plan {
     context: resolved.context,
     budget: resolved.budget,
     optimizer: { kind: "adamw", ...resolved.optimizer },
+    ...(resolved.groups.length ? { groups: resolved.groups } : {}),
     model: resolved.model,
     sources: resolved.sources.filter((s) => used.has(s.name)),
     phases: resolved.phases.map((p) => p.phase),

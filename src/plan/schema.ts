@@ -257,6 +257,40 @@ export const Optimizer = z.strictObject({
 /** The optimizer. */
 export type Optimizer = z.infer<typeof Optimizer>;
 
+/**
+ * The roles a parameter group selects by. For the built-in GPT: `embeddings` are wte and wpe, `head` is
+ * nothing (the head is tied to wte), `matrices` are the blocks' 2-D weights, `vectors` the LayerNorm
+ * weights and every bias. For an external model (see docs/targets.md): `vectors` are the parameters of
+ * fewer than 2 dimensions, `embeddings` the weights of nn.Embedding modules and those named like
+ * embed/wte/wpe/tok_embeddings, `head` the weights named like lm_head/output, `matrices` every other
+ * weight of 2 or more dimensions. `params` selects by name: fnmatch patterns over the parameter names.
+ */
+export const GroupRole = z.enum(["embeddings", "head", "matrices", "vectors", "params"]);
+/** The roles a parameter group selects by. */
+export type GroupRole = z.infer<typeof GroupRole>;
+
+/**
+ * A parameter group: its parameters use `lrScale` times the plan's LR of every update, and
+ * `weightDecayScale` times its weight decay (null: the optimizer's rule, which decays only weights of 2 or
+ * more dimensions). A parameter belongs to the first group that selects it; the others use the optimizer's
+ * settings.
+ */
+export const Group = z.strictObject({
+  name: z.string().min(1),
+  role: GroupRole,
+  /** The fnmatch patterns of a `params` group (empty for the other roles). */
+  patterns: z.array(z.string().min(1)),
+  lrScale: finite.refine((x) => x > 0, { message: "Expected a number > 0" }),
+  weightDecayScale: nonNegative.nullable(),
+  /** Betas that replace the optimizer's, or null. */
+  betas: z.tuple([nonNegative, nonNegative]).nullable(),
+  /** Adam's epsilon for the group, or null for the optimizer's. */
+  eps: nonNegative.nullable(),
+  origin: Origin,
+});
+/** A parameter group. */
+export type Group = z.infer<typeof Group>;
+
 /** The model the built-in trainer builds (GPT-2 shaped). */
 export const Model = z.strictObject({
   kind: z.literal("gpt"),
@@ -280,6 +314,8 @@ export const Plan = z.strictObject({
   /** The unit the recipe's budget was written in, and its value as written. */
   budget: z.strictObject({ unit: z.enum(["steps", "tokens", "samples"]), value: nonNegative }),
   optimizer: Optimizer,
+  /** Parameter groups with their own LR and weight decay scales, betas and eps; absent when none. */
+  groups: z.array(Group).optional(),
   model: Model.nullable(),
   sources: z.array(Source),
   phases: z.array(Phase).min(1),

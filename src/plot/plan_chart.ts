@@ -1,9 +1,10 @@
 /**
  * The chart of a plan: LR, weight decay, batch size, the quantities it schedules besides (context, betas,
- * clip) and the stacked mixture over updates.
+ * clip) and the stacked mixture over updates; for one plan, a line per parameter group whose LR or weight
+ * decay differs from the plan's.
  * @module
  */
-import type { Plan, TimelineName } from "../plan/schema.ts";
+import type { Group, Plan, TimelineName } from "../plan/schema.ts";
 import { shapeFunction } from "../plan/shape_value.ts";
 import { roundCount } from "../plan/evaluate.ts";
 import { type Piece, type PieceQuantity, quantityPieces } from "../plan/pieces.ts";
@@ -121,16 +122,30 @@ export function planPanels(plans: Plan[], options: ChartOptions = {}): Panel[] {
   const one = plans.length === 1;
   const lines = (name: string, quantity: PieceQuantity) =>
     plans.map((plan, i) => ({ name: one ? name : plan.name, points: planColumn(plan, axes[i], quantity) }));
+  /** The plan's line, then (one plan) a line per group whose multiplier of it is not 1. */
+  const grouped = (name: string, quantity: PieceQuantity, scale: (g: Group) => number) => [
+    ...lines(name, quantity),
+    ...(one ? plans[0].groups ?? [] : []).filter((g) => scale(g) !== 1).map((g) => ({
+      name: `${name} (group "${g.name}")`,
+      points: planColumn(plans[0], axes[0], quantity).map(([x, y]): [number, number] => [x, y * scale(g)]),
+    })),
+  ];
   const panels: Panel[] = [
     {
       title: one ? `${plans[0].name}: learning rate` : "learning rate",
       xLabel,
       x,
-      lines: lines("lr", "lr"),
+      lines: grouped("lr", "lr", (g) => g.lrScale),
       markers,
       logY: options.logY,
     },
-    { title: "weight decay", xLabel, x, lines: lines("weight decay", "weightDecay"), markers },
+    {
+      title: "weight decay",
+      xLabel,
+      x,
+      lines: grouped("weight decay", "weightDecay", (g) => g.weightDecayScale ?? 1),
+      markers,
+    },
     { title: "batch (sequences)", xLabel, x, lines: lines("batch", "batch"), markers },
   ];
   for (const [quantity, title] of SCHEDULED_PANELS) {

@@ -1,7 +1,7 @@
 /**
  * The effective recipe: a recipe merged with its ancestors (`extends` and `from`). The nearest definition
  * wins: budget, batch, mixture, schedule and recipe-level checkpoints are taken whole; optimizer and model
- * settings, sources and lets are merged by name. Every item keeps the file it was written in.
+ * settings, parameter groups, sources and lets are merged by name. Every item keeps the file it was written in.
  * @module
  */
 import type * as A from "../syntax/ast.ts";
@@ -29,6 +29,8 @@ export interface EffectiveRecipe {
   budget: Located<A.Quantity> | null;
   batch: Located<A.BatchStmt> | null;
   optimizer: Map<string, Located<A.Setting>>;
+  /** Parameter groups by name, ancestors' first (a descendant's group of the same name replaces it). */
+  groups: Map<string, Located<A.GroupDecl>>;
   model: Map<string, Located<A.Setting>>;
   /** Sources by name, ancestors' first, with the name of the recipe that declared each. */
   sources: Map<string, Located<A.SourceDecl> & { recipe: string }>;
@@ -64,6 +66,7 @@ export function effectiveRecipe(
     budget: null,
     batch: null,
     optimizer: new Map(),
+    groups: new Map(),
     model: new Map(),
     sources: new Map(),
     mix: null,
@@ -158,6 +161,12 @@ function mergeRecipe(
   effective.batch = at(recipe.batch) ?? effective.batch;
   for (const setting of recipe.optimizer ?? []) {
     effective.optimizer.set(setting.key, { node: setting, source });
+  }
+  for (const group of recipe.groups) {
+    if (recipe.groups.find((other) => other.name === group.name) !== group) {
+      duplicate(group.nameSpan, `Group "${group.name}" is defined twice`, "give each group its own name");
+    }
+    effective.groups.set(group.name, { node: group, source });
   }
   for (const setting of recipe.model ?? []) effective.model.set(setting.key, { node: setting, source });
   const own = new Set<string>();

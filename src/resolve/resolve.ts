@@ -2,7 +2,7 @@
  * The resolve stage: one recipe of a loaded program, under one sweep choice, to a {@link ResolvedRecipe},
  * reporting every problem of the language on the way. Its steps, in order, each in its own module:
  * inheritance ({@link effectiveRecipe}), the parent checkpoint (parent.ts), the optimizer, batch, model and
- * budget (settings.ts), the sources and mixtures (mixtures.ts), the timeline (timeline.ts), the phases
+ * budget (settings.ts), the parameter groups (groups.ts), the sources and mixtures (mixtures.ts), the timeline (timeline.ts), the phases
  * (phases.ts), the checkpoints (checkpoints.ts) and warnings (warnings.ts).
  * @module
  */
@@ -26,6 +26,7 @@ import { nameCheckpoints, recipeCheckpoints, recipeFrame } from "./checkpoints.t
 import { resolveAverages } from "./averages.ts";
 import { resolveEma } from "./ema.ts";
 import { warnAboutPhases } from "./warnings.ts";
+import { readGroups } from "./groups.ts";
 import type { ResolvedRecipe } from "./resolved.ts";
 
 /** Which sweep choice to resolve, and where to record the sweeps the recipe uses. */
@@ -63,13 +64,15 @@ export async function resolveRecipe(
   const modelContext = readModelNumber(context, "context", null);
   const batch = readBatch(context, modelContext);
   const model = readModel(context, parent?.plan.model ?? null, batch, modelContext);
+  const groups = optimizer && readGroups(context, optimizer, model !== null);
   const budget = readBudget(context);
   const sources = readSources(context);
   const mixtures: MixtureScope = { context, sources, replayMix: parent?.replayMix ?? null };
   const mix = baseMixture(mixtures);
   if (!effective.schedule) reportMissing(context, "schedule", "add `schedule { warmup 1%  stable rest }`");
   if (
-    hasNewErrors(context) || !effective.schedule || optimizer === null || batch.sequences === null ||
+    hasNewErrors(context) || !effective.schedule || optimizer === null || groups === null ||
+    batch.sequences === null ||
     batch.context === null || budget === null || mix === null
   ) return null;
 
@@ -124,6 +127,7 @@ export async function resolveRecipe(
     steps,
     context: batch.context,
     optimizer,
+    groups,
     model,
     sources,
     phases,

@@ -3,7 +3,7 @@
  * value and position resolved and checked. Lowering it to a plan cannot fail.
  * @module
  */
-import type { Average, Checkpoint, Ema, Init, Model, Source, Timelines } from "../plan/schema.ts";
+import type { Average, Checkpoint, Ema, Group, Init, Model, Source, Timelines } from "../plan/schema.ts";
 import type { At } from "./context.ts";
 import type { ResolvedPhase } from "./phases.ts";
 import type { Budget, OptimizerSettings } from "./settings.ts";
@@ -22,6 +22,8 @@ export interface ResolvedRecipe {
   /** Tokens per sequence. */
   context: number;
   optimizer: OptimizerSettings;
+  /** The parameter groups, in the order a parameter is matched against them. */
+  groups: Group[];
   model: Model | null;
   /** Every declared source, ancestors' first (the plan keeps those a mixture uses). */
   sources: Source[];

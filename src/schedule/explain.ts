@@ -2,7 +2,7 @@
  * `explain`: the resolved phases of a plan as a text table.
  * @module
  */
-import type { Phase, Plan, Segment, Shape, TimelineName } from "../plan/schema.ts";
+import type { Group, Phase, Plan, Segment, Shape, TimelineName } from "../plan/schema.ts";
 import { RateMap } from "../plan/rates.ts";
 import { formatCount, formatNumber as num } from "../diagnostics/format_number.ts";
 
@@ -60,6 +60,34 @@ function timelineTables(plan: Plan, rates: RateMap): string[] {
   return lines;
 }
 
+/**
+ * A parameter group in words: what it selects and its multipliers of the plan's LR and weight decay.
+ *
+ * @example
+ * ```ts
+ * import { describeGroup } from "./explain.ts";
+ * import type { Group } from "../plan/schema.ts";
+ * const origin = { file: "r.recipe", line: 1, column: 1 };
+ * const group: Group = { name: "hidden", role: "matrices", patterns: [], lrScale: 0.5, weightDecayScale: null, betas: null, eps: null, origin };
+ * console.assert(describeGroup(group, 3e-3) === 'group "hidden": matrices, lr 0.5x (peak 0.0015), weight decay as the optimizer');
+ * ```
+ */
+export function describeGroup(group: Group, peak: number): string {
+  const selects = group.role === "params"
+    ? `params ${group.patterns.map((p) => `"${p}"`).join(", ")}`
+    : group.role;
+  const decay = group.weightDecayScale === null
+    ? "weight decay as the optimizer"
+    : `weight decay ${num(group.weightDecayScale)}x (on every parameter of the group)`;
+  return [
+    `group "${group.name}": ${selects}`,
+    `lr ${num(group.lrScale)}x (peak ${num(group.lrScale * peak)})`,
+    decay,
+    ...(group.betas ? [`betas ${group.betas.map(num).join(" ")}`] : []),
+    ...(group.eps === null ? [] : [`eps ${num(group.eps)}`]),
+  ].join(", ");
+}
+
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c])).join("  ").trimEnd()).join("\n");
@@ -67,7 +95,7 @@ function table(rows: string[][]): string {
 
 /**
  * The plan's phases with their resolved updates, tokens, LR, weight decay, batch and mixture, the schedules
- * of other quantities, then its checkpoints.
+ * of other quantities, then its parameter groups and checkpoints.
  *
  * @example
  * ```ts
@@ -112,6 +140,7 @@ export function explainPlan(plan: Plan): string {
     ]);
   }
   lines.push(table(rows), "", ...timelineTables(plan, rates));
+  for (const group of plan.groups ?? []) lines.push(describeGroup(group, plan.optimizer.lr));
   lines.push(`checkpoints: ${plan.checkpoints.map((c) => `${c.name} @${c.step}`).join(", ")}`);
   for (const a of plan.averages ?? []) {
     lines.push(`average: ${a.name} @${a.step} = mean of ${a.of.join(", ")}`);

@@ -211,6 +211,22 @@ export interface Setting {
   span: Span;
 }
 
+/**
+ * `group "hidden" matrices { lr 0.5x }` inside the optimizer block: the parameters of a role (or, with
+ * `params`, those whose names match a pattern) and the settings that replace the optimizer's for them.
+ */
+export interface GroupDecl {
+  name: string;
+  nameSpan: Span;
+  /** The role as written: embeddings, head, matrices, vectors or params (checked when resolving). */
+  role: string;
+  roleSpan: Span;
+  /** The name patterns after `params` (empty for a role). */
+  patterns: string[];
+  settings: Setting[];
+  span: Span;
+}
+
 /** `batch 32 x 256`, `batch 8192 tokens`, `batch 32`. */
 export interface BatchStmt {
   size: Expr;
@@ -258,6 +274,8 @@ export interface RecipeDecl {
   budget: Quantity | null;
   batch: BatchStmt | null;
   optimizer: Setting[] | null;
+  /** The parameter groups of the optimizer block, in order. */
+  groups: GroupDecl[];
   model: Setting[] | null;
   sources: SourceDecl[];
   mixes: MixStmt[];

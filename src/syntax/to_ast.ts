@@ -100,7 +100,7 @@ class AstBuilder {
     const c = node.children;
     const num = first(c.NumberLiteral);
     if (num) return { kind: "number", ...numberValue(num.image), span };
-    const id = first(c.Identifier);
+    const id = first(c.Name);
     if (id) {
       if (!c.LParen) return { kind: "name", name: id.image, span };
       return {
@@ -325,8 +325,21 @@ class AstBuilder {
       };
     });
   }
+  groupDecl(node: C.GroupDeclCstNode): A.GroupDecl {
+    const c = node.children;
+    const role = c.role[0];
+    return {
+      name: stringValue(c.name[0].image),
+      nameSpan: tokenSpan(c.name[0]),
+      role: role.image,
+      roleSpan: tokenSpan(role),
+      patterns: all(c.pattern).map((p) => stringValue(p.image)),
+      settings: this.settings(all(c.optimizerSetting)),
+      span: nodeSpan(node),
+    };
+  }
   letDecl(node: C.LetDeclCstNode): A.LetDecl {
-    const name = node.children.Identifier[0];
+    const name = node.children.Name[0];
     return {
       name: name.image,
       value: this.expression(node.children.expression[0]),
@@ -449,6 +462,7 @@ class AstBuilder {
   ): A.RecipeDecl {
     const items = all(node.children.recipeItem).map((item) => item.children);
     const data = items.flatMap((item) => all(item.dataBlock));
+    const optimizer = items.flatMap((item) => all(item.optimizerBlock));
     const [averages, checkpoints] = splitAverages(items.flatMap((item) => all(item.checkpointStmt)));
     data.slice(1).forEach((d) => this.duplicate(nodeSpan(d), "The data block"));
     return {
@@ -462,10 +476,11 @@ class AstBuilder {
       ),
       batch: this.once(items.flatMap((item) => all(item.batchStmt)), "The batch", (n) => this.batchStmt(n)),
       optimizer: this.once(
-        items.flatMap((item) => all(item.optimizerBlock)),
+        optimizer,
         "The optimizer block",
         (n) => this.settings(all(n.children.optimizerSetting)),
       ),
+      groups: all(optimizer[0]?.children.groupDecl).map((n) => this.groupDecl(n)),
       model: this.once(
         items.flatMap((item) => all(item.modelBlock)),
         "The model block",

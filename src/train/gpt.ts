@@ -7,14 +7,16 @@
  * submission; the loss is read back only when asked. Every reduction runs in a fixed order without float
  * atomics, so the same seed and batches give bit-identical weights. Optimizer: torch.optim.AdamW
  * semantics; weight decay applies to the 2-D weights only (wte, wpe and the c_attn / c_proj / c_fc
- * weights), not to biases or LayerNorm parameters, as in GPT-2 / nanoGPT. Optimizer state tensors are
+ * weights), not to biases or LayerNorm parameters, as in GPT-2 / nanoGPT; the plan's parameter groups
+ * change the LR, weight decay, betas and eps of the parameters they select (gpu/param_groups.ts), one
+ * AdamW dispatch per run of the flat buffer that shares its settings. Optimizer state tensors are
  * named `<weight>.exp_avg` and `<weight>.exp_avg_sq`, as torch calls them. An update with `emaDecay` then
  * updates the EMA of the weights (kernels/ema.wgsl, one dispatch over the flat parameter buffer) in the same
  * submission.
  * @module
  */
 import { InputError } from "../diagnostics/input_error.ts";
-import type { Model } from "../plan/schema.ts";
+import type { Group, Model } from "../plan/schema.ts";
 import type { Engine, HostTensor, TokenBatch, UpdateSettings } from "./engine.ts";
 import { readBuffer, storageBuffer, uploadBuffer, writeArray } from "./gpu/buffers.ts";
 import { checkedAllocation, describeAdapter, type GpuDevice, requestGpu } from "./gpu/device.ts";
@@ -30,6 +32,7 @@ import { chooseMatmul, Kernels, type MatmulVariant } from "./gpu/kernels.ts";
 import * as ops from "./gpu/ops.ts";
 import { encodeTime, type StepProfile, timeDispatches } from "./gpu/profile.ts";
 import { initParams, parameterCount, type ParamLayout, paramLayout } from "./gpu/params.ts";
+import { tensorSettings, type UpdateRun, updateRuns } from "./gpu/param_groups.ts";
 
 /** Options of `createEngine`. */
 export interface EngineOptions {
@@ -39,6 +42,8 @@ export interface EngineOptions {
   device?: GPUDevice;
   /** Overrides the matmul variant chosen for the adapter (tests run both). */
   matmul?: MatmulVariant;
+  /** The plan's parameter groups (default: none). */
+  groups?: readonly Group[];
 }
 
 /**
@@ -127,7 +132,8 @@ export class GptEngine implements Engine {
   /** The mean loss (when read) and the global gradient norm of the last step. */
   #loss: GPUBuffer;
   #norm: GPUBuffer;
-  #settings: GPUBuffer;
+  /** The runs of the flat buffer that share their AdamW settings, each with its settings uniform. */
+  #runs: { run: UpdateRun; settings: GPUBuffer }[];
   #update: ops.Dispatch[];
   /** The EMA of the weights, its settings and its dispatch, allocated on first use. */
   #ema: EmaBuffers | null = null;
@@ -145,6 +151,7 @@ export class GptEngine implements Engine {
     gpu: GpuDevice,
     kernels: Kernels,
     seed: number,
+    groups: readonly Group[],
   ) {
     const device = gpu.device;
     this.adapter = gpu.description;
@@ -158,23 +165,33 @@ export class GptEngine implements Engine {
     this.#partials = storageBuffer(device, ops.NORM_PARTS * 4, "norm partials");
     this.#loss = storageBuffer(device, 4, "loss");
     this.#norm = storageBuffer(device, 4, "gradient norm");
-    this.#settings = device.createBuffer({
-      label: "adamw settings",
-      size: ops.ADAMW_SETTINGS_FIELDS * 4,
-      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
-    });
+    this.#runs = updateRuns(this.layout, groups).map((run) => ({
+      run,
+      settings: device.createBuffer({
+        label: "adamw settings",
+        size: ops.ADAMW_SETTINGS_FIELDS * 4,
+        usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+      }),
+    }));
     const count = this.layout.total;
+    const range = (buffer: GPUBuffer, run: UpdateRun) => ({
+      buffer,
+      offset: run.start * 4,
+      size: (run.end - run.start) * 4,
+    });
     this.#update = [
       ...ops.gradNorm(kernels, { grads: this.#grads, partials: this.#partials, norm: this.#norm, count }),
-      ops.adamw(kernels, {
-        settings: this.#settings,
-        params: this.#params,
-        grads: this.#grads,
-        m: this.#m,
-        v: this.#v,
-        norm: this.#norm,
-        count,
-      }),
+      ...this.#runs.map(({ run, settings }) =>
+        ops.adamw(kernels, {
+          settings,
+          params: range(this.#params, run),
+          grads: range(this.#grads, run),
+          m: range(this.#m, run),
+          v: range(this.#v, run),
+          norm: this.#norm,
+          count: run.end - run.start,
+        })
+      ),
     ];
   }
 
@@ -198,7 +215,7 @@ export class GptEngine implements Engine {
     const engine = await checkedAllocation(
       gpu.device,
       `the weights and optimizer state of '${parameterCount(config)}' parameters`,
-      () => new GptEngine(config, gpu, kernels, options.seed),
+      () => new GptEngine(config, gpu, kernels, options.seed, options.groups ?? []),
     );
     gpu.device.lost.then((info) =>
       engine.#lost = `the WebGPU device was lost ('${info.message || info.reason}')`
@@ -369,13 +386,16 @@ export class GptEngine implements Engine {
   ): Promise<{ dispatches: ops.Dispatch[]; clear: GPUBuffer }> {
     const graph = await this.#graphFor(batch);
     this.#updates += 1;
-    const data = ops.adamwSettings({
-      ...settings,
-      step: this.#updates,
-      count: this.layout.total,
-      decayEnd: this.layout.decayEnd,
-    });
-    this.#device().queue.writeBuffer(this.#settings, 0, data);
+    for (const { run, settings: uniform } of this.#runs) {
+      const count = run.end - run.start;
+      const data = ops.adamwSettings({
+        ...tensorSettings(settings, run),
+        step: this.#updates,
+        count,
+        decayEnd: run.decays ? count : 0,
+      });
+      this.#device().queue.writeBuffer(uniform, 0, data);
+    }
     const dispatches = [
       ...graph.forward,
       ...(readLoss ? [graph.loss] : []),

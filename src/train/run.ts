@@ -7,7 +7,7 @@
  */
 import { InputError } from "../diagnostics/input_error.ts";
 import { join } from "node:path";
-import type { Model, Plan } from "../plan/schema.ts";
+import type { Group, Model, Plan } from "../plan/schema.ts";
 import { planHash } from "../plan/hash.ts";
 import { scheduleTable } from "../schedule/table.ts";
 import type { Engine, HostTensor, TokenBatch } from "./engine.ts";
@@ -33,9 +33,14 @@ import { averageWeights } from "./checkpoint/average.ts";
 import type { RunSummary } from "./run_summary.ts";
 import { safeFileName } from "../diagnostics/file_name.ts";
 import { emaDecay } from "../plan/ema_decay.ts";
+import { emptyGroupWarnings } from "./gpu/param_groups.ts";
+import { paramLayout } from "./gpu/params.ts";
 
 /** Creates the engine a run trains (src/train/gpt.ts's `createEngine`, or a fake in tests). */
-export type EngineFactory = (config: Model, options: { seed: number }) => Promise<Engine>;
+export type EngineFactory = (
+  config: Model,
+  options: { seed: number; groups: readonly Group[] },
+) => Promise<Engine>;
 
 /** Options of `train`. */
 export interface TrainOptions {
@@ -397,10 +402,11 @@ export async function train(plan: Plan, options: TrainOptions): Promise<RunSumma
   const evalSets = new Map(
     sources.map((s) => [s.name, heldOutBatches(s, plan.context, table.batch[0], options.evalBatches ?? 2)]),
   );
+  warnings.push(...emptyGroupWarnings(paramLayout(model), plan.groups ?? []));
   for (const warning of warnings) progress.message(`warning: ${warning}`);
 
   // The engine checks the model against the adapter's limits: do that before replacing an old run.
-  const engine = await options.createEngine(model, { seed });
+  const engine = await options.createEngine(model, { seed, groups: plan.groups ?? [] });
   await prepareRunDirectory(out, plan, !resumeFrom);
 
   try {

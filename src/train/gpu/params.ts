@@ -3,8 +3,9 @@
  * in the flat GPU buffer, which ones weight decay applies to, and their GPT-2 initialisation.
  *
  * Weight decay follows GPT-2 / nanoGPT practice: it applies to the 2-D weights only (wte, wpe, c_attn,
- * c_proj and c_fc weights) and not to biases or LayerNorm parameters. The decayed tensors come first in
- * the flat buffer, so that AdamW decays one prefix of it.
+ * c_proj and c_fc weights) and not to biases or LayerNorm parameters (`decay`). The decayed tensors come
+ * first in the flat buffer, so that AdamW decays one prefix of it in one dispatch when the plan has no
+ * parameter groups (see param_groups.ts).
  * @module
  */
 import type { Model } from "../../plan/schema.ts";
@@ -29,8 +30,6 @@ export interface ParamLayout {
   slots: ParamSlot[];
   /** Total floats in the flat buffer (a multiple of 64). */
   total: number;
-  /** Floats [0, decayEnd) are decayed. */
-  decayEnd: number;
   /** Rows of wte on the GPU: the vocabulary rounded up to a multiple of 4. */
   vocabRows: number;
 }
@@ -74,16 +73,14 @@ export function paramLayout(config: Model): ParamLayout {
   );
   const slots: ParamSlot[] = [];
   let offset = 0;
-  let decayEnd = 0;
   for (const [list, decay] of [[decayed, true], [other, false]] as const) {
     for (const slot of list) {
       const size = slot.name === "wte.weight" ? vocabRows * c : slot.shape.reduce((a, b) => a * b, 1);
       slots.push({ ...slot, size, offset, decay });
       offset += Math.ceil(size / ALIGN) * ALIGN;
     }
-    if (decay) decayEnd = offset;
   }
-  return { slots, total: offset, decayEnd, vocabRows };
+  return { slots, total: offset, vocabRows };
 }
 
 /** Number of trainable parameters (wte counted once: it is tied to the output head). */

@@ -19,8 +19,9 @@ export function globalNorm(grads: Iterable<ArrayLike<number>>): number {
 }
 
 /**
- * One update, in place: clip (coef = clip / (norm + 1e-6), applied when < 1), then for each tensor
- * p *= 1 - lr * wd (only when `decays(name)`), the moment updates and
+ * One update, in place: clip (coef = clip / (norm + 1e-6), applied when < 1, with `clip` the threshold or
+ * null), then for each tensor, with its own settings `settingsOf(name)` (a parameter group's LR, betas and
+ * eps; weight decay 0 where it does not decay): p *= 1 - lr * wd, the moment updates and
  * p -= lr / (1 - beta1^step) * m / (sqrt(v) / sqrt(1 - beta2^step) + eps). `step` counts from 1.
  * Returns the pre-clip norm.
  */
@@ -28,22 +29,23 @@ export function adamwUpdate(
   params: Map<string, Float64Array>,
   grads: Map<string, Float64Array>,
   moments: Map<string, Moments>,
-  settings: UpdateSettings,
+  clip: number | null,
   step: number,
-  decays: (name: string) => boolean,
+  settingsOf: (name: string) => UpdateSettings,
 ): number {
   const norm = globalNorm(grads.values());
-  const coef = settings.clip === null ? 1 : Math.min(1, settings.clip / (norm + 1e-6));
-  const bc1 = 1 - settings.beta1 ** step;
-  const bc2 = 1 - settings.beta2 ** step;
+  const coef = clip === null ? 1 : Math.min(1, clip / (norm + 1e-6));
   for (const [name, p] of params) {
+    const settings = settingsOf(name);
+    const bc1 = 1 - settings.beta1 ** step;
+    const bc2 = 1 - settings.beta2 ** step;
     const g = grads.get(name)!;
     let state = moments.get(name);
     if (!state) moments.set(name, state = { m: new Float64Array(p.length), v: new Float64Array(p.length) });
     const { m, v } = state;
     for (let i = 0; i < p.length; i++) {
       const gi = g[i] * coef;
-      if (decays(name)) p[i] *= 1 - settings.lr * settings.weightDecay;
+      p[i] *= 1 - settings.lr * settings.weightDecay;
       m[i] = settings.beta1 * m[i] + (1 - settings.beta1) * gi;
       v[i] = settings.beta2 * v[i] + (1 - settings.beta2) * gi * gi;
       p[i] -= (settings.lr / bc1) * m[i] / (Math.sqrt(v[i]) / Math.sqrt(bc2) + settings.eps);
