@@ -114,6 +114,18 @@ if (import.meta.main) {
   schedule weight_decay { stable 50%  decay rest linear to 0.01 }
   schedule beta2 { warmup 20% from 0.9  stable rest }
 }`,
+  ], [
+    "groups-schedules.recipe",
+    `recipe "groups-schedules" {
+  budget 200 steps  batch 4 x 8
+  optimizer adamw {
+    lr 1e-3  betas 0.9 0.95  weight_decay 0.1
+    group "hidden" matrices { lr 0.5x  betas 0.8 0.9 }
+    group "vectors" vectors { weight_decay 0 }
+  }
+  schedule { warmup 10%  decay rest cosine }
+  schedule beta2 { warmup 20% from 0.9  stable rest }
+}`,
   ]];
   const generated: [string, string][] = Array.from(
     { length: n },

@@ -174,7 +174,7 @@ def drive_groups(optimizer, scheduler, want):
     result = Result()
     for k in range(len(want.lr)):
         for i, group in enumerate(groups):
-            result.compare([group], Want(lrs[i], wds[i], want.betas), k)
+            result.compare([group], Want(lrs[i], wds[i], None if group.get("plan_own_betas") else want.betas), k)
         optimizer.step()
         scheduler.step()
     return result
@@ -357,8 +357,10 @@ def optax_groups(module, want):
             group = by_name[name]
             wd_scale = 0.0 if decay == "no_decay" else 1.0 if group["weight_decay_scale"] is None else group["weight_decay_scale"]
             hp = s.inner_state.hyperparams
-            got = {"lr": float(hp["learning_rate"]), "weight_decay": float(hp["weight_decay"])}
-            scaled_want = Want([v * group["lr_scale"] for v in want.lr], [v * wd_scale for v in want.wd], None)
+            got = {"lr": float(hp["learning_rate"]), "weight_decay": float(hp["weight_decay"]),
+                   "betas": (float(hp["b1"]), float(hp["b2"]))}
+            betas = None if group["betas"] else want.betas
+            scaled_want = Want([v * group["lr_scale"] for v in want.lr], [v * wd_scale for v in want.wd], betas)
             result.compare([got], scaled_want, k, lambda g: True)
     return result
 
