@@ -298,6 +298,7 @@ export class RecipeParser extends CstParser {
         { ALT: () => this.CONSUME(t.Beta1, { LABEL: "quantity" }) },
         { ALT: () => this.CONSUME(t.Beta2, { LABEL: "quantity" }) },
         { ALT: () => this.CONSUME(t.Clip, { LABEL: "quantity" }) },
+        { ALT: () => this.CONSUME(t.Ema, { LABEL: "quantity" }) },
       ])
     );
     this.CONSUME(t.LBrace);

@@ -20,6 +20,7 @@ import { phaseHover } from "../src/lsp/hover.ts";
 import { diffPlans } from "../src/diff/plan_diff.ts";
 import { formatRecipe } from "../src/format/format_recipe.ts";
 import { proxyPlan } from "../src/plan/proxy.ts";
+import { emaDecay } from "../src/plan/ema_decay.ts";
 
 /** One constant phase of a batch or context schedule: its value and where it ends, in tokens. */
 interface Step {
@@ -120,7 +121,7 @@ Deno.test("the Llama 3 ramp: one cosine across the batch and context changes, ea
   assert.match(text, /schedule context:\n/);
 });
 
-Deno.test("the trainer follows every schedule: batch, context, weight decay, betas and clip per update", async () => {
+Deno.test("the trainer follows every schedule: batch, context, weight decay, betas, clip and EMA decay per update", async () => {
   const plan = await compilePlan(`recipe "tiny" {
   budget 12 steps
   batch 4 x 32
@@ -134,9 +135,18 @@ Deno.test("the trainer follows every schedule: batch, context, weight decay, bet
   schedule beta1 { phase "cycle" rest linear from 0.95 to 0.85 }
   schedule beta2 { warmup 50% from 0.9  stable rest }
   schedule clip { stable 8 steps at 0.5  stable rest at 1x }
+  ema "ema" decay 0.9 start 2 steps
+  schedule ema { warmup 50% from 0.5  stable rest }
 }`);
-  const seen: { batch: number; context: number; wd: number; b1: number; b2: number; clip: number | null }[] =
-    [];
+  const seen: {
+    batch: number;
+    context: number;
+    wd: number;
+    b1: number;
+    b2: number;
+    clip: number | null;
+    ema: number | undefined;
+  }[] = [];
   const recording: EngineFactory = async (model, options) => {
     const engine = await createEngine(model, options);
     const step = engine.step.bind(engine);
@@ -148,6 +158,7 @@ Deno.test("the trainer follows every schedule: batch, context, weight decay, bet
         b1: settings.beta1,
         b2: settings.beta2,
         clip: settings.clip,
+        ema: settings.emaDecay,
       });
       return step(batch, settings, read);
     };
@@ -167,6 +178,7 @@ Deno.test("the trainer follows every schedule: batch, context, weight decay, bet
         b1: table.beta1[k],
         b2: table.beta2[k],
         clip: table.clip![k],
+        ema: emaDecay(plan.ema!, k, plan.timelines!.emaDecay),
       })),
     );
     assert.deepEqual(seen.map((s) => `${s.batch}x${s.context}`).slice(3, 7), [
@@ -175,6 +187,9 @@ Deno.test("the trainer follows every schedule: batch, context, weight decay, bet
       "4x16",
       "4x32",
     ]);
+    // The EMA copies the weights up to update 2, then decays at 0.5 rising to 0.9 over the first half.
+    assert.deepEqual(seen.map((s) => s.ema).slice(0, 3), [0, 0, 0]);
+    assert.ok(Math.abs(seen[3].ema! - 0.7) < 1e-12, `${seen[3].ema}`);
     assert.ok(Number.isFinite(summary.loss ?? NaN));
   } finally {
     await Deno.remove(out, { recursive: true });

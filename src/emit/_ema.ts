@@ -8,6 +8,8 @@
  * @module
  */
 import type { Ema, Plan } from "../plan/schema.ts";
+import { quantityPieces } from "../plan/pieces.ts";
+import { MATH, pieceTable } from "./_python.ts";
 import { UnsupportedFeatureError } from "./target.ts";
 
 /** The EMA in a refusal's words: `an EMA of the weights ("ema", decay 0.999)`. */
@@ -81,5 +83,51 @@ export function emaPython(plan: Plan, library: keyof typeof EMA_CODE): string {
 # EMA_START it is a copy of the weights, after every later update decay * ema + (1 - decay) * weights.
 EMA_NAME = ${JSON.stringify(name)}
 EMA_DECAY = ${decay}
-EMA_START = ${start}` + EMA_CODE[library];
+EMA_START = ${start}` + (plan.timelines?.emaDecay ? scheduledEma(plan, library) : EMA_CODE[library]);
+}
+
+/** The EMA code of a plan that schedules its decay (`schedule ema { ... }`): the decay of every update. */
+const SCHEDULED_EMA_CODE = {
+  torch: `
+
+
+def ema_decay_at(step):
+    """The decay update \`step\` (counted from 0) applies: 0 up to EMA_START (a copy), then the plan's."""
+    return 0.0 if step <= EMA_START else _value(_EMA_DECAY, step)
+
+
+def make_ema(model):
+    """A copy of \`model\` that update_ema keeps at the plan's EMA of its weights."""
+    ema = copy.deepcopy(model)
+    for param in ema.parameters():
+        param.requires_grad_(False)
+    return ema
+
+
+def update_ema(ema, model, step):
+    """Call after optimizer.step() of update \`step\`: decay * ema + (1 - decay) * weights (lerp, as
+    torch.optim.swa_utils.get_ema_multi_avg_fn computes it)."""
+    decay = ema_decay_at(step)
+    with torch.no_grad():
+        for e, p in zip(ema.parameters(), model.parameters()):
+            e.lerp_(p.detach(), 1.0 - decay)
+`,
+  optax: `
+
+
+def ema_decay_at(step):
+    """The decay update \`step\` (counted from 0) applies: 0 up to EMA_START (a copy), then the plan's."""
+    return 0.0 if step <= EMA_START else _value(_EMA_DECAY, step)
+
+
+def update_ema(ema_params, params, step):
+    """The EMA after update \`step\` (counted from 0) of \`params\`, the weights after it (start from params)."""
+    return optax.incremental_update(params, ema_params, 1.0 - ema_decay_at(step))
+`,
+};
+
+/** The table of a scheduled EMA decay, then `ema_decay_at` and `update_ema` for `library`. */
+function scheduledEma(plan: Plan, library: keyof typeof EMA_CODE): string {
+  return "\n\n" + pieceTable("_EMA_DECAY", quantityPieces(plan, "emaDecay"), MATH).trimEnd() +
+    SCHEDULED_EMA_CODE[library];
 }

@@ -17,7 +17,7 @@ import { emaDecay } from "../plan/ema_decay.ts";
 /** The `csv` target. */
 export const csv: Target = {
   name: "csv",
-  timelines: ["batch", "context", "weightDecay", "beta1", "beta2", "clip"],
+  timelines: ["batch", "context", "weightDecay", "beta1", "beta2", "clip", "emaDecay"],
   release: "any reader",
   carriesEma: true,
   description:
@@ -48,7 +48,7 @@ export const csv: Target = {
         table.lr[k] * g.lrScale,
         table.weightDecay[k] * (g.weightDecayScale ?? 1),
       ]);
-      const decay = ema ? [emaDecay(ema, k)] : [];
+      const decay = ema ? [emaDecay(ema, k, own.emaDecay)] : [];
       const row = [k, table.lr[k], table.weightDecay[k], table.batch[k], ...scheduled, ...weights];
       lines.push([...row, ...perGroup, ...decay].join(","));
     }

@@ -17,6 +17,7 @@ import { averageNotes } from "./_averages.ts";
 import { refuseEma } from "./_ema.ts";
 import { InputError } from "../diagnostics/input_error.ts";
 import type { Plan, Segment, TimelineName } from "../plan/schema.ts";
+import { SCHEDULE_WORDS } from "../plan/pieces.ts";
 import { type EmitOptions, type Emitted, type Target, type Tier, UnsupportedFeatureError } from "./target.ts";
 import { hf } from "./hf.ts";
 import { torchtitan } from "./torchtitan.ts";
@@ -49,16 +50,6 @@ const EMITTERS: readonly Target[] = [
   deepspeed,
   csv,
 ].map(carryingTimelines);
-
-/** How a recipe names the schedule of each quantity, for refusals. */
-const SCHEDULE_WORDS: Record<TimelineName, string> = {
-  batch: "batch",
-  context: "context",
-  weightDecay: "weight_decay",
-  beta1: "beta1",
-  beta2: "beta2",
-  clip: "clip",
-};
 
 /** `target`, refusing first every schedule of a quantity (`schedule batch { ... }`) it does not carry. */
 function carryingTimelines(target: Target): Target {

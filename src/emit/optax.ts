@@ -55,7 +55,7 @@ const RELEASE = "optax 0.2.8, jax 0.10.2";
 /** The `optax` target. */
 export const optax: Target = {
   name: "optax",
-  timelines: ["batch", "context", "weightDecay", "beta1", "beta2", "clip"],
+  timelines: ["batch", "context", "weightDecay", "beta1", "beta2", "clip", "emaDecay"],
   release: RELEASE,
   description: "Python module (jax, optax): schedule(count) and optimizer(), any plan",
   carriesEma: true,

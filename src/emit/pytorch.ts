@@ -19,14 +19,20 @@ const RELEASE = "torch 2.13 (any torch 2)";
 /** The `pytorch` target. */
 export const pytorch: Target = {
   name: "pytorch",
-  timelines: ["batch", "context", "weightDecay", "beta1", "beta2", "clip"],
+  timelines: ["batch", "context", "weightDecay", "beta1", "beta2", "clip", "emaDecay"],
   release: RELEASE,
   description: "Python module (torch only): lr_lambda(step) and make_scheduler(optimizer), any plan",
   carriesEma: true,
   emit(plan) {
+    const emaSchedule = Boolean(plan.ema && plan.timelines?.emaDecay);
     const grouped = plan.groups !== undefined;
     const content = scheduleModule(plan, `The schedule of plan ${quoted(plan.name)} for torch.optim.`, {
-      imports: grouped ? ["", "import fnmatch", "import re", "", "import torch"] : [],
+      imports: [
+        ...(grouped || emaSchedule ? [""] : []),
+        ...(emaSchedule ? ["import copy"] : []),
+        ...(grouped ? ["import fnmatch", "import re"] : []),
+        ...(grouped || emaSchedule ? ["", "import torch"] : []),
+      ],
       code: (grouped ? torchGroups(plan) : "") + emaPython(plan, "torch"),
       release: RELEASE,
     });

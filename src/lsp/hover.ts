@@ -6,7 +6,7 @@
  */
 import type { PhaseDecl } from "../syntax/ast.ts";
 import type { Origin, Phase, Plan, Segment, TimelineName } from "../plan/schema.ts";
-import { evaluate } from "../plan/evaluate.ts";
+import { evaluate, roundCount, segmentValue } from "../plan/evaluate.ts";
 import { describeGroup, describeShape, phaseTokens } from "../schedule/explain.ts";
 import { formatCount, formatNumber } from "../diagnostics/format_number.ts";
 import type { Analysis } from "./analysis.ts";
@@ -44,7 +44,9 @@ function phaseLine(plan: Plan, phase: Phase): string {
 
 /** A phase of a quantity's own schedule in one plan: its updates, tokens and values. */
 function segmentLine(plan: Plan, name: TimelineName, segment: Segment): string {
-  const value = (k: number) => formatNumber(evaluate(plan, k)[name] ?? 0);
+  const count = name === "batch" || name === "context";
+  const value = (k: number) =>
+    formatNumber(count ? roundCount(segmentValue([segment], k)) : segmentValue([segment], k));
   return [
     `**${segment.name}** of the ${name} schedule (${plan.name}): updates ${segment.start}..${segment.end} (${
       formatCount(segment.end - segment.start)

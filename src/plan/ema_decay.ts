@@ -3,11 +3,13 @@
  * emitters) read it, so that a per-update decay changes only this function.
  * @module
  */
-import type { Ema } from "./schema.ts";
+import type { Ema, Segment } from "./schema.ts";
+import { segmentValue } from "./evaluate.ts";
 
 /**
  * The decay `d` that update `k` (counted from 0) applies, `ema = d * ema + (1 - d) * w`: 0 up to the EMA's
- * `start` (the EMA is then a copy of the weights), its decay after.
+ * `start` (the EMA is then a copy of the weights), then its decay, or the plan's schedule of it (`schedule`,
+ * the plan's `timelines.emaDecay`).
  *
  * @example
  * ```ts
@@ -15,6 +17,7 @@ import type { Ema } from "./schema.ts";
  * console.assert(emaDecay(ema, 10) === 0 && emaDecay(ema, 11) === 0.99);
  * ```
  */
-export function emaDecay(ema: Ema, k: number): number {
-  return k <= ema.start ? 0 : ema.decay;
+export function emaDecay(ema: Ema, k: number, schedule?: readonly Segment[]): number {
+  if (k <= ema.start) return 0;
+  return schedule ? segmentValue(schedule, k) : ema.decay;
 }

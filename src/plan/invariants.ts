@@ -140,6 +140,7 @@ const CHECKS: Record<"lr" | TimelineName, (plan: Plan) => Check> = {
   beta1: () => beta,
   beta2: () => beta,
   clip: () => (v) => Number.isFinite(v) && v > 0 ? null : "it must be finite and > 0",
+  emaDecay: () => beta,
 };
 
 /** The first problem of a shape over its span: its parameters, then its value at every update. */

@@ -13,6 +13,17 @@ export interface Piece {
   shape: Shape;
 }
 
+/** What a recipe calls each quantity's own schedule: `schedule <word> { ... }`. */
+export const SCHEDULE_WORDS: Readonly<Record<TimelineName, string>> = {
+  batch: "batch",
+  context: "context",
+  weightDecay: "weight_decay",
+  beta1: "beta1",
+  beta2: "beta2",
+  clip: "clip",
+  emaDecay: "ema",
+};
+
 /** The quantities a plan gives at every update, as pieces. */
 export type PieceQuantity = "lr" | TimelineName;
 
@@ -35,6 +46,12 @@ export function quantityPieces(plan: Plan, quantity: PieceQuantity): Piece[] {
     return plan.phases.map((p) => ({ start: p.start, end: p.end, offset: p.offset, shape: p[quantity] }));
   }
   const { betas, clip } = plan.optimizer;
-  const value = { context: plan.context, beta1: betas[0], beta2: betas[1], clip: clip ?? 0 }[quantity];
+  const value = {
+    context: plan.context,
+    beta1: betas[0],
+    beta2: betas[1],
+    clip: clip ?? 0,
+    emaDecay: plan.ema?.decay ?? 0,
+  }[quantity];
   return [{ start: 0, end: plan.steps, offset: 0, shape: { shape: "constant", value } }];
 }

@@ -149,7 +149,7 @@ const segments = z.array(Segment).min(1);
  * Quantities that follow schedules of their own, independent of the LR phases. Each timeline's segments
  * tile [0, steps). When a timeline is present it gives the quantity at every update, in place of the
  * phases' `batch` or `weightDecay`, the optimizer's `betas` or `clip`, or the plan's `context`. Batch and
- * context values round half up to integers >= 1.
+ * context values round half up to integers >= 1. `emaDecay` replaces the EMA's constant decay after its start.
  */
 export const Timelines = z.strictObject({
   batch: segments.optional(),
@@ -158,6 +158,8 @@ export const Timelines = z.strictObject({
   beta1: segments.optional(),
   beta2: segments.optional(),
   clip: segments.optional(),
+  /** The decay of the EMA of the weights (`schedule ema { ... }`); only with `ema`. */
+  emaDecay: segments.optional(),
 });
 /** Quantities that follow schedules of their own. */
 export type Timelines = z.infer<typeof Timelines>;

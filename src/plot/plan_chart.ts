@@ -44,6 +44,7 @@ const SCHEDULED_PANELS: [TimelineName, string][] = [
   ["beta1", "beta1"],
   ["beta2", "beta2"],
   ["clip", "gradient clipping threshold"],
+  ["emaDecay", "EMA decay"],
 ];
 
 /** Phase boundaries of one plan, and the checkpoints of every plan (coloured like its lines when several). */

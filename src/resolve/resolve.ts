@@ -82,6 +82,7 @@ export async function resolveRecipe(
     weightDecay: optimizer.weightDecay,
     betas: optimizer.betas,
     clip: optimizer.clip,
+    emaDecay: null,
   };
   if (!checkScheduledOnce(context, effective.schedule, effective.timelines)) return null;
   const rateTimelines = effective.timelines.has("batch") || effective.timelines.has("context")
@@ -115,7 +116,8 @@ export async function resolveRecipe(
   const checkpoints = nameCheckpoints(context, pending, steps);
   const averages = resolveAverages(context, checkpoints);
   const ema = resolveEma(context, frame, [...checkpoints, ...averages].map((c) => c.name));
-  const others = resolveOtherTimelines(context, effective.timelines, bases, budget, rates, steps);
+  const withEma = { ...bases, emaDecay: ema?.decay ?? null };
+  const others = resolveOtherTimelines(context, effective.timelines, withEma, budget, rates, steps);
   if (hasNewErrors(context) || !others) return null;
   warnAboutPhases(context, phases, steps);
 

@@ -32,6 +32,8 @@ export interface TimelineBases {
   betas: readonly [number, number];
   /** The optimizer's clip, or null for none (then `clip` values are absolute only). */
   clip: number | null;
+  /** The EMA's decay, or null for a recipe without `ema` (whose `schedule ema` is refused). */
+  emaDecay: number | null;
 }
 
 /** How a quantity is named in the plan and messages, and the rule its values obey. */
@@ -76,6 +78,11 @@ export const QUANTITIES: Record<A.TimelineQuantity, QuantityRule> = {
     what: "the clipping threshold",
     rule: (b) => ({ base: b.clip ?? undefined, min: 0, exclusive: true }),
   },
+  ema: {
+    plan: "emaDecay",
+    what: "the EMA decay",
+    rule: (b) => ({ base: b.emaDecay ?? undefined, min: 0, max: 0.999999 }),
+  },
 };
 
 /** The base value of a quantity (what its warmup rises to). */
@@ -93,6 +100,8 @@ export function baseOf(quantity: A.TimelineQuantity, bases: TimelineBases): numb
       return bases.betas[1];
     case "clip":
       return bases.clip ?? 0;
+    case "ema":
+      return bases.emaDecay ?? 0;
   }
 }
 
@@ -251,6 +260,16 @@ export function resolveOtherTimelines(
   const result: Timelines = {};
   for (const [quantity, timeline] of timelines) {
     if (quantity === "batch" || quantity === "context") continue;
+    if (quantity === "ema" && bases.emaDecay === null) {
+      report(
+        context.diagnostics,
+        "R0039",
+        { node: { span: timeline.node.quantitySpan }, source: timeline.source },
+        "`schedule ema` sets the decay of an EMA of the weights, and the recipe keeps none",
+        'add `ema "ema" decay 0.999` at recipe level',
+      );
+      return null;
+    }
     const segments = placeTimeline(context, timeline, bases, budget, rates, steps);
     if (!segments) return null;
     result[QUANTITIES[quantity].plan] = segments;

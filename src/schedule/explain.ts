@@ -4,6 +4,7 @@
  */
 import type { Group, Phase, Plan, Segment, Shape, TimelineName } from "../plan/schema.ts";
 import { RateMap } from "../plan/rates.ts";
+import { SCHEDULE_WORDS } from "../plan/pieces.ts";
 import { formatCount, formatNumber as num } from "../diagnostics/format_number.ts";
 
 /** A shape in words: `constant 0.003`, `cosine 0.003 -> 0`, `step 0.1 -> 0.001 at 30, 60`. */
@@ -31,21 +32,11 @@ export function phaseTokens(
   return rates.consumed(phase.end, "tokens") - rates.consumed(phase.start, "tokens");
 }
 
-/** What the plan's own schedule of a quantity is called in a recipe. */
-const TIMELINE_WORDS: Record<TimelineName, string> = {
-  batch: "batch",
-  context: "context",
-  weightDecay: "weight_decay",
-  beta1: "beta1",
-  beta2: "beta2",
-  clip: "clip",
-};
-
 /** The plan's schedules of other quantities, one table each. */
 function timelineTables(plan: Plan, rates: RateMap): string[] {
   const lines: string[] = [];
   for (const [name, segments] of Object.entries(plan.timelines ?? {}) as [TimelineName, Segment[]][]) {
-    const rows = [["phase", "updates", "n", "tokens", TIMELINE_WORDS[name]]];
+    const rows = [["phase", "updates", "n", "tokens", SCHEDULE_WORDS[name]]];
     for (const s of segments) {
       rows.push([
         s.name,
@@ -55,7 +46,7 @@ function timelineTables(plan: Plan, rates: RateMap): string[] {
         describeShape(s.value) + (s.offset ? " (inclusive)" : ""),
       ]);
     }
-    lines.push(`schedule ${TIMELINE_WORDS[name]}:`, table(rows), "");
+    lines.push(`schedule ${SCHEDULE_WORDS[name]}:`, table(rows), "");
   }
   return lines;
 }

@@ -244,7 +244,7 @@ export interface ParentRef {
 }
 
 /** The quantities that can follow a schedule of their own, beside the LR's (`schedule batch { ... }`). */
-export type TimelineQuantity = "batch" | "context" | "weight_decay" | "beta1" | "beta2" | "clip";
+export type TimelineQuantity = "batch" | "context" | "weight_decay" | "beta1" | "beta2" | "clip" | "ema";
 
 /** `schedule batch { phases }`: a schedule of one quantity, with its own phases over the budget. */
 export interface TimelineDecl {

@@ -468,7 +468,7 @@ export async function train(plan: Plan, options: TrainOptions): Promise<RunSumma
       const lr = table.lr[k];
       const weightDecay = table.weightDecay[k];
       const clip = table.clip ? table.clip[k] : null;
-      const ema = plan.ema ? { emaDecay: emaDecay(plan.ema, k) } : {};
+      const ema = plan.ema ? { emaDecay: emaDecay(plan.ema, k, plan.timelines?.emaDecay) } : {};
       const settings = { lr, weightDecay, beta1: table.beta1[k], beta2: table.beta2[k], eps, clip, ...ema };
       const result = await engine.step(batch, settings, read);
       tokens += batch.batch * batch.context;
