@@ -15,7 +15,7 @@ export const ROOT: string = fileURLToPath(new URL("../../", import.meta.url));
 
 /** The size budget of each built script, in bytes (minified, before compression). */
 export const BUDGETS: Record<string, number> = {
-  "recipe.js": 480_000,
+  "recipe.js": 520_000,
   "studio.js": 20_000,
   "dashboard.js": 20_000,
 };
