@@ -22,6 +22,7 @@ import type { RateMap } from "../plan/rates.ts";
 import { settingShape } from "./phase_settings.ts";
 import { buildShape } from "./shapes.ts";
 import type { PlacedSchedule } from "./timeline.ts";
+import type { Located } from "./effective.ts";
 
 /** A resolved phase, with where its keyword was written (problems of the phase point there). */
 export interface ResolvedPhase {
@@ -273,7 +274,35 @@ function weightDecayShape(context: RecipeContext, site: PhaseSite, walk: Walk, b
   });
 }
 
-/** The plan's phase: a unique name (`cycle2.decay`, `stable-2`) and its shapes, mixture and origin. */
+/** What a phase of the plan and a segment of a quantity's schedule share: where and what it is. */
+export type PhaseIdentity = Pick<Phase, "name" | "kind" | "start" | "end" | "offset" | "cycle" | "origin">;
+
+/**
+ * A placed phase's identity: a name unique among `names` (`cycle2.decay`, `stable-2`; added to them), its
+ * kind (a cooldown is a decay), updates, offset, cycle and origin.
+ */
+export function phaseIdentity(
+  decl: Located<A.PhaseDecl>,
+  span: { start: number; end: number; cycle: number | null },
+  names: Set<string>,
+): PhaseIdentity {
+  const base = decl.node.name ?? decl.node.keyword;
+  const stem = span.cycle === null ? base : `cycle${span.cycle + 1}.${base}`;
+  let name = stem;
+  for (let k = 2; names.has(name); k++) name = `${stem}-${k}`;
+  names.add(name);
+  return {
+    name,
+    kind: decl.node.keyword === "cooldown" ? "decay" : decl.node.keyword,
+    start: span.start,
+    end: span.end,
+    offset: decl.node.inclusive ? 1 : 0,
+    ...(span.cycle === null ? {} : { cycle: span.cycle }),
+    origin: originOf(decl.source, decl.node.keywordSpan),
+  };
+}
+
+/** The plan's phase: its identity and its shapes and mixture. */
 function makePhase(
   site: PhaseSite,
   walk: Walk,
@@ -281,25 +310,23 @@ function makePhase(
   weightDecay: Shape,
   template: { mix: Record<string, number>; batch: Shape },
 ): Phase {
-  const { placed } = site;
-  const { node: decl, source } = placed.slot.phase;
-  const base = decl.name ?? decl.keyword;
-  const stem = placed.cycle === null ? base : `cycle${placed.cycle + 1}.${base}`;
-  let name = stem;
-  for (let k = 2; walk.names.has(name); k++) name = `${stem}-${k}`;
-  walk.names.add(name);
+  const { name, kind, start, end, offset, cycle, origin } = phaseIdentity(
+    site.placed.slot.phase,
+    site.placed,
+    walk.names,
+  );
   return {
     name,
-    kind: decl.keyword === "cooldown" ? "decay" : decl.keyword,
-    start: placed.start,
-    end: placed.end,
-    offset: decl.inclusive ? 1 : 0,
+    kind,
+    start,
+    end,
+    offset,
     lr,
     weightDecay,
     batch: template.batch,
     mix: template.mix,
-    ...(placed.cycle === null ? {} : { cycle: placed.cycle }),
-    origin: originOf(source, decl.keywordSpan),
+    ...(cycle === undefined ? {} : { cycle }),
+    origin,
   };
 }
 

@@ -12,10 +12,10 @@ import { formatCount } from "../diagnostics/format_number.ts";
 import type { Segment, Shape, TimelineName, Timelines } from "../plan/schema.ts";
 import { MAX_BATCH } from "../plan/invariants.ts";
 import { shapeEndValue } from "../plan/shape_value.ts";
-import { type At, hasNewErrors, originOf, type RecipeContext, report } from "./context.ts";
+import { type At, hasNewErrors, type RecipeContext, report } from "./context.ts";
 import { type BudgetUnit, type Measured, placePhases, type TimelineItem } from "./durations.ts";
 import type { Located } from "./effective.ts";
-import { checkPhaseOptions, keywordDefaults } from "./phases.ts";
+import { checkPhaseOptions, keywordDefaults, phaseIdentity } from "./phases.ts";
 import type { RateMap } from "../plan/rates.ts";
 import { buildShape } from "./shapes.ts";
 import type { NumberRule } from "./values.ts";
@@ -178,22 +178,8 @@ export class TimelineShaper {
 
   /** The plan's segment of a shaped phase. */
   segment(phase: TimelinePhase, value: Shape): Segment {
-    const { node: decl, source } = phase.decl;
-    const base = decl.name ?? decl.keyword;
-    const stem = phase.cycle === null ? base : `cycle${phase.cycle + 1}.${base}`;
-    let name = stem;
-    for (let k = 2; this.#names.has(name); k++) name = `${stem}-${k}`;
-    this.#names.add(name);
-    return {
-      name,
-      kind: decl.keyword === "cooldown" ? "decay" : decl.keyword,
-      start: phase.start,
-      end: phase.end,
-      offset: decl.inclusive ? 1 : 0,
-      value,
-      ...(phase.cycle === null ? {} : { cycle: phase.cycle }),
-      origin: originOf(source, decl.keywordSpan),
-    };
+    const { name, kind, start, end, offset, cycle, origin } = phaseIdentity(phase.decl, phase, this.#names);
+    return { name, kind, start, end, offset, value, ...(cycle === undefined ? {} : { cycle }), origin };
   }
 }
 
