@@ -246,6 +246,9 @@ Deno.test("what a quantity's schedule refuses", async () => {
     ],
   );
   assert.deepEqual(await codesOf(recipe("schedule batch { stable 50% at 4 }")), ["R0007"]);
+  for (const quantity of ["batch", "context", "beta2"]) {
+    assert.deepEqual(await codesOf(recipe(`schedule ${quantity} { }`)), ["R0008"], quantity);
+  }
 });
 
 Deno.test("hover, diff and the formatter know a quantity's schedule", async () => {

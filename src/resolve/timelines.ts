@@ -183,8 +183,21 @@ export class TimelineShaper {
   }
 }
 
-/** Whether no phase of a quantity's schedule has a body (R0039 for each that has one). */
+/**
+ * Whether a quantity's schedule has phases (R0008 if not) and none of them has a body (R0039 for each that
+ * has one).
+ */
 export function checkTimelineBodies(context: RecipeContext, timeline: Located<A.TimelineDecl>): boolean {
+  if (!timeline.node.items.length) {
+    report(
+      context.diagnostics,
+      "R0008",
+      { node: timeline.node, source: timeline.source },
+      `The ${timeline.node.quantity} schedule has no phases`,
+      "add at least one phase, e.g. `stable rest`, or remove the block",
+    );
+    return false;
+  }
   let ok = true;
   const phases = timeline.node.items.flatMap((item) => item.kind === "phase" ? [item] : item.phases);
   for (const phase of phases) {
