@@ -246,6 +246,11 @@ Deno.test("what a quantity's schedule refuses", async () => {
     ],
   );
   assert.deepEqual(await codesOf(recipe("schedule batch { stable 50% at 4 }")), ["R0007"]);
+  assert.deepEqual(
+    await codesOf(`recipe "r" { budget 1000 steps  batch 8 x 64  optimizer adamw { lr 1e-3 }
+      schedule { warmup 10% { batch linear from 2 to 8 }  stable rest }  schedule context { stable rest at 32 } }`),
+    ["R0038"],
+  );
   for (const quantity of ["batch", "context", "beta2"]) {
     assert.deepEqual(await codesOf(recipe(`schedule ${quantity} { }`)), ["R0008"], quantity);
   }

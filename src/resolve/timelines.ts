@@ -216,8 +216,8 @@ export function checkTimelineBodies(context: RecipeContext, timeline: Located<A.
 }
 
 /**
- * Whether no quantity with a schedule of its own is also set in a phase of the LR schedule (R0038 at each
- * such setting).
+ * Whether no quantity with a schedule of its own is also set in a phase of the LR schedule, nor the batch
+ * when the context has a schedule (R0038 at each such setting).
  */
 export function checkScheduledOnce(
   context: RecipeContext,
@@ -227,7 +227,9 @@ export function checkScheduledOnce(
   let ok = true;
   const phases = schedule.node.flatMap((item) => item.kind === "phase" ? [item] : item.phases);
   for (const setting of phases.flatMap((p) => p.settings)) {
-    const own = timelines.get(setting.key);
+    // The walk of a context schedule counts the batch of every update, so the batch cannot change in a phase.
+    const own = timelines.get(setting.key) ??
+      (setting.key === "batch" ? timelines.get("context") : undefined);
     if (!own) continue;
     ok = false;
     const at: At = { node: setting, source: schedule.source };
@@ -235,9 +237,13 @@ export function checkScheduledOnce(
       context.diagnostics,
       "R0038",
       at,
-      `The ${setting.key} has a schedule of its own (line ${
-        own.source.position(own.node.span.start).line
-      }), so a phase cannot set it`,
+      own.node.quantity === setting.key
+        ? `The ${setting.key} has a schedule of its own (line ${
+          own.source.position(own.node.span.start).line
+        }), so a phase cannot set it`
+        : `With a context schedule (line ${
+          own.source.position(own.node.span.start).line
+        }), the batch changes in its own schedule only`,
       `set it in \`schedule ${setting.key} { ... }\` only`,
     );
   }
