@@ -251,6 +251,11 @@ Deno.test("what a quantity's schedule refuses", async () => {
       schedule { warmup 10% { batch linear from 2 to 8 }  stable rest }  schedule context { stable rest at 32 } }`),
     ["R0038"],
   );
+  assert.deepEqual(
+    await codesOf(`recipe "r" { budget 1M tokens  batch 8 x 64  optimizer adamw { lr 1e-3 }
+      schedule { cycles 2 over rest { phase "a" 100 steps  decay rest } }  schedule batch { stable rest at 4 } }`),
+    ["R0039"],
+  );
   for (const quantity of ["batch", "context", "beta2"]) {
     assert.deepEqual(await codesOf(recipe(`schedule ${quantity} { }`)), ["R0008"], quantity);
   }
