@@ -5,7 +5,9 @@
 // faster than 8x8 at the step's shapes (8x16 and 16x8 in between); ROWS and COLS4 must match
 // BLOCK_ROWS and BLOCK_COLS in src/train/gpu/ops.ts.
 //
-// C[M, N] = A'[M, K] B'[K, N] (+ bias[N] when has_bias != 0), row-major, N and K multiples of 4:
+// C[M, N] = A'[M, K] B'[K, N] (+ bias[N] when has_bias != 0) (+ residual[M, N] when has_residual != 0,
+// added last: a residual connection fused into the product that feeds it), row-major, N and K multiples
+// of 4:
 //   nn: A stored [M, K], B stored [K, N]   (forward: y = x W + b; dx of the tied head: dlogits wte)
 //   nt: A stored [M, K], B stored [N, K]   (dx = dy W^T; logits = x wte^T)
 //   tn: A stored [K, M], B stored [K, N]   (dW = x^T dy; M a multiple of 4)
@@ -26,8 +28,8 @@ struct Dims {
   // Multiple of 4; chunks = ceil(k / k_chunk).
   k_chunk: u32,
   chunks: u32,
+  has_residual: u32,
   _pad0: u32,
-  _pad1: u32,
 }
 
 @group(0) @binding(0) var<uniform> dims: Dims;
@@ -37,6 +39,8 @@ struct Dims {
 @group(0) @binding(4) var<storage, read_write> c: array<vec4<f32>>;
 // [chunks, M, N] partial products when chunks > 1 (else unused; the output is bound here too).
 @group(0) @binding(5) var<storage, read_write> partial: array<vec4<f32>>;
+// Added to C when has_residual != 0 (else a placeholder).
+@group(0) @binding(6) var<storage, read> residual: array<vec4<f32>>;
 
 // Output rows per invocation, and output columns in vec4s.
 const ROWS: u32 = 16u;
@@ -55,6 +59,14 @@ fn bias_at(col4: u32) -> vec4<f32> {
   return vec4<f32>(0.0);
 }
 
+// The output at vec4 index i from its sum (bias included): plus the residual when there is one.
+fn finish(i: u32, sum: vec4<f32>) -> vec4<f32> {
+  if (dims.has_residual != 0u) {
+    return residual[i] + sum;
+  }
+  return sum;
+}
+
 // Writes the block at (row, col4 in vec4s) inside the output only: with the bias into C, or into this
 // chunk's partial product.
 fn store(row: u32, col4: u32, chunk: u32, acc: Block) {
@@ -66,7 +78,8 @@ fn store(row: u32, col4: u32, chunk: u32, acc: Block) {
       for (var r = 0u; r < ROWS; r++) {
         if (row + r < dims.m) {
           if (dims.chunks == 1u) {
-            c[(row + r) * n4 + col4 + j] = acc[r][j] + add;
+            let i = (row + r) * n4 + col4 + j;
+            c[i] = finish(i, acc[r][j] + add);
           } else {
             partial[offset + (row + r) * n4 + col4 + j] = acc[r][j];
           }
@@ -88,7 +101,7 @@ fn reduce(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups
   for (var chunk = 0u; chunk < dims.chunks; chunk++) {
     sum += partial[chunk * size + i];
   }
-  c[i] = sum;
+  c[i] = finish(i, sum);
 }
 
 @compute @workgroup_size(WG_X, WG_Y)

@@ -63,41 +63,63 @@ function dispatch(
 export type MatmulKind = "nn" | "nt" | "tn";
 
 /**
- * out[m, n] = A'[m, k] B'[k, n] (+ bias[n]); A is stored [m, k] (or [k, m] for "tn"), B [k, n] (or [n, k]
- * for "nt"). m, n and k are multiples of 4 (the block variant needs it). Uses the kernels' variant; the
- * block variant splits a long k into chunks and adds a reduction dispatch.
+ * out[m, n] = A'[m, k] B'[k, n] (+ bias[n]) (+ residual[m, n], added last: a residual connection fused
+ * into the product); A is stored [m, k] (or [k, m] for "tn"), B [k, n] (or [n, k] for "nt"). m, n and k
+ * are multiples of 4. Uses the kernels' variant; the block variant splits a long k into chunks and adds
+ * a reduction dispatch.
  */
 export function matmul(
   kernels: Kernels,
   kind: MatmulKind,
-  o: { a: Binding; b: Binding; bias?: Binding; out: Binding; m: number; n: number; k: number },
+  o: {
+    a: Binding;
+    b: Binding;
+    bias?: Binding;
+    residual?: Binding;
+    out: Binding;
+    m: number;
+    n: number;
+    k: number;
+  },
 ): Dispatch[] {
-  const bindings = { 1: o.a, 2: o.b, 3: o.bias ?? kernels.placeholder, 4: o.out };
-  const hasBias = o.bias ? 1 : 0;
-  if (kernels.matmul === "block") {
-    const kChunk = Math.ceil(o.k / splitK(o.m, o.n, o.k) / 4) * 4;
-    const chunks = Math.ceil(o.k / kChunk);
-    const dims = uniformBuffer(kernels.device, [o.m, o.n, o.k, hasBias, kChunk, chunks, 0, 0]);
-    const partial = chunks > 1 ? kernels.scratch(chunks * o.m * o.n) : o.out;
-    const shape = blockWorkgroup(o.m, o.n);
-    const groups: [number, number, number] = [
-      Math.ceil(o.n / (shape.WG_X * BLOCK_COLS)),
-      Math.ceil(o.m / (shape.WG_Y * BLOCK_ROWS)),
-      chunks,
-    ];
-    const productBindings = { 0: dims, ...bindings, 5: partial };
-    const product = dispatch(kernels, "matmul_block", kind, productBindings, groups, shape);
-    if (chunks === 1) return [product];
-    const reduceBindings = { 0: dims, 3: bindings[3], 4: o.out, 5: partial };
-    return [product, dispatch(kernels, "matmul_block", "reduce", reduceBindings, grid(o.m * o.n / 4))];
+  const bindings = {
+    1: o.a,
+    2: o.b,
+    3: o.bias ?? kernels.placeholder,
+    4: o.out,
+    6: o.residual ?? kernels.placeholder,
+  };
+  const flags = [o.bias ? 1 : 0, o.residual ? 1 : 0];
+  if (kernels.matmul === "tiled") {
+    const dims = uniformBuffer(kernels.device, [o.m, o.n, o.k, ...flags, 0, 0, 0]);
+    const groups: [number, number] = [Math.ceil(o.n / TILE), Math.ceil(o.m / TILE)];
+    return [dispatch(kernels, "matmul_tiled", kind, { 0: dims, ...bindings }, groups)];
   }
-  // Strides of A'[m, k] (per row, per k) and of B'[k, n] (per k, per column) in their stored layouts.
-  const aStrides = kind === "tn" ? [1, o.m] : [o.k, 1];
-  const bStrides = kind === "nt" ? [1, o.k] : [o.n, 1];
-  const dims = uniformBuffer(kernels.device, [o.m, o.n, o.k, hasBias, ...aStrides, ...bStrides]);
-  const groups: [number, number] = [Math.ceil(o.n / 64), Math.ceil(o.m / 64)];
-  return [dispatch(kernels, "matmul_tiled", "main", { 0: dims, ...bindings }, groups)];
+  const kChunk = Math.ceil(o.k / splitK(o.m, o.n, o.k) / 4) * 4;
+  const chunks = Math.ceil(o.k / kChunk);
+  const dims = uniformBuffer(kernels.device, [o.m, o.n, o.k, flags[0], kChunk, chunks, flags[1], 0]);
+  const partial = chunks > 1 ? kernels.scratch(chunks * o.m * o.n) : o.out;
+  const shape = blockWorkgroup(o.m, o.n);
+  const groups: [number, number, number] = [
+    Math.ceil(o.n / (shape.WG_X * BLOCK_COLS)),
+    Math.ceil(o.m / (shape.WG_Y * BLOCK_ROWS)),
+    chunks,
+  ];
+  const product = dispatch(
+    kernels,
+    "matmul_block",
+    kind,
+    { 0: dims, ...bindings, 5: partial },
+    groups,
+    shape,
+  );
+  if (chunks === 1) return [product];
+  const reduceBindings = { 0: dims, 3: bindings[3], 4: o.out, 5: partial, 6: bindings[6] };
+  return [product, dispatch(kernels, "matmul_block", "reduce", reduceBindings, grid(o.m * o.n / 4))];
 }
+
+/** Output rows and columns one workgroup of the tiled variant computes (TILE in matmul_tiled.wgsl). */
+const TILE = 128;
 
 /** Output rows and columns one block-matmul invocation computes (ROWS and 4 COLS4 in matmul_block.wgsl). */
 const BLOCK_ROWS = 16;
@@ -184,15 +206,6 @@ export function geluForward(kernels: Kernels, o: { x: Binding; y: Binding; count
 export function geluBackward(kernels: Kernels, o: { x: Binding; grad: Binding; count: number }): Dispatch {
   const dims = uniformBuffer(kernels.device, [o.count / 4, 0, 0, 0]);
   return dispatch(kernels, "gelu", "backward", { 0: dims, 1: o.x, 3: o.grad }, grid(o.count / 4));
-}
-
-/** y = a + b over `count` elements (a multiple of 4). */
-export function residualAdd(
-  kernels: Kernels,
-  o: { a: Binding; b: Binding; y: Binding; count: number },
-): Dispatch {
-  const dims = uniformBuffer(kernels.device, [o.count / 4, 0, 0, 0]);
-  return dispatch(kernels, "residual", "add", { 0: dims, 1: o.a, 2: o.b, 3: o.y }, grid(o.count / 4));
 }
 
 /** Sizes of an attention call: `width` = heads * head_dim, head_dim a multiple of 4. */
