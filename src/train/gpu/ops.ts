@@ -230,55 +230,66 @@ export interface AttentionBuffers {
   dqkv: Binding;
 }
 
-/** The dispatches of attention's block and row kernels for one pass (see attention.wgsl). */
-function attentionDispatch(
-  kernels: Kernels,
-  o: AttentionSizes & AttentionBuffers,
-  entry: "scores" | "softmax" | "softmax_backward" | "mix" | "mix_transposed",
-  passKind: number,
-): Dispatch {
+/** Where a row operand's head rows are (`x_rows`, `z_rows`, `out_rows` in attention.wgsl): a part of qkv, or dy / y. */
+type RowLayout = "q" | "k" | "v" | "rows";
+
+/** The bindings and uniform of one attention pass: row operands x and z, weights, output rows. */
+interface AttentionPass {
+  entry: "scores" | "softmax" | "softmax_backward" | "mix" | "mix_transposed";
+  bindings: Record<number, Binding>;
+  layouts?: { x?: RowLayout; z?: RowLayout; out?: RowLayout };
+  scale?: number;
+}
+
+/** The dispatch of one pass of attention's block and row kernels (see attention.wgsl). */
+function attentionDispatch(kernels: Kernels, o: AttentionSizes, pass: AttentionPass): Dispatch {
   const headDim = o.width / o.heads;
+  const rows = (layout: RowLayout | undefined) =>
+    layout === undefined || layout === "rows"
+      ? [o.width / 4, 0]
+      : [3 * o.width / 4, ["q", "k", "v"].indexOf(layout) * o.width / 4];
+  const { x, z, out } = pass.layouts ?? {};
   const dims = uniformBuffer(
     kernels.device,
-    [o.batch, o.seq, o.heads, headDim, o.width, 1 / Math.sqrt(headDim), passKind, 0],
+    [o.batch, o.seq, o.heads, headDim, o.width, pass.scale ?? 1, ...rows(x), ...rows(z), ...rows(out)],
     [5],
   );
-  const used: Record<typeof entry, number[]> = {
-    scores: [1, 2, 4, 5],
-    softmax: [2],
-    softmax_backward: [2, 5],
-    mix: [1, 2, 3, 4, 5, 6],
-    mix_transposed: [1, 2, 4, 5, 6],
-  };
-  const all: Record<number, Binding> = { 1: o.qkv, 2: o.probs, 3: o.y, 4: o.dy, 5: o.dscores, 6: o.dqkv };
-  const bindings: Record<number, Binding> = { 0: dims };
-  for (const binding of used[entry]) bindings[binding] = all[binding];
   const blocks = Math.ceil(o.seq / 8);
-  const columns = entry === "scores" ? blocks : Math.ceil(headDim / 8);
-  const workgroups: Dispatch["workgroups"] = entry.startsWith("softmax")
+  const columns = pass.entry === "scores" ? blocks : Math.ceil(headDim / 8);
+  const workgroups: Dispatch["workgroups"] = pass.entry.startsWith("softmax")
     ? grid(o.batch * o.heads * o.seq)
     : [Math.ceil(columns / 8), Math.ceil(blocks / 8), o.batch * o.heads];
-  return dispatch(kernels, "attention", entry, bindings, workgroups);
+  return dispatch(kernels, "attention", pass.entry, { 0: dims, ...pass.bindings }, workgroups);
 }
 
 /** Causal attention forward: probs = softmax(q k^T / sqrt(head_dim)), y = probs v. */
 export function attentionForward(kernels: Kernels, o: AttentionSizes & AttentionBuffers): Dispatch[] {
-  return [
-    attentionDispatch(kernels, o, "scores", 0),
-    attentionDispatch(kernels, o, "softmax", 0),
-    attentionDispatch(kernels, o, "mix", 0),
+  const scale = 1 / Math.sqrt(o.width / o.heads);
+  const passes: AttentionPass[] = [
+    { entry: "scores", bindings: { 1: o.qkv, 2: o.probs, 4: o.qkv }, layouts: { x: "q", z: "k" }, scale },
+    { entry: "softmax", bindings: { 2: o.probs } },
+    { entry: "mix", bindings: { 2: o.probs, 4: o.qkv, 6: o.y }, layouts: { z: "v", out: "rows" } },
   ];
+  return passes.map((pass) => attentionDispatch(kernels, o, pass));
 }
 
 /** Attention backward from dy and the forward's probs: writes all of dqkv. */
 export function attentionBackward(kernels: Kernels, o: AttentionSizes & AttentionBuffers): Dispatch[] {
-  return [
-    attentionDispatch(kernels, o, "scores", 1),
-    attentionDispatch(kernels, o, "softmax_backward", 0),
-    attentionDispatch(kernels, o, "mix", 1),
-    attentionDispatch(kernels, o, "mix_transposed", 1),
-    attentionDispatch(kernels, o, "mix_transposed", 2),
+  const scale = 1 / Math.sqrt(o.width / o.heads);
+  const { qkv, probs, dy, dscores, dqkv } = o;
+  const passes: AttentionPass[] = [
+    { entry: "scores", bindings: { 1: dy, 2: dscores, 4: qkv }, layouts: { x: "rows", z: "v" } },
+    { entry: "softmax_backward", bindings: { 2: probs, 5: dscores } },
+    { entry: "mix", bindings: { 2: dscores, 4: qkv, 6: dqkv }, layouts: { z: "k", out: "q" }, scale },
+    {
+      entry: "mix_transposed",
+      bindings: { 2: dscores, 4: qkv, 6: dqkv },
+      layouts: { z: "q", out: "k" },
+      scale,
+    },
+    { entry: "mix_transposed", bindings: { 2: probs, 4: dy, 6: dqkv }, layouts: { z: "rows", out: "v" } },
   ];
+  return passes.map((pass) => attentionDispatch(kernels, o, pass));
 }
 
 /** Sizes of the loss: `rows` real rows of `paddedRows`, `vocab` real columns of `paddedVocab`. */
