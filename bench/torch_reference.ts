@@ -44,7 +44,14 @@ async function findPython(given?: string): Promise<string | { why: string }> {
  *
  * @example
  * ```ts
- * const torch = await torchFigures({ sizes: [256], models: [], repeats: 1, threads: 2, device: "cpu", stepsFor: () => 1 });
+ * const torch = await torchFigures({
+ *   sizes: [256],
+ *   models: [],
+ *   repeats: 1,
+ *   threads: 2,
+ *   device: "cpu",
+ *   stepsFor: () => 1,
+ * });
  * console.log("why" in torch ? torch.why : torch.matmul.get(256));
  * ```
  */

@@ -230,7 +230,10 @@ export interface AttentionBuffers {
   dqkv: Binding;
 }
 
-/** Where a row operand's head rows are (`x_rows`, `z_rows`, `out_rows` in attention.wgsl): a part of qkv, or dy / y. */
+/**
+ * Where a row operand's head rows are (`x_rows`, `z_rows`, `out_rows` in attention.wgsl): a part of qkv,
+ * or the rows of dy or y.
+ */
 type RowLayout = "q" | "k" | "v" | "rows";
 
 /** The bindings and uniform of one attention pass: row operands x and z, weights, output rows. */
