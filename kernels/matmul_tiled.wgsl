@@ -5,7 +5,8 @@
 // Not measured on a GPU (no GPU was lent while writing it); the tests force it on llvmpipe for correctness.
 //
 // C[M, N] = A'[M, K] B'[K, N] (+ bias[N] when has_bias != 0) (+ residual[M, N] when has_residual != 0,
-// added last), row-major, M, N and K multiples of 4, stored as in matmul_block.wgsl:
+// added last), and activated = gelu(C) when has_gelu != 0, row-major, M, N and K multiples of 4, stored
+// as in matmul_block.wgsl:
 //   nn: A stored [M, K], B stored [K, N];  nt: A [M, K], B [N, K];  tn: A [K, M], B [K, N].
 // Tile edges past M, N or K read zeros and skip their stores.
 // Dispatch: x over ceil(N / 128), y over ceil(M / 128).
@@ -16,9 +17,9 @@ struct Dims {
   k: u32,
   has_bias: u32,
   has_residual: u32,
+  has_gelu: u32,
   _pad0: u32,
   _pad1: u32,
-  _pad2: u32,
 }
 
 @group(0) @binding(0) var<uniform> dims: Dims;
@@ -27,6 +28,9 @@ struct Dims {
 @group(0) @binding(3) var<storage, read> bias: array<vec4<f32>>;
 @group(0) @binding(4) var<storage, read_write> c: array<vec4<f32>>;
 @group(0) @binding(6) var<storage, read> residual: array<vec4<f32>>;
+@group(0) @binding(7) var<storage, read_write> activated: array<vec4<f32>>;
+
+// #include gelu_fn
 
 const TILE: u32 = 128u;
 const DEPTH: u32 = 8u;
@@ -119,6 +123,9 @@ fn store(row: u32, col4: u32, acc: array<array<vec4<f32>, 2>, 8>) {
             sum = residual[i] + sum;
           }
           c[i] = sum;
+          if (dims.has_gelu != 0u) {
+            activated[i] = gelu(sum);
+          }
         }
       }
     }

@@ -261,11 +261,11 @@ export function buildStepGraph(
         b: p(`${h}.mlp.c_fc.weight`),
         bias: p(`${h}.mlp.c_fc.bias`),
         out: a.fc,
+        activated: a.gelu,
         m,
         n: 4 * c,
         k: c,
       }),
-      ops.geluForward(kernels, { x: a.fc, y: a.gelu, count: 4 * rc }),
       ...ops.matmul(kernels, "nn", {
         a: a.gelu,
         b: p(`${h}.mlp.c_proj.weight`),

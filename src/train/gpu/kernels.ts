@@ -33,12 +33,36 @@ export function chooseMatmul(isFallback: boolean): MatmulVariant {
   return isFallback ? "block" : "tiled";
 }
 
-/** Loads the kernel sources next to this package, from disk or over HTTP(S). */
+/** Files of WGSL functions that kernel files include with a `// #include NAME` line. */
+const INCLUDED_FILES = ["gelu_fn"] as const;
+
+/** Reads kernels/NAME.wgsl next to this package, from disk or over HTTP(S). */
+async function readWgsl(name: string): Promise<string> {
+  const url = new URL(`../../../kernels/${name}.wgsl`, import.meta.url);
+  return url.protocol === "file:" ? await Deno.readTextFile(url) : await (await fetch(url)).text();
+}
+
+/**
+ * Loads the kernel sources, each with its `// #include NAME` lines replaced by kernels/NAME.wgsl (one of
+ * `INCLUDED_FILES`).
+ *
+ * @example
+ * ```ts
+ * const sources = await loadKernelSources();
+ * console.log(sources.get("gelu")?.includes("fn inner_tanh")); // true
+ * ```
+ */
 export async function loadKernelSources(): Promise<Map<KernelFile, string>> {
+  const included = new Map<string, string>(
+    await Promise.all(INCLUDED_FILES.map(async (name) => [name, await readWgsl(name)] as const)),
+  );
   const sources = new Map<KernelFile, string>();
   await Promise.all(KERNEL_FILES.map(async (name) => {
-    const url = new URL(`../../../kernels/${name}.wgsl`, import.meta.url);
-    const text = url.protocol === "file:" ? await Deno.readTextFile(url) : await (await fetch(url)).text();
+    const text = (await readWgsl(name)).replace(/^\/\/ #include (\w+)$/gm, (line: string, file: string) => {
+      const code = included.get(file);
+      if (code === undefined) throw new Error(`${name}.wgsl includes an unknown file: ${line}`);
+      return code;
+    });
     sources.set(name, text);
   }));
   return sources;

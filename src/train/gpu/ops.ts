@@ -64,9 +64,9 @@ export type MatmulKind = "nn" | "nt" | "tn";
 
 /**
  * out[m, n] = A'[m, k] B'[k, n] (+ bias[n]) (+ residual[m, n], added last: a residual connection fused
- * into the product); A is stored [m, k] (or [k, m] for "tn"), B [k, n] (or [n, k] for "nt"). m, n and k
- * are multiples of 4. Uses the kernels' variant; the block variant splits a long k into chunks and adds
- * a reduction dispatch.
+ * into the product), and activated[m, n] = gelu(out) when given (GELU fused into the product); A is
+ * stored [m, k] (or [k, m] for "tn"), B [k, n] (or [n, k] for "nt"). m, n and k are multiples of 4. Uses
+ * the kernels' variant; the block variant splits a long k into chunks and adds a reduction dispatch.
  */
 export function matmul(
   kernels: Kernels,
@@ -77,6 +77,7 @@ export function matmul(
     bias?: Binding;
     residual?: Binding;
     out: Binding;
+    activated?: Binding;
     m: number;
     n: number;
     k: number;
@@ -88,16 +89,17 @@ export function matmul(
     3: o.bias ?? kernels.placeholder,
     4: o.out,
     6: o.residual ?? kernels.placeholder,
+    7: o.activated ?? o.out,
   };
-  const flags = [o.bias ? 1 : 0, o.residual ? 1 : 0];
+  const flags = [o.bias, o.residual, o.activated].map((given) => given ? 1 : 0);
   if (kernels.matmul === "tiled") {
-    const dims = uniformBuffer(kernels.device, [o.m, o.n, o.k, ...flags, 0, 0, 0]);
+    const dims = uniformBuffer(kernels.device, [o.m, o.n, o.k, ...flags, 0, 0]);
     const groups: [number, number] = [Math.ceil(o.n / TILE), Math.ceil(o.m / TILE)];
     return [dispatch(kernels, "matmul_tiled", kind, { 0: dims, ...bindings }, groups)];
   }
   const kChunk = Math.ceil(o.k / splitK(o.m, o.n, o.k) / 4) * 4;
   const chunks = Math.ceil(o.k / kChunk);
-  const dims = uniformBuffer(kernels.device, [o.m, o.n, o.k, flags[0], kChunk, chunks, flags[1], 0]);
+  const dims = uniformBuffer(kernels.device, [o.m, o.n, o.k, 0, kChunk, chunks, 0, 0]);
   const partial = chunks > 1 ? kernels.scratch(chunks * o.m * o.n) : o.out;
   const shape = blockWorkgroup(o.m, o.n);
   const groups: [number, number, number] = [
@@ -105,17 +107,16 @@ export function matmul(
     Math.ceil(o.m / (shape.WG_Y * BLOCK_ROWS)),
     chunks,
   ];
-  const product = dispatch(
-    kernels,
-    "matmul_block",
-    kind,
-    { 0: dims, ...bindings, 5: partial },
-    groups,
-    shape,
-  );
+  const epilogue = { HAS_BIAS: flags[0], HAS_RESIDUAL: flags[1], HAS_GELU: flags[2] };
+  const productConstants = { ...shape, ...epilogue, SPLIT: chunks > 1 ? 1 : 0 };
+  const productBindings = { 0: dims, ...bindings, 5: partial };
+  const product = dispatch(kernels, "matmul_block", kind, productBindings, groups, productConstants);
   if (chunks === 1) return [product];
-  const reduceBindings = { 0: dims, 3: bindings[3], 4: o.out, 5: partial, 6: bindings[6] };
-  return [product, dispatch(kernels, "matmul_block", "reduce", reduceBindings, grid(o.m * o.n / 4))];
+  const reduceBindings = { 0: dims, 3: bindings[3], 4: o.out, 5: partial, 6: bindings[6], 7: bindings[7] };
+  return [
+    product,
+    dispatch(kernels, "matmul_block", "reduce", reduceBindings, grid(o.m * o.n / 4), epilogue),
+  ];
 }
 
 /** Output rows and columns one workgroup of the tiled variant computes (TILE in matmul_tiled.wgsl). */
@@ -194,12 +195,6 @@ export function layerNormBackwardParams(
   const dims = uniformBuffer(kernels.device, [o.rows, o.width, 0, 0]);
   const bindings = { 0: dims, 1: o.x, 5: o.stats, 6: o.dy, 8: o.dweight, 9: o.dbias };
   return dispatch(kernels, "layernorm", "backward_params", bindings, grid(o.width));
-}
-
-/** y = gelu(x) over `count` elements (a multiple of 4). */
-export function geluForward(kernels: Kernels, o: { x: Binding; y: Binding; count: number }): Dispatch {
-  const dims = uniformBuffer(kernels.device, [o.count / 4, 0, 0, 0]);
-  return dispatch(kernels, "gelu", "forward", { 0: dims, 1: o.x, 2: o.y }, grid(o.count / 4));
 }
 
 /** grad = grad * gelu'(x), in place, over `count` elements (a multiple of 4). */
