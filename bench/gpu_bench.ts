@@ -17,6 +17,7 @@
  * --skip-torch, --skip-breakdown, --tfjs.
  * @module
  */
+import process from "node:process";
 import type { Model } from "../src/plan/schema.ts";
 import { createEngine, type GptEngine } from "../src/train/gpt.ts";
 import { storageBuffer, uploadBuffer } from "../src/train/gpu/buffers.ts";
@@ -82,19 +83,33 @@ async function oursMatmul(kernels: Kernels, n: number): Promise<number> {
   return median(rates);
 }
 
-/** Median tokens/s of our training step (after one warm-up step) and the engine, for the breakdown. */
-async function oursTraining(config: Model, batch: number): Promise<{ rate: number; engine: GptEngine }> {
+/** The process's CPU-seconds (user + system), the driver's threads included (llvmpipe runs in-process). */
+function cpuSeconds(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+}
+
+/**
+ * Median tokens/s and CPU-seconds per step of our training step (after one warm-up step), and the engine,
+ * for the breakdown.
+ */
+async function oursTraining(
+  config: Model,
+  batch: number,
+): Promise<{ rate: number; cpu: number; engine: GptEngine }> {
   const engine = await createEngine(config, { seed: 1, matmul: variant }) as GptEngine;
   const data = randomBatch(batch, config.context, config.vocab, 1);
   const steps = stepsFor(config);
   await engine.step(data, SETTINGS, true);
   const rates: number[] = [];
+  const cpus: number[] = [];
   for (let r = 0; r < repeats; r++) {
-    const start = performance.now();
+    const [start, cpuStart] = [performance.now(), cpuSeconds()];
     for (let i = 0; i < steps; i++) await engine.step(data, SETTINGS, i === steps - 1);
     rates.push(steps * batch * config.context / ((performance.now() - start) / 1000));
+    cpus.push((cpuSeconds() - cpuStart) / steps);
   }
-  return { rate: median(rates), engine };
+  return { rate: median(rates), cpu: median(cpus), engine };
 }
 
 const describe = (m: Model, batch: number) =>
@@ -106,10 +121,12 @@ const kernels = await Kernels.load(gpu.device, variant);
 const matmul = new Map<number, number>();
 for (const n of SIZES) matmul.set(n, await oursMatmul(kernels, n));
 const training = new Map<string, number>();
+const cpuLines: string[] = [];
 const breakdowns: string[] = [];
 for (const [config, batch] of MODELS) {
-  const { rate, engine } = await oursTraining(config, batch);
+  const { rate, cpu, engine } = await oursTraining(config, batch);
   training.set(modelKey(config, batch), rate);
+  cpuLines.push(`  ${describe(config, batch)}: ${cpu.toFixed(3)}`);
   if (!flag("--skip-breakdown")) {
     breakdowns.push(`\nStep breakdown, ${describe(config, batch)}:`);
     breakdowns.push(...breakdownRows(await stepBreakdown(engine, config, batch, SETTINGS, repeats)));
@@ -155,6 +172,9 @@ for (const [config, batch] of MODELS) {
     } |`,
   );
 }
+console.log("\nOur CPU-seconds per training step (the process's user + system time: on a CPU adapter the");
+console.log("driver's work, steadier than tokens/s when other work shares the cores):");
+for (const line of cpuLines) console.log(line);
 for (const line of breakdowns) console.log(line);
 
 if (flag("--tfjs")) {
