@@ -194,7 +194,7 @@ export function layerNormBackwardParams(
 ): Dispatch {
   const dims = uniformBuffer(kernels.device, [o.rows, o.width, 0, 0]);
   const bindings = { 0: dims, 1: o.x, 5: o.stats, 6: o.dy, 8: o.dweight, 9: o.dbias };
-  return dispatch(kernels, "layernorm", "backward_params", bindings, grid(o.width));
+  return dispatch(kernels, "layernorm", "backward_params", bindings, grid(o.width / 4));
 }
 
 /** grad = grad * gelu'(x), in place, over `count` elements (a multiple of 4). */
