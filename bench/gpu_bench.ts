@@ -1,23 +1,28 @@
 /**
- * `deno task bench:gpu`: the WebGPU engine on the current adapter, against PyTorch (FP32, CPU, 2 threads)
- * on the same machine when a Python with torch is found (bench/torch_reference.ts), in one run:
+ * `deno task bench:gpu`: the WebGPU engine on the current adapter, against PyTorch (FP32) on the same
+ * machine when a Python with torch is found (bench/torch_reference.ts): on the CPU with `--threads` threads
+ * (2) on a fallback (CPU) adapter, on CUDA (when torch has it) on a GPU adapter. In one run:
  *
- * - matmul n x n x n GFLOP/s: 256, 512 and 1024 on a fallback (CPU) adapter, 1024 to 8192 on a GPU;
- * - training tokens/s (forward, backward, clipping, AdamW) of the reference models: 2 x 64 (context 64)
- *   and 4 x 128 (context 128), batch 16; 4 x 256 (context 256) too on a GPU;
+ * - matmul n x n x n GFLOP/s: 1024 to 8192 on a GPU; 512, 1024 and 2048 on a fallback adapter (llvmpipe
+ *   takes about a second per 2048^3 product, and 4096 and 8192 would take minutes);
+ * - training tokens/s (forward, backward, clipping, AdamW) of the reference models: on a GPU 4 x 256
+ *   (context 256, batch 16), 6 x 384 (context 256, batch 32) and 12 x 768 (12 heads, context 1024,
+ *   batch 8); on a fallback adapter 2 x 64 (context 64) and 4 x 128 (context 128), batch 16;
  * - where a step's time goes: GPU ms per kernel family, dispatches, host work (bench/step_breakdown.ts).
  *
  * Every figure is the median of `--repeats` measurements (default 3), with the ratio ours / PyTorch per
  * row. `--tfjs` adds the older comparison with TensorFlow.js's WebGPU backend on the same adapter
  * (bench/tfjs_gpt.ts; minutes on llvmpipe). Flags: --repeats N, --steps N (training steps per timing),
- * --threads N (PyTorch's), --skip-torch, --skip-breakdown, --tfjs.
+ * --threads N (PyTorch's), --python PATH (a Python with torch), --matmul block|tiled (force a variant),
+ * --skip-torch, --skip-breakdown, --tfjs.
  * @module
  */
+import process from "node:process";
 import type { Model } from "../src/plan/schema.ts";
 import { createEngine, type GptEngine } from "../src/train/gpt.ts";
 import { storageBuffer, uploadBuffer } from "../src/train/gpu/buffers.ts";
 import { requestGpu } from "../src/train/gpu/device.ts";
-import { chooseMatmul, Kernels } from "../src/train/gpu/kernels.ts";
+import { chooseMatmul, Kernels, type MatmulVariant } from "../src/train/gpu/kernels.ts";
 import * as ops from "../src/train/gpu/ops.ts";
 import { timingMethod } from "../src/train/gpu/profile.ts";
 import { randomBatch, randomValues } from "../src/train/gpu/testing.ts";
@@ -36,19 +41,21 @@ const gpt = (layers: number, width: number, heads: number, context: number): Mod
 
 const args = Deno.args;
 const flag = (name: string) => args.includes(name);
-const option = (name: string, fallback: number) => {
+const text = (name: string) => {
   const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
+  return i >= 0 ? args[i + 1] : undefined;
 };
+const option = (name: string, fallback: number) => Number(text(name) ?? fallback);
 
 const gpu = await requestGpu();
 const fallback = gpu.isFallback;
-const variant = chooseMatmul(fallback);
+const variant = (text("--matmul") ?? chooseMatmul(fallback)) as MatmulVariant;
 const repeats = option("--repeats", 3);
 const threads = option("--threads", 2);
-const SIZES = fallback ? [256, 512, 1024] : [1024, 2048, 4096, 8192];
-const MODELS: [Model, number][] = [[gpt(2, 64, 2, 64), 16], [gpt(4, 128, 4, 128), 16]];
-if (!fallback) MODELS.push([gpt(4, 256, 4, 256), 16]);
+const SIZES = fallback ? [512, 1024, 2048] : [1024, 2048, 4096, 8192];
+const MODELS: [Model, number][] = fallback
+  ? [[gpt(2, 64, 2, 64), 16], [gpt(4, 128, 4, 128), 16]]
+  : [[gpt(4, 256, 4, 256), 16], [gpt(6, 384, 6, 256), 32], [gpt(12, 768, 12, 1024), 8]];
 /** Training steps per timing: about a second of work on llvmpipe, more on a GPU. */
 const stepsFor = (m: Model) => option("--steps", fallback ? (m.width <= 64 ? 8 : 2) : 20);
 
@@ -76,19 +83,33 @@ async function oursMatmul(kernels: Kernels, n: number): Promise<number> {
   return median(rates);
 }
 
-/** Median tokens/s of our training step (after one warm-up step) and the engine, for the breakdown. */
-async function oursTraining(config: Model, batch: number): Promise<{ rate: number; engine: GptEngine }> {
-  const engine = await createEngine(config, { seed: 1 }) as GptEngine;
+/** The process's CPU-seconds (user + system), the driver's threads included (llvmpipe runs in-process). */
+function cpuSeconds(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+}
+
+/**
+ * Median tokens/s and CPU-seconds per step of our training step (after one warm-up step), and the engine,
+ * for the breakdown.
+ */
+async function oursTraining(
+  config: Model,
+  batch: number,
+): Promise<{ rate: number; cpu: number; engine: GptEngine }> {
+  const engine = await createEngine(config, { seed: 1, matmul: variant }) as GptEngine;
   const data = randomBatch(batch, config.context, config.vocab, 1);
   const steps = stepsFor(config);
   await engine.step(data, SETTINGS, true);
   const rates: number[] = [];
+  const cpus: number[] = [];
   for (let r = 0; r < repeats; r++) {
-    const start = performance.now();
+    const [start, cpuStart] = [performance.now(), cpuSeconds()];
     for (let i = 0; i < steps; i++) await engine.step(data, SETTINGS, i === steps - 1);
     rates.push(steps * batch * config.context / ((performance.now() - start) / 1000));
+    cpus.push((cpuSeconds() - cpuStart) / steps);
   }
-  return { rate: median(rates), engine };
+  return { rate: median(rates), cpu: median(cpus), engine };
 }
 
 const describe = (m: Model, batch: number) =>
@@ -100,26 +121,39 @@ const kernels = await Kernels.load(gpu.device, variant);
 const matmul = new Map<number, number>();
 for (const n of SIZES) matmul.set(n, await oursMatmul(kernels, n));
 const training = new Map<string, number>();
+const cpuLines: string[] = [];
 const breakdowns: string[] = [];
 for (const [config, batch] of MODELS) {
-  const { rate, engine } = await oursTraining(config, batch);
+  const { rate, cpu, engine } = await oursTraining(config, batch);
   training.set(modelKey(config, batch), rate);
+  cpuLines.push(`  ${describe(config, batch)}: ${cpu.toFixed(3)}`);
   if (!flag("--skip-breakdown")) {
     breakdowns.push(`\nStep breakdown, ${describe(config, batch)}:`);
     breakdowns.push(...breakdownRows(await stepBreakdown(engine, config, batch, SETTINGS, repeats)));
   }
   engine.destroy();
 }
-const torch = flag("--skip-torch")
-  ? { why: "skipped (--skip-torch)" }
-  : await torchFigures({ sizes: SIZES, models: MODELS, repeats, threads, stepsFor });
+const torch = flag("--skip-torch") ? { why: "skipped (--skip-torch)" } : await torchFigures({
+  sizes: SIZES,
+  models: MODELS,
+  repeats,
+  threads,
+  device: fallback ? "cpu" : "cuda",
+  stepsFor,
+  python: text("--python"),
+});
 
-const torchNote = "why" in torch ? `PyTorch not available: ${torch.why}` : `PyTorch: ${torch.python}`;
+const torchNote = "why" in torch
+  ? `PyTorch not available: ${torch.why}`
+  : `PyTorch: ${torch.python} (${torch.device})`;
+const torchColumn = "why" in torch || torch.device === "cpu"
+  ? `PyTorch CPU (${threads} threads)`
+  : "PyTorch CUDA";
 console.log(`${torchNote}; load average after: ${load()}\n`);
 const theirsMatmul = (n: number) => "why" in torch ? undefined : median(torch.matmul.get(n) ?? []);
 const theirsTraining = (key: string) => "why" in torch ? undefined : median(torch.training.get(key) ?? []);
 const cell = (v: number | undefined, digits: number) => v === undefined ? "-" : v.toFixed(digits);
-console.log(`| Measure | Ours (${variant}) | PyTorch CPU (${threads} threads) | Ours / PyTorch |`);
+console.log(`| Measure | Ours (${variant}) | ${torchColumn} | Ours / PyTorch |`);
 console.log("| --- | --- | --- | --- |");
 for (const n of SIZES) {
   const ours = matmul.get(n)!;
@@ -138,6 +172,9 @@ for (const [config, batch] of MODELS) {
     } |`,
   );
 }
+console.log("\nOur CPU-seconds per training step (the process's user + system time: on a CPU adapter the");
+console.log("driver's work, steadier than tokens/s when other work shares the cores):");
+for (const line of cpuLines) console.log(line);
 for (const line of breakdowns) console.log(line);
 
 if (flag("--tfjs")) {

@@ -4,9 +4,11 @@ The same network as src/train/gpt.ts: pre-LayerNorm GPT-2, learned positions, ta
 embeddings, biases, byte vocabulary; torch.optim.AdamW (weight decay on the 2-D weights only) after
 global gradient-norm clipping at 1; float32. Prints one JSON object per line, each measured `--repeats`
 times: {"matmul": n, "gflops": [...]} or {"layers", "width", "heads", "context", "batch",
-"tokens_per_second": [...]}.
+"tokens_per_second": [...]}, after a first line {"device": "cpu" or "cuda"}. `--device cuda` runs on the
+GPU when torch has one (else on the CPU, and says so on that first line).
 
-Usage: python torch_reference.py --threads 2 --steps 5 --repeats 3 [--matmul 256,512] [L,W,H,T,B ...]
+Usage: python torch_reference.py --threads 2 --steps 5 --repeats 3 [--device cuda] [--matmul 256,512]
+       [L,W,H,T,B ...]
 """
 
 import argparse
@@ -59,22 +61,31 @@ class Gpt(nn.Module):
                 nn.init.zeros_(p)
 
     def forward(self, idx: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
-        x = self.wte(idx) + self.wpe(torch.arange(idx.shape[1]))
+        x = self.wte(idx) + self.wpe(torch.arange(idx.shape[1], device=idx.device))
         for block in self.blocks:
             x = block(x)
         logits = self.ln_f(x) @ self.wte.weight.T
         return F.cross_entropy(logits.view(-1, logits.shape[-1]), targets.view(-1))
 
 
+DEVICE = "cpu"
+
+
+def sync() -> None:
+    """Waits for the GPU's queued work (timings on CUDA would otherwise stop at the launch)."""
+    if DEVICE == "cuda":
+        torch.cuda.synchronize()
+
+
 def tokens_per_second(layers: int, width: int, heads: int, context: int, batch: int, steps: int) -> float:
     """Tokens/s of full training steps (forward, backward, clip, AdamW) after two warm-up steps."""
     torch.manual_seed(1)
-    model = Gpt(layers, width, heads, context)
+    model = Gpt(layers, width, heads, context).to(DEVICE)
     decay = [p for p in model.parameters() if p.dim() == 2]
     other = [p for p in model.parameters() if p.dim() != 2]
     groups = [{"params": decay, "weight_decay": 0.1}, {"params": other, "weight_decay": 0.0}]
     optimizer = torch.optim.AdamW(groups, lr=1e-3, betas=(0.9, 0.95), eps=1e-8)
-    data = torch.randint(0, 256, (batch, context + 1))
+    data = torch.randint(0, 256, (batch, context + 1), device=DEVICE)
     inputs, targets = data[:, :-1].contiguous(), data[:, 1:].contiguous()
 
     def step() -> None:
@@ -86,21 +97,27 @@ def tokens_per_second(layers: int, width: int, heads: int, context: int, batch: 
 
     for _ in range(2):
         step()
+    sync()
     start = time.perf_counter()
     for _ in range(steps):
         step()
+    sync()
     return steps * batch * context / (time.perf_counter() - start)
 
 
 def matmul_gflops(n: int, seconds: float = 0.5) -> float:
     """GFLOP/s of n x n x n float32 products repeated for about `seconds`, after one warm-up."""
-    a, b = torch.randn(n, n), torch.randn(n, n)
+    a, b = torch.randn(n, n, device=DEVICE), torch.randn(n, n, device=DEVICE)
+    torch.mm(a, b)
+    sync()
     start = time.perf_counter()
     torch.mm(a, b)
+    sync()
     reps = max(1, int(seconds / max(1e-6, time.perf_counter() - start)))
     start = time.perf_counter()
     for _ in range(reps):
         torch.mm(a, b)
+    sync()
     return 2 * n**3 * reps / (time.perf_counter() - start) / 1e9
 
 
@@ -110,9 +127,13 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=5)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--matmul", default="", help="comma-separated sizes")
+    parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     parser.add_argument("models", nargs="*", help="layers,width,heads,context,batch")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
+    global DEVICE
+    DEVICE = "cuda" if args.device == "cuda" and torch.cuda.is_available() else "cpu"
+    print(json.dumps({"device": DEVICE}), flush=True)
     for n in (int(v) for v in args.matmul.split(",") if v):
         print(json.dumps({"matmul": n, "gflops": [matmul_gflops(n) for _ in range(args.repeats)]}), flush=True)
     for spec in args.models:

@@ -10,6 +10,9 @@
 //             softmax_backward dS = P (dP - rowsum(P dP)) -> dscores (zeros above the diagonal)
 //             mix     dq = dS k * scale             -> dqkv (q part)
 //             mix_transposed dk = dS^T q * scale, dv = P^T dy -> dqkv (k and v parts)
+// Which operands and outputs a pass uses is chosen by the host's bindings and the uniform's row layouts,
+// not by branches in the kernels: llvmpipe runs both sides of a branch, and a storage load or store on
+// the inactive side still loops over its lanes.
 // No atomics: every output element is written by exactly one invocation.
 // Dispatch: block kernels 8x8 invocations per workgroup, x over column blocks / 8, y over row blocks / 8,
 // z over batch * heads; softmax kernels 64 per workgroup, x * y workgroups covering batch * heads * seq.
@@ -20,34 +23,34 @@ struct Dims {
   heads: u32,
   head_dim: u32,
   width: u32,
+  // Multiplies every output of a block kernel (1 where a pass has no scale).
   scale: f32,
-  // 0: the forward pass of a block kernel, 1: the backward pass.
-  pass_kind: u32,
-  _pad0: u32,
+  // Where head h's row t of sequence b starts in a row operand, in vec4s: (b * seq + t) * stride4 +
+  // offset4 + h * head_dim / 4 (q, k, v: stride 3 width / 4, offset part * width / 4; dy, y: width / 4,
+  // 0), as (stride4, offset4) of x, z and out (plain fields: a struct in a uniform is 16-byte aligned).
+  x_rows: vec2<u32>,
+  z_rows: vec2<u32>,
+  out_rows: vec2<u32>,
 }
 
 @group(0) @binding(0) var<uniform> dims: Dims;
-@group(0) @binding(1) var<storage, read> qkv: array<vec4<f32>>;
+// scores: the left operand (q forward, dy backward).
+@group(0) @binding(1) var<storage, read> x: array<vec4<f32>>;
+// [batch, heads, seq, seq]: written by scores (probs forward, dP backward) and the softmax passes; the
+// weights of mix and mix_transposed (probs or dS).
 @group(0) @binding(2) var<storage, read_write> probs: array<f32>;
-@group(0) @binding(3) var<storage, read_write> y: array<vec4<f32>>;
-@group(0) @binding(4) var<storage, read> dy: array<vec4<f32>>;
+// scores: the right operand (k forward, v backward); mix and mix_transposed: the mixed rows.
+@group(0) @binding(4) var<storage, read> z: array<vec4<f32>>;
+// softmax_backward: dP on entry, dS on exit.
 @group(0) @binding(5) var<storage, read_write> dscores: array<f32>;
-@group(0) @binding(6) var<storage, read_write> dqkv: array<vec4<f32>>;
+// mix and mix_transposed: the output rows (y, or a part of dqkv).
+@group(0) @binding(6) var<storage, read_write> out: array<vec4<f32>>;
 
 const BLOCK: u32 = 8u;
 
-// Sources of head rows: q, k, v (parts of qkv) and dy.
-const Q: u32 = 0u;
-const K: u32 = 1u;
-const V: u32 = 2u;
-const DY: u32 = 3u;
-
-// vec4 number d4 of head h at position t of sequence b, from a source.
-fn head_row(source: u32, b: u32, t: u32, h: u32, d4: u32) -> vec4<f32> {
-  if (source == DY) {
-    return dy[((b * dims.seq + t) * dims.width + h * dims.head_dim) / 4u + d4];
-  }
-  return qkv[((b * dims.seq + t) * 3u * dims.width + source * dims.width + h * dims.head_dim) / 4u + d4];
+// vec4 number d4 of head h at position t of sequence b, in a layout.
+fn row_at(rows: vec2<u32>, b: u32, t: u32, h: u32, d4: u32) -> u32 {
+  return (b * dims.seq + t) * rows.x + rows.y + h * dims.head_dim / 4u + d4;
 }
 
 // Index of [t, s] of head (b, h) in probs / dscores ([batch, heads, seq, seq]).
@@ -55,7 +58,7 @@ fn score_at(bh: u32, t: u32, s: u32) -> u32 {
   return (bh * dims.seq + t) * dims.seq + s;
 }
 
-// S[t, s] = sum_d A[t, d] B[s, d] for an 8x8 block; (A, B) = (q, k) forward, (dy, v) backward.
+// S[t, s] = scale * sum_d X[t, d] Z[s, d] for an 8x8 block; (X, Z) = (q, k) forward, (dy, v) backward.
 @compute @workgroup_size(8, 8)
 fn scores(@builtin(global_invocation_id) gid: vec3<u32>) {
   let s0 = gid.x * BLOCK;
@@ -66,18 +69,15 @@ fn scores(@builtin(global_invocation_id) gid: vec3<u32>) {
   if (s0 >= dims.seq || t0 >= dims.seq || s0 > t0 + BLOCK - 1u) {
     return;
   }
-  let backward = dims.pass_kind != 0u;
-  let source_a = select(Q, DY, backward);
-  let source_b = select(K, V, backward);
   let last = dims.seq - 1u;
   var acc: array<array<vec4<f32>, 2>, BLOCK>;
   for (var d4 = 0u; d4 < dims.head_dim / 4u; d4++) {
     var kv: array<vec4<f32>, BLOCK>;
     for (var j = 0u; j < BLOCK; j++) {
-      kv[j] = head_row(source_b, b, min(s0 + j, last), h, d4);
+      kv[j] = z[row_at(dims.z_rows, b, min(s0 + j, last), h, d4)];
     }
     for (var i = 0u; i < BLOCK; i++) {
-      let qv = head_row(source_a, b, min(t0 + i, last), h, d4);
+      let qv = x[row_at(dims.x_rows, b, min(t0 + i, last), h, d4)];
       for (var j = 0u; j < 2u; j++) {
         acc[i][j] += vec4<f32>(
           dot(qv, kv[4u * j]),
@@ -93,12 +93,7 @@ fn scores(@builtin(global_invocation_id) gid: vec3<u32>) {
       let t = t0 + i;
       let s = s0 + j;
       if (t < dims.seq && s <= t) {
-        let value = acc[i][j / 4u][j % 4u];
-        if (backward) {
-          dscores[score_at(bh, t, s)] = value;
-        } else {
-          probs[score_at(bh, t, s)] = value * dims.scale;
-        }
+        probs[score_at(bh, t, s)] = acc[i][j / 4u][j % 4u] * dims.scale;
       }
     }
   }
@@ -160,8 +155,8 @@ fn softmax_backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_
   }
 }
 
-// OUT[t, :] = sum_{s <= t} W[t, s] Z[s, :] for 8 positions x 8 columns: y = P v forward, dq = dS k * scale
-// backward. Needs the weights zero above the diagonal (the softmax passes write them).
+// OUT[t, :] = scale * sum_{s <= t} W[t, s] Z[s, :] for 8 positions x 8 columns: y = P v forward,
+// dq = dS k * scale backward. Needs the weights zero above the diagonal (the softmax passes write them).
 @compute @workgroup_size(8, 8)
 fn mix(@builtin(global_invocation_id) gid: vec3<u32>) {
   let c4 = gid.x * 2u;
@@ -173,21 +168,13 @@ fn mix(@builtin(global_invocation_id) gid: vec3<u32>) {
   if (c4 >= d4s || t0 >= dims.seq) {
     return;
   }
-  let backward = dims.pass_kind != 0u;
-  let source = select(V, K, backward);
   let last = dims.seq - 1u;
   var acc: array<array<vec4<f32>, 2>, BLOCK>;
   for (var s = 0u; s <= min(t0 + BLOCK - 1u, last); s++) {
-    let z0 = head_row(source, b, s, h, c4);
-    let z1 = head_row(source, b, s, h, min(c4 + 1u, d4s - 1u));
+    let z0 = z[row_at(dims.z_rows, b, s, h, c4)];
+    let z1 = z[row_at(dims.z_rows, b, s, h, min(c4 + 1u, d4s - 1u))];
     for (var i = 0u; i < BLOCK; i++) {
-      let at = score_at(bh, min(t0 + i, last), s);
-      var w: f32;
-      if (backward) {
-        w = dscores[at];
-      } else {
-        w = probs[at];
-      }
+      let w = probs[score_at(bh, min(t0 + i, last), s)];
       acc[i][0] += w * z0;
       acc[i][1] += w * z1;
     }
@@ -196,18 +183,14 @@ fn mix(@builtin(global_invocation_id) gid: vec3<u32>) {
     let t = t0 + i;
     for (var j = 0u; j < 2u; j++) {
       if (t < dims.seq && c4 + j < d4s) {
-        if (backward) {
-          dqkv[((b * dims.seq + t) * 3u * dims.width + h * dims.head_dim) / 4u + c4 + j] = acc[i][j] * dims.scale;
-        } else {
-          y[((b * dims.seq + t) * dims.width + h * dims.head_dim) / 4u + c4 + j] = acc[i][j];
-        }
+        out[row_at(dims.out_rows, b, t, h, c4 + j)] = acc[i][j] * dims.scale;
       }
     }
   }
 }
 
-// OUT[s, :] = sum_{t >= s} W[t, s] Z[t, :] for 8 key positions x 8 columns: dk = dS^T q * scale
-// (pass_kind 1), dv = P^T dy (pass_kind 2).
+// OUT[s, :] = scale * sum_{t >= s} W[t, s] Z[t, :] for 8 key positions x 8 columns: dk = dS^T q * scale,
+// dv = P^T dy.
 @compute @workgroup_size(8, 8)
 fn mix_transposed(@builtin(global_invocation_id) gid: vec3<u32>) {
   let c4 = gid.x * 2u;
@@ -219,33 +202,22 @@ fn mix_transposed(@builtin(global_invocation_id) gid: vec3<u32>) {
   if (c4 >= d4s || s0 >= dims.seq) {
     return;
   }
-  let values = dims.pass_kind == 2u;
-  let source = select(Q, DY, values);
   let last = dims.seq - 1u;
   var acc: array<array<vec4<f32>, 2>, BLOCK>;
   for (var t = s0; t < dims.seq; t++) {
-    let z0 = head_row(source, b, t, h, c4);
-    let z1 = head_row(source, b, t, h, min(c4 + 1u, d4s - 1u));
+    let z0 = z[row_at(dims.z_rows, b, t, h, c4)];
+    let z1 = z[row_at(dims.z_rows, b, t, h, min(c4 + 1u, d4s - 1u))];
     for (var i = 0u; i < BLOCK; i++) {
-      let at = score_at(bh, t, min(s0 + i, last));
-      var w: f32;
-      if (values) {
-        w = probs[at];
-      } else {
-        w = dscores[at];
-      }
+      let w = probs[score_at(bh, t, min(s0 + i, last))];
       acc[i][0] += w * z0;
       acc[i][1] += w * z1;
     }
   }
-  let part = select(K, V, values);
-  let scale = select(dims.scale, 1.0, values);
   for (var i = 0u; i < BLOCK; i++) {
     let s = s0 + i;
     for (var j = 0u; j < 2u; j++) {
       if (s < dims.seq && c4 + j < d4s) {
-        let at = ((b * dims.seq + s) * 3u * dims.width + part * dims.width + h * dims.head_dim) / 4u + c4 + j;
-        dqkv[at] = acc[i][j] * scale;
+        out[row_at(dims.out_rows, b, s, h, c4 + j)] = acc[i][j] * dims.scale;
       }
     }
   }

@@ -1,5 +1,7 @@
-// GELU, tanh approximation (GPT-2's "gelu_new"), elementwise on vec4s.
+// GELU's backward, elementwise on vec4s (the forward is fused into the c_fc matmul's epilogue).
 // Dispatch: 64 invocations per workgroup, x * y workgroups covering count / 4 vectors.
+
+// #include gelu_fn
 
 struct Dims {
   count4: u32,
@@ -10,30 +12,11 @@ struct Dims {
 
 @group(0) @binding(0) var<uniform> dims: Dims;
 @group(0) @binding(1) var<storage, read> x: array<vec4<f32>>;
-@group(0) @binding(2) var<storage, read_write> y: array<vec4<f32>>;
-// backward: holds dy on entry and dx on exit.
+// Holds dy on entry and dx on exit.
 @group(0) @binding(3) var<storage, read_write> grad: array<vec4<f32>>;
-
-const SQRT_2_OVER_PI: f32 = 0.7978845608028654;
-const CUBIC: f32 = 0.044715;
 
 fn index(gid: vec3<u32>, nwg: vec3<u32>) -> u32 {
   return gid.x + gid.y * nwg.x * 64u;
-}
-
-// tanh of the inner term, clamped where it is +-1 in f32 (some backends overflow exp beyond that).
-fn inner_tanh(v: vec4<f32>) -> vec4<f32> {
-  return tanh(clamp(SQRT_2_OVER_PI * (v + CUBIC * v * v * v), vec4<f32>(-10.0), vec4<f32>(10.0)));
-}
-
-@compute @workgroup_size(64)
-fn forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = index(gid, nwg);
-  if (i >= dims.count4) {
-    return;
-  }
-  let v = x[i];
-  y[i] = 0.5 * v * (1.0 + inner_tanh(v));
 }
 
 @compute @workgroup_size(64)

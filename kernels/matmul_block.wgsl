@@ -5,7 +5,11 @@
 // faster than 8x8 at the step's shapes (8x16 and 16x8 in between); ROWS and COLS4 must match
 // BLOCK_ROWS and BLOCK_COLS in src/train/gpu/ops.ts.
 //
-// C[M, N] = A'[M, K] B'[K, N] (+ bias[N] when has_bias != 0), row-major, N and K multiples of 4:
+// C[M, N] = A'[M, K] B'[K, N] (+ bias[N] when HAS_BIAS) (+ residual[M, N] when HAS_RESIDUAL, added last:
+// a residual connection fused into the product that feeds it), row-major, N and K multiples of 4; with
+// HAS_GELU, also activated = gelu(C) (GELU fused into the product before it). The epilogue's options are
+// override constants, not uniforms: llvmpipe executes both sides of a branch on a uniform, so a GELU or a
+// residual load behind a uniform flag would cost every product that does not use it.
 //   nn: A stored [M, K], B stored [K, N]   (forward: y = x W + b; dx of the tied head: dlogits wte)
 //   nt: A stored [M, K], B stored [N, K]   (dx = dy W^T; logits = x wte^T)
 //   tn: A stored [K, M], B stored [K, N]   (dW = x^T dy; M a multiple of 4)
@@ -22,12 +26,12 @@ struct Dims {
   m: u32,
   n: u32,
   k: u32,
-  has_bias: u32,
+  _pad0: u32,
   // Multiple of 4; chunks = ceil(k / k_chunk).
   k_chunk: u32,
   chunks: u32,
-  _pad0: u32,
   _pad1: u32,
+  _pad2: u32,
 }
 
 @group(0) @binding(0) var<uniform> dims: Dims;
@@ -37,6 +41,12 @@ struct Dims {
 @group(0) @binding(4) var<storage, read_write> c: array<vec4<f32>>;
 // [chunks, M, N] partial products when chunks > 1 (else unused; the output is bound here too).
 @group(0) @binding(5) var<storage, read_write> partial: array<vec4<f32>>;
+// Added to C when HAS_RESIDUAL (else a placeholder).
+@group(0) @binding(6) var<storage, read> residual: array<vec4<f32>>;
+// Receives gelu(C) when HAS_GELU (else the output is bound here too).
+@group(0) @binding(7) var<storage, read_write> activated: array<vec4<f32>>;
+
+// #include gelu_fn
 
 // Output rows per invocation, and output columns in vec4s.
 const ROWS: u32 = 16u;
@@ -45,14 +55,32 @@ const COLS4: u32 = 4u;
 // Workgroup shape of the product entry points, chosen per shape by the host.
 override WG_X: u32 = 8u;
 override WG_Y: u32 = 8u;
+// The epilogue, chosen per product by the host; SPLIT: chunks > 1 (the products write partial sums).
+override HAS_BIAS: bool = false;
+override HAS_RESIDUAL: bool = false;
+override HAS_GELU: bool = false;
+override SPLIT: bool = false;
 
 alias Block = array<array<vec4<f32>, COLS4>, ROWS>;
 
 fn bias_at(col4: u32) -> vec4<f32> {
-  if (dims.has_bias != 0u) {
+  if (HAS_BIAS) {
     return bias[col4];
   }
   return vec4<f32>(0.0);
+}
+
+// Stores C at vec4 index i from its sum (bias included): plus the residual when there is one, and its
+// GELU when asked.
+fn put(i: u32, sum: vec4<f32>) {
+  var value = sum;
+  if (HAS_RESIDUAL) {
+    value = residual[i] + sum;
+  }
+  c[i] = value;
+  if (HAS_GELU) {
+    activated[i] = gelu(value);
+  }
 }
 
 // Writes the block at (row, col4 in vec4s) inside the output only: with the bias into C, or into this
@@ -62,11 +90,15 @@ fn store(row: u32, col4: u32, chunk: u32, acc: Block) {
   let offset = chunk * dims.m * n4;
   for (var j = 0u; j < COLS4; j++) {
     if (col4 + j < n4) {
-      let add = bias_at(col4 + j);
+      var add = vec4<f32>(0.0);
+      if (!SPLIT) {
+        add = bias_at(col4 + j);
+      }
       for (var r = 0u; r < ROWS; r++) {
         if (row + r < dims.m) {
-          if (dims.chunks == 1u) {
-            c[(row + r) * n4 + col4 + j] = acc[r][j] + add;
+          if (!SPLIT) {
+            let i = (row + r) * n4 + col4 + j;
+            put(i, acc[r][j] + add);
           } else {
             partial[offset + (row + r) * n4 + col4 + j] = acc[r][j];
           }
@@ -88,7 +120,7 @@ fn reduce(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups
   for (var chunk = 0u; chunk < dims.chunks; chunk++) {
     sum += partial[chunk * size + i];
   }
-  c[i] = sum;
+  put(i, sum);
 }
 
 @compute @workgroup_size(WG_X, WG_Y)

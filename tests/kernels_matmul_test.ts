@@ -4,31 +4,38 @@ import { asFloat32, assertClose, kernelBench, randomValues } from "../src/train/
 import { matmul } from "../src/train/reference/ops.ts";
 import { chooseMatmul } from "../src/train/gpu/kernels.ts";
 
-// Shapes straddle the tiled kernel's 64-wide tiles and the block kernel's 16x16 blocks and 128-wide
+// Shapes straddle the tiled kernel's 128-wide tiles and the block kernel's 16x16 blocks and 128-wide
 // workgroups; an inner dimension of 604 makes the block kernel split it into 3 chunks and reduce.
 const SHAPES = [[4, 4, 4], [12, 20, 8], [68, 132, 36], [132, 260, 20], [20, 12, 604]] as const;
+
+// Epilogues: none, the bias, and the bias then a residual (a fused residual connection).
+const EPILOGUES = ["", " + bias", " + bias + residual"] as const;
 
 for (const variant of ["block", "tiled"] as const) {
   Deno.test(`matmul (${variant}) matches the float64 reference`, async (t) => {
     const bench = await kernelBench(variant);
     for (const kind of ["nn", "nt", "tn"] as const) {
       for (const [m, n, k] of SHAPES) {
-        for (const withBias of [false, true]) {
-          await t.step(`${kind} ${m}x${n}x${k}${withBias ? " + bias" : ""}`, async () => {
+        for (const epilogue of EPILOGUES) {
+          await t.step(`${kind} ${m}x${n}x${k}${epilogue}`, async () => {
             const a = asFloat32(randomValues(m * k, 1));
             const b = asFloat32(randomValues(k * n, 2));
-            const bias = withBias ? asFloat32(randomValues(n, 3)) : undefined;
+            const bias = epilogue ? asFloat32(randomValues(n, 3)) : undefined;
+            const residual = epilogue.endsWith("residual") ? asFloat32(randomValues(m * n, 4)) : undefined;
             const out = bench.zeros(m * n);
             bench.run(ops.matmul(bench.kernels, kind, {
               a: bench.upload(a),
               b: bench.upload(b),
               bias: bias && bench.upload(bias),
+              residual: residual && bench.upload(residual),
               out,
               m,
               n,
               k,
             }));
-            assertClose(await bench.read(out, m * n), matmul(kind, a, b, m, n, k, bias), 1e-5, "product");
+            const expected = matmul(kind, a, b, m, n, k, bias);
+            if (residual) expected.forEach((v, i) => expected[i] = v + residual[i]);
+            assertClose(await bench.read(out, m * n), expected, 1e-5, "product");
           });
         }
       }

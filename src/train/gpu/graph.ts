@@ -144,7 +144,6 @@ function activationViews(config: Model, vocabRows: number, batch: number, seq: n
     statsf: take(2 * paddedRows, "ln_f stats"),
     logits: take(paddedRows * vocabRows, "logits"),
     losses: take(paddedRows, "losses"),
-    scratch: take(rc, "scratch"),
     residualGrad: take(rc, "residual gradient"),
     dScratch: take(rc, "gradient scratch"),
     dQkv: take(3 * rc, "qkv gradient"),
@@ -183,7 +182,7 @@ export function buildStepGraph(
     size: bindingBytes(floats),
   }));
   const { inputs, targets, buckets, residual, perLayer, lnf, statsf, logits, losses } = views;
-  const { scratch, residualGrad, dScratch, dQkv, dFc, dScores } = views;
+  const { residualGrad, dScratch, dQkv, dFc, dScores } = views;
   const slots = new Map(layout.slots.map((s) => [s.name, s]));
   const view = (target: GPUBuffer, name: string): Binding => {
     const slot = slots.get(name) as ParamSlot;
@@ -242,12 +241,12 @@ export function buildStepGraph(
         a: a.attn,
         b: p(`${h}.attn.c_proj.weight`),
         bias: p(`${h}.attn.c_proj.bias`),
-        out: scratch,
+        residual: residual[l],
+        out: a.mid,
         m,
         n: c,
         k: c,
       }),
-      ops.residualAdd(kernels, { a: residual[l], b: scratch, y: a.mid, count: rc }),
       ops.layerNormForward(kernels, {
         x: a.mid,
         weight: p(`${h}.ln_2.weight`),
@@ -262,21 +261,21 @@ export function buildStepGraph(
         b: p(`${h}.mlp.c_fc.weight`),
         bias: p(`${h}.mlp.c_fc.bias`),
         out: a.fc,
+        activated: a.gelu,
         m,
         n: 4 * c,
         k: c,
       }),
-      ops.geluForward(kernels, { x: a.fc, y: a.gelu, count: 4 * rc }),
       ...ops.matmul(kernels, "nn", {
         a: a.gelu,
         b: p(`${h}.mlp.c_proj.weight`),
         bias: p(`${h}.mlp.c_proj.bias`),
-        out: scratch,
+        residual: a.mid,
+        out: residual[l + 1],
         m,
         n: c,
         k: 4 * c,
       }),
-      ops.residualAdd(kernels, { a: a.mid, b: scratch, y: residual[l + 1], count: rc }),
     );
   }
   forward.push(

@@ -17,7 +17,6 @@ export const KERNEL_FILES = [
   "layernorm",
   "matmul_block",
   "matmul_tiled",
-  "residual",
 ] as const;
 
 /** The name of a kernel file, without ".wgsl". */
@@ -25,7 +24,8 @@ export type KernelFile = typeof KERNEL_FILES[number];
 
 /**
  * How matrix products run: "block" computes a 16x16 block per invocation without workgroup barriers
- * (far faster on llvmpipe), "tiled" stages 64x64 tiles in workgroup memory (faster on real GPUs).
+ * (far faster on llvmpipe), "tiled" stages 128x128 tiles in workgroup memory and accumulates 8x8
+ * register blocks from vec4 reads (for real GPUs; not measured on one yet).
  */
 export type MatmulVariant = "block" | "tiled";
 
@@ -34,12 +34,36 @@ export function chooseMatmul(isFallback: boolean): MatmulVariant {
   return isFallback ? "block" : "tiled";
 }
 
-/** Loads the kernel sources next to this package, from disk or over HTTP(S). */
+/** Files of WGSL functions that kernel files include with a `// #include NAME` line. */
+const INCLUDED_FILES = ["gelu_fn"] as const;
+
+/** Reads kernels/NAME.wgsl next to this package, from disk or over HTTP(S). */
+async function readWgsl(name: string): Promise<string> {
+  const url = new URL(`../../../kernels/${name}.wgsl`, import.meta.url);
+  return url.protocol === "file:" ? await Deno.readTextFile(url) : await (await fetch(url)).text();
+}
+
+/**
+ * Loads the kernel sources, each with its `// #include NAME` lines replaced by kernels/NAME.wgsl (one of
+ * `INCLUDED_FILES`).
+ *
+ * @example
+ * ```ts
+ * const sources = await loadKernelSources();
+ * console.log(sources.get("gelu")?.includes("fn inner_tanh")); // true
+ * ```
+ */
 export async function loadKernelSources(): Promise<Map<KernelFile, string>> {
+  const included = new Map<string, string>(
+    await Promise.all(INCLUDED_FILES.map(async (name) => [name, await readWgsl(name)] as const)),
+  );
   const sources = new Map<KernelFile, string>();
   await Promise.all(KERNEL_FILES.map(async (name) => {
-    const url = new URL(`../../../kernels/${name}.wgsl`, import.meta.url);
-    const text = url.protocol === "file:" ? await Deno.readTextFile(url) : await (await fetch(url)).text();
+    const text = (await readWgsl(name)).replace(/^\/\/ #include (\w+)$/gm, (line: string, file: string) => {
+      const code = included.get(file);
+      if (code === undefined) throw new Error(`${name}.wgsl includes an unknown file: ${line}`);
+      return code;
+    });
     sources.set(name, text);
   }));
   return sources;

@@ -63,41 +63,64 @@ function dispatch(
 export type MatmulKind = "nn" | "nt" | "tn";
 
 /**
- * out[m, n] = A'[m, k] B'[k, n] (+ bias[n]); A is stored [m, k] (or [k, m] for "tn"), B [k, n] (or [n, k]
- * for "nt"). m, n and k are multiples of 4 (the block variant needs it). Uses the kernels' variant; the
- * block variant splits a long k into chunks and adds a reduction dispatch.
+ * out[m, n] = A'[m, k] B'[k, n] (+ bias[n]) (+ residual[m, n], added last: a residual connection fused
+ * into the product), and activated[m, n] = gelu(out) when given (GELU fused into the product); A is
+ * stored [m, k] (or [k, m] for "tn"), B [k, n] (or [n, k] for "nt"). m, n and k are multiples of 4. Uses
+ * the kernels' variant; the block variant splits a long k into chunks and adds a reduction dispatch.
  */
 export function matmul(
   kernels: Kernels,
   kind: MatmulKind,
-  o: { a: Binding; b: Binding; bias?: Binding; out: Binding; m: number; n: number; k: number },
+  o: {
+    a: Binding;
+    b: Binding;
+    bias?: Binding;
+    residual?: Binding;
+    out: Binding;
+    activated?: Binding;
+    m: number;
+    n: number;
+    k: number;
+  },
 ): Dispatch[] {
-  const bindings = { 1: o.a, 2: o.b, 3: o.bias ?? kernels.placeholder, 4: o.out };
-  const hasBias = o.bias ? 1 : 0;
-  if (kernels.matmul === "block") {
-    const kChunk = Math.ceil(o.k / splitK(o.m, o.n, o.k) / 4) * 4;
-    const chunks = Math.ceil(o.k / kChunk);
-    const dims = uniformBuffer(kernels.device, [o.m, o.n, o.k, hasBias, kChunk, chunks, 0, 0]);
-    const partial = chunks > 1 ? kernels.scratch(chunks * o.m * o.n) : o.out;
-    const shape = blockWorkgroup(o.m, o.n);
-    const groups: [number, number, number] = [
-      Math.ceil(o.n / (shape.WG_X * BLOCK_COLS)),
-      Math.ceil(o.m / (shape.WG_Y * BLOCK_ROWS)),
-      chunks,
-    ];
-    const productBindings = { 0: dims, ...bindings, 5: partial };
-    const product = dispatch(kernels, "matmul_block", kind, productBindings, groups, shape);
-    if (chunks === 1) return [product];
-    const reduceBindings = { 0: dims, 3: bindings[3], 4: o.out, 5: partial };
-    return [product, dispatch(kernels, "matmul_block", "reduce", reduceBindings, grid(o.m * o.n / 4))];
+  const bindings = {
+    1: o.a,
+    2: o.b,
+    3: o.bias ?? kernels.placeholder,
+    4: o.out,
+    6: o.residual ?? kernels.placeholder,
+    7: o.activated ?? o.out,
+  };
+  const flags = [o.bias, o.residual, o.activated].map((given) => given ? 1 : 0);
+  if (kernels.matmul === "tiled") {
+    const dims = uniformBuffer(kernels.device, [o.m, o.n, o.k, ...flags, 0, 0]);
+    const groups: [number, number] = [Math.ceil(o.n / TILE), Math.ceil(o.m / TILE)];
+    return [dispatch(kernels, "matmul_tiled", kind, { 0: dims, ...bindings }, groups)];
   }
-  // Strides of A'[m, k] (per row, per k) and of B'[k, n] (per k, per column) in their stored layouts.
-  const aStrides = kind === "tn" ? [1, o.m] : [o.k, 1];
-  const bStrides = kind === "nt" ? [1, o.k] : [o.n, 1];
-  const dims = uniformBuffer(kernels.device, [o.m, o.n, o.k, hasBias, ...aStrides, ...bStrides]);
-  const groups: [number, number] = [Math.ceil(o.n / 64), Math.ceil(o.m / 64)];
-  return [dispatch(kernels, "matmul_tiled", "main", { 0: dims, ...bindings }, groups)];
+  const kChunk = Math.ceil(o.k / splitK(o.m, o.n, o.k) / 4) * 4;
+  const chunks = Math.ceil(o.k / kChunk);
+  const dims = uniformBuffer(kernels.device, [o.m, o.n, o.k, 0, kChunk, chunks, 0, 0]);
+  const partial = chunks > 1 ? kernels.scratch(chunks * o.m * o.n) : o.out;
+  const shape = blockWorkgroup(o.m, o.n);
+  const groups: [number, number, number] = [
+    Math.ceil(o.n / (shape.WG_X * BLOCK_COLS)),
+    Math.ceil(o.m / (shape.WG_Y * BLOCK_ROWS)),
+    chunks,
+  ];
+  const epilogue = { HAS_BIAS: flags[0], HAS_RESIDUAL: flags[1], HAS_GELU: flags[2] };
+  const productConstants = { ...shape, ...epilogue, SPLIT: chunks > 1 ? 1 : 0 };
+  const productBindings = { 0: dims, ...bindings, 5: partial };
+  const product = dispatch(kernels, "matmul_block", kind, productBindings, groups, productConstants);
+  if (chunks === 1) return [product];
+  const reduceBindings = { 0: dims, 3: bindings[3], 4: o.out, 5: partial, 6: bindings[6], 7: bindings[7] };
+  return [
+    product,
+    dispatch(kernels, "matmul_block", "reduce", reduceBindings, grid(o.m * o.n / 4), epilogue),
+  ];
 }
+
+/** Output rows and columns one workgroup of the tiled variant computes (TILE in matmul_tiled.wgsl). */
+const TILE = 128;
 
 /** Output rows and columns one block-matmul invocation computes (ROWS and 4 COLS4 in matmul_block.wgsl). */
 const BLOCK_ROWS = 16;
@@ -171,28 +194,13 @@ export function layerNormBackwardParams(
 ): Dispatch {
   const dims = uniformBuffer(kernels.device, [o.rows, o.width, 0, 0]);
   const bindings = { 0: dims, 1: o.x, 5: o.stats, 6: o.dy, 8: o.dweight, 9: o.dbias };
-  return dispatch(kernels, "layernorm", "backward_params", bindings, grid(o.width));
-}
-
-/** y = gelu(x) over `count` elements (a multiple of 4). */
-export function geluForward(kernels: Kernels, o: { x: Binding; y: Binding; count: number }): Dispatch {
-  const dims = uniformBuffer(kernels.device, [o.count / 4, 0, 0, 0]);
-  return dispatch(kernels, "gelu", "forward", { 0: dims, 1: o.x, 2: o.y }, grid(o.count / 4));
+  return dispatch(kernels, "layernorm", "backward_params", bindings, grid(o.width / 4));
 }
 
 /** grad = grad * gelu'(x), in place, over `count` elements (a multiple of 4). */
 export function geluBackward(kernels: Kernels, o: { x: Binding; grad: Binding; count: number }): Dispatch {
   const dims = uniformBuffer(kernels.device, [o.count / 4, 0, 0, 0]);
   return dispatch(kernels, "gelu", "backward", { 0: dims, 1: o.x, 3: o.grad }, grid(o.count / 4));
-}
-
-/** y = a + b over `count` elements (a multiple of 4). */
-export function residualAdd(
-  kernels: Kernels,
-  o: { a: Binding; b: Binding; y: Binding; count: number },
-): Dispatch {
-  const dims = uniformBuffer(kernels.device, [o.count / 4, 0, 0, 0]);
-  return dispatch(kernels, "residual", "add", { 0: dims, 1: o.a, 2: o.b, 3: o.y }, grid(o.count / 4));
 }
 
 /** Sizes of an attention call: `width` = heads * head_dim, head_dim a multiple of 4. */
@@ -217,55 +225,69 @@ export interface AttentionBuffers {
   dqkv: Binding;
 }
 
-/** The dispatches of attention's block and row kernels for one pass (see attention.wgsl). */
-function attentionDispatch(
-  kernels: Kernels,
-  o: AttentionSizes & AttentionBuffers,
-  entry: "scores" | "softmax" | "softmax_backward" | "mix" | "mix_transposed",
-  passKind: number,
-): Dispatch {
+/**
+ * Where a row operand's head rows are (`x_rows`, `z_rows`, `out_rows` in attention.wgsl): a part of qkv,
+ * or the rows of dy or y.
+ */
+type RowLayout = "q" | "k" | "v" | "rows";
+
+/** The bindings and uniform of one attention pass: row operands x and z, weights, output rows. */
+interface AttentionPass {
+  entry: "scores" | "softmax" | "softmax_backward" | "mix" | "mix_transposed";
+  bindings: Record<number, Binding>;
+  layouts?: { x?: RowLayout; z?: RowLayout; out?: RowLayout };
+  scale?: number;
+}
+
+/** The dispatch of one pass of attention's block and row kernels (see attention.wgsl). */
+function attentionDispatch(kernels: Kernels, o: AttentionSizes, pass: AttentionPass): Dispatch {
   const headDim = o.width / o.heads;
+  const rows = (layout: RowLayout | undefined) =>
+    layout === undefined || layout === "rows"
+      ? [o.width / 4, 0]
+      : [3 * o.width / 4, ["q", "k", "v"].indexOf(layout) * o.width / 4];
+  const { x, z, out } = pass.layouts ?? {};
   const dims = uniformBuffer(
     kernels.device,
-    [o.batch, o.seq, o.heads, headDim, o.width, 1 / Math.sqrt(headDim), passKind, 0],
+    [o.batch, o.seq, o.heads, headDim, o.width, pass.scale ?? 1, ...rows(x), ...rows(z), ...rows(out)],
     [5],
   );
-  const used: Record<typeof entry, number[]> = {
-    scores: [1, 2, 4, 5],
-    softmax: [2],
-    softmax_backward: [2, 5],
-    mix: [1, 2, 3, 4, 5, 6],
-    mix_transposed: [1, 2, 4, 5, 6],
-  };
-  const all: Record<number, Binding> = { 1: o.qkv, 2: o.probs, 3: o.y, 4: o.dy, 5: o.dscores, 6: o.dqkv };
-  const bindings: Record<number, Binding> = { 0: dims };
-  for (const binding of used[entry]) bindings[binding] = all[binding];
   const blocks = Math.ceil(o.seq / 8);
-  const columns = entry === "scores" ? blocks : Math.ceil(headDim / 8);
-  const workgroups: Dispatch["workgroups"] = entry.startsWith("softmax")
+  const columns = pass.entry === "scores" ? blocks : Math.ceil(headDim / 8);
+  const workgroups: Dispatch["workgroups"] = pass.entry.startsWith("softmax")
     ? grid(o.batch * o.heads * o.seq)
     : [Math.ceil(columns / 8), Math.ceil(blocks / 8), o.batch * o.heads];
-  return dispatch(kernels, "attention", entry, bindings, workgroups);
+  return dispatch(kernels, "attention", pass.entry, { 0: dims, ...pass.bindings }, workgroups);
 }
 
 /** Causal attention forward: probs = softmax(q k^T / sqrt(head_dim)), y = probs v. */
 export function attentionForward(kernels: Kernels, o: AttentionSizes & AttentionBuffers): Dispatch[] {
-  return [
-    attentionDispatch(kernels, o, "scores", 0),
-    attentionDispatch(kernels, o, "softmax", 0),
-    attentionDispatch(kernels, o, "mix", 0),
+  const scale = 1 / Math.sqrt(o.width / o.heads);
+  const passes: AttentionPass[] = [
+    { entry: "scores", bindings: { 1: o.qkv, 2: o.probs, 4: o.qkv }, layouts: { x: "q", z: "k" }, scale },
+    { entry: "softmax", bindings: { 2: o.probs } },
+    { entry: "mix", bindings: { 2: o.probs, 4: o.qkv, 6: o.y }, layouts: { z: "v", out: "rows" } },
   ];
+  return passes.map((pass) => attentionDispatch(kernels, o, pass));
 }
 
 /** Attention backward from dy and the forward's probs: writes all of dqkv. */
 export function attentionBackward(kernels: Kernels, o: AttentionSizes & AttentionBuffers): Dispatch[] {
-  return [
-    attentionDispatch(kernels, o, "scores", 1),
-    attentionDispatch(kernels, o, "softmax_backward", 0),
-    attentionDispatch(kernels, o, "mix", 1),
-    attentionDispatch(kernels, o, "mix_transposed", 1),
-    attentionDispatch(kernels, o, "mix_transposed", 2),
+  const scale = 1 / Math.sqrt(o.width / o.heads);
+  const { qkv, probs, dy, dscores, dqkv } = o;
+  const passes: AttentionPass[] = [
+    { entry: "scores", bindings: { 1: dy, 2: dscores, 4: qkv }, layouts: { x: "rows", z: "v" } },
+    { entry: "softmax_backward", bindings: { 2: probs, 5: dscores } },
+    { entry: "mix", bindings: { 2: dscores, 4: qkv, 6: dqkv }, layouts: { z: "k", out: "q" }, scale },
+    {
+      entry: "mix_transposed",
+      bindings: { 2: dscores, 4: qkv, 6: dqkv },
+      layouts: { z: "q", out: "k" },
+      scale,
+    },
+    { entry: "mix_transposed", bindings: { 2: probs, 4: dy, 6: dqkv }, layouts: { z: "rows", out: "v" } },
   ];
+  return passes.map((pass) => attentionDispatch(kernels, o, pass));
 }
 
 /** Sizes of the loss: `rows` real rows of `paddedRows`, `vocab` real columns of `paddedVocab`. */
