@@ -17,10 +17,8 @@ import { ValueReader } from "./values.ts";
 import { type ParentPlans, resolveParent } from "./parent.ts";
 import { readBatch, readBudget, readModel, readModelNumber, readOptimizer } from "./settings.ts";
 import { baseMixture, type MixtureScope, readSources } from "./mixtures.ts";
-import { placeSchedule } from "./timeline.ts";
-import { RateMap } from "../plan/rates.ts";
-import { placeRateTimelines } from "./rate_timelines.ts";
-import { checkScheduledOnce, resolveOtherTimelines, type TimelineBases } from "./timelines.ts";
+import { placeRecipe } from "./placement.ts";
+import { resolveOtherTimelines, type TimelineBases } from "./timelines.ts";
 import { resolvePhases } from "./phases.ts";
 import { nameCheckpoints, recipeCheckpoints, recipeFrame } from "./checkpoints.ts";
 import { resolveAverages } from "./averages.ts";
@@ -72,8 +70,7 @@ export async function resolveRecipe(
   if (!effective.schedule) reportMissing(context, "schedule", "add `schedule { warmup 1%  stable rest }`");
   if (
     hasNewErrors(context) || !effective.schedule || optimizer === null || groups === null ||
-    batch.sequences === null ||
-    batch.context === null || budget === null || mix === null
+    batch.sequences === null || batch.context === null || budget === null || mix === null
   ) return null;
 
   const bases: TimelineBases = {
@@ -84,28 +81,14 @@ export async function resolveRecipe(
     clip: optimizer.clip,
     emaDecay: null,
   };
-  if (!checkScheduledOnce(context, effective.schedule, effective.timelines)) return null;
-  const rateTimelines = effective.timelines.has("batch") || effective.timelines.has("context")
-    ? placeRateTimelines(context, effective.timelines, bases, budget)
-    : undefined;
-  if (rateTimelines === null) return null;
   const start = { mix, sequences: batch.sequences, context: batch.context, budget };
-  const schedule = placeSchedule(mixtures, effective.schedule, start, rateTimelines?.rates);
-  if (!schedule) return null;
+  const placement = placeRecipe(mixtures, effective.schedule, start, bases);
+  if (!placement) return null;
+  const { schedule, rates } = placement;
   const steps = schedule.timeline.steps;
-  const rates = rateTimelines?.rates ?? RateMap.of(
-    schedule.timeline.phases.map((p) => ({
-      start: p.start,
-      end: p.end,
-      offset: p.slot.phase.node.inclusive ? 1 as const : 0 as const,
-      batch: schedule.templates.get(p.slot.phase.node)!.batch,
-    })),
-    batch.context,
-  );
-  const initLr = parent?.init.lr ?? null;
   const phaseStart = {
     peak: optimizer.lr,
-    initLr,
+    initLr: parent?.init.lr ?? null,
     weightDecay: optimizer.weightDecay,
     context: batch.context,
   };
@@ -133,7 +116,7 @@ export async function resolveRecipe(
     model,
     sources,
     phases,
-    timelines: { ...rateTimelines?.timelines, ...others },
+    timelines: { ...placement.timelines, ...others },
     checkpoints,
     averages,
     ema,
