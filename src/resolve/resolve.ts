@@ -2,8 +2,10 @@
  * The resolve stage: one recipe of a loaded program, under one sweep choice, to a {@link ResolvedRecipe},
  * reporting every problem of the language on the way. Its steps, in order, each in its own module:
  * inheritance ({@link effectiveRecipe}), the parent checkpoint (parent.ts), the optimizer, batch, model and
- * budget (settings.ts), the parameter groups (groups.ts), the sources and mixtures (mixtures.ts), the timeline (timeline.ts), the phases
- * (phases.ts), the checkpoints (checkpoints.ts) and warnings (warnings.ts).
+ * budget (settings.ts), the parameter groups (groups.ts), the sources and mixtures (mixtures.ts), the
+ * placement of the schedules (placement.ts), the phases (phases.ts), the checkpoints (checkpoints.ts), the
+ * averages and EMA (averages.ts, ema.ts), the schedules of weight decay, betas, clip and EMA decay
+ * (timelines.ts) and warnings (warnings.ts).
  * @module
  */
 import type * as A from "../syntax/ast.ts";
