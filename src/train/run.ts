@@ -9,8 +9,8 @@ import { InputError } from "../diagnostics/input_error.ts";
 import { join } from "node:path";
 import type { Group, Model, Plan } from "../plan/schema.ts";
 import { planHash } from "../plan/hash.ts";
-import { scheduleTable } from "../schedule/table.ts";
-import type { Engine, HostTensor, TokenBatch } from "./engine.ts";
+import { type ScheduleTable, scheduleTable } from "../schedule/table.ts";
+import type { Engine, HostTensor, TokenBatch, UpdateSettings } from "./engine.ts";
 import {
   type CheckpointState,
   loadCheckpoint,
@@ -368,6 +368,88 @@ async function heldOutLosses(
 }
 
 /**
+ * The clock of a run's updates: tokens per second since the last pause and on average, leaving out the
+ * time spent evaluating and checkpointing (each a pause, from the update's end to `resume`).
+ */
+class RunClock {
+  readonly #began = performance.now();
+  readonly #startTokens: number;
+  /** Seconds spent evaluating and checkpointing. */
+  #overhead = 0;
+  #mark: { time: number; tokens: number };
+
+  constructor(tokens: number) {
+    this.#startTokens = tokens;
+    this.#mark = { time: this.#began, tokens };
+  }
+
+  /** Seconds since the run began, at `now` (performance.now()). */
+  elapsed(now: number): number {
+    return (now - this.#began) / 1000;
+  }
+
+  /** Tokens per second since the last pause ended. */
+  sinceMark(tokens: number, now: number): number {
+    return (tokens - this.#mark.tokens) / Math.max(1e-6, (now - this.#mark.time) / 1000);
+  }
+
+  /** Tokens per second over the run, pauses left out. */
+  average(tokens: number, now: number): number {
+    return (tokens - this.#startTokens) / Math.max(1e-6, this.elapsed(now) - this.#overhead);
+  }
+
+  /** Ends a pause that began at `pausedAt` (an update's end), now. */
+  resume(tokens: number, pausedAt: number): void {
+    this.#mark = { time: performance.now(), tokens };
+    this.#overhead += (this.#mark.time - pausedAt) / 1000;
+  }
+}
+
+/** What update `k` of the plan sets in the optimizer: LR, weight decay, betas, eps, clip and EMA decay. */
+function updateSettings(plan: Plan, table: ScheduleTable, k: number): UpdateSettings {
+  return {
+    lr: table.lr[k],
+    weightDecay: table.weightDecay[k],
+    beta1: table.beta1[k],
+    beta2: table.beta2[k],
+    eps: plan.optimizer.eps,
+    clip: table.clip ? table.clip[k] : null,
+    ...(plan.ema ? { emaDecay: emaDecay(plan.ema, k, plan.timelines?.emaDecay) } : {}),
+  };
+}
+
+/**
+ * Loads where a run starts into `engine`: the run's own checkpoint when resuming (its step, tokens and the
+ * recipe's plan hash), else the parent's weights (and optimizer state with `init.optimizer`), else nothing.
+ */
+async function restoreStart(
+  engine: Engine,
+  plan: Plan,
+  from: {
+    resumed: Awaited<ReturnType<typeof resumePoint>>;
+    parent: ParentCheckpoint | null;
+    options: TrainOptions;
+    progress: Progress;
+  },
+): Promise<{ start: number; tokens: number; recipePlanHash?: string }> {
+  const { resumed, parent, options, progress } = from;
+  if (resumed) {
+    const { checkpoint } = resumed;
+    await restoreCheckpoint(engine, checkpoint);
+    const { step, tokens, recipePlanHash } = checkpoint.state;
+    progress.message(`Resuming "${plan.name}" from "${resumed.dir}" at step ${step}`);
+    return { start: step, tokens, recipePlanHash };
+  }
+  if (parent) {
+    // A child keeps its own EMA of the weights (from its own start), never its parent's.
+    const weightsAndOptimizer = { ...parent.checkpoint, ema: null };
+    await restoreCheckpoint(engine, weightsAndOptimizer, { weightsOnly: !options.init?.optimizer });
+    progress.message(`Starting "${plan.name}" from "${parent.dir}" (step ${parent.checkpoint.state.step})`);
+  }
+  return { start: 0, tokens: 0 };
+}
+
+/**
  * Trains `plan` into `options.out` and resolves with a summary. Data problems (unknown corpus, empty glob,
  * dataset sources) and a missing parent run are reported before any training.
  *
@@ -410,22 +492,9 @@ export async function train(plan: Plan, options: TrainOptions): Promise<RunSumma
   await prepareRunDirectory(out, plan, !resumeFrom);
 
   try {
-    let start = 0;
-    let recipePlanHash = options.recipePlanHash ?? hash;
-    let tokens = 0;
-    if (resumed) {
-      const checkpoint = resumed.checkpoint;
-      await restoreCheckpoint(engine, checkpoint);
-      start = checkpoint.state.step;
-      recipePlanHash = checkpoint.state.recipePlanHash;
-      tokens = checkpoint.state.tokens;
-      progress.message(`Resuming "${plan.name}" from "${resumeFrom}" at step ${start}`);
-    } else if (parent) {
-      // A child keeps its own EMA of the weights (from its own start), never its parent's.
-      const weightsAndOptimizer = { ...parent.checkpoint, ema: null };
-      await restoreCheckpoint(engine, weightsAndOptimizer, { weightsOnly: !options.init?.optimizer });
-      progress.message(`Starting "${plan.name}" from "${parent.dir}" (step ${parent.checkpoint.state.step})`);
-    }
+    const restored = await restoreStart(engine, plan, { resumed, parent, options, progress });
+    const { start, recipePlanHash } = { recipePlanHash: options.recipePlanHash ?? hash, ...restored };
+    let tokens = restored.tokens;
     const metrics = await MetricsWriter.open(join(out, "metrics.jsonl"), resumeFrom ? start : undefined);
     const names = checkpointNames(plan);
     const checkpoints = new RunCheckpoints(plan, {
@@ -444,11 +513,7 @@ export async function train(plan: Plan, options: TrainOptions): Promise<RunSumma
 
     if (start === 0) await save(0);
     const end = Math.min(T, options.stopAfter ?? T);
-    const startTokens = tokens;
-    const began = performance.now();
-    /** Seconds spent evaluating and checkpointing, left out of the throughput. */
-    let overhead = 0;
-    let mark = { time: began, tokens };
+    const clock = new RunClock(tokens);
     let lastLoss: number | null = null;
     let heldOut: Record<string, number> = {};
     if (start >= T) {
@@ -458,23 +523,17 @@ export async function train(plan: Plan, options: TrainOptions): Promise<RunSumma
       heldOut = await evaluate();
     }
     let diverged: RunSummary["diverged"];
-    const { eps } = plan.optimizer;
     for (let k = start; k < end; k++) {
       const done = k + 1;
       const batch = sampler.batch(k, plan.phases[table.phase[k]].mix, table.batch[k], table.context[k]);
       const evalDue = done % evalEvery === 0 || done === T;
       const read = done % logEvery === 0 || evalDue || names.has(done) || done % saveEvery === 0 ||
         done === end;
-      const lr = table.lr[k];
-      const weightDecay = table.weightDecay[k];
-      const clip = table.clip ? table.clip[k] : null;
-      const ema = plan.ema ? { emaDecay: emaDecay(plan.ema, k, plan.timelines?.emaDecay) } : {};
-      const settings = { lr, weightDecay, beta1: table.beta1[k], beta2: table.beta2[k], eps, clip, ...ema };
+      const settings = updateSettings(plan, table, k);
+      const { lr, weightDecay } = settings;
       const result = await engine.step(batch, settings, read);
       tokens += batch.batch * batch.context;
       const now = performance.now();
-      const tokensPerSecond = (tokens - mark.tokens) / Math.max(1e-6, (now - mark.time) / 1000);
-      const averageRate = (tokens - startTokens) / Math.max(1e-6, (now - began) / 1000 - overhead);
       if (result) {
         lastLoss = result.loss;
         if (!Number.isFinite(result.loss) || !Number.isFinite(result.gradNorm)) {
@@ -489,14 +548,13 @@ export async function train(plan: Plan, options: TrainOptions): Promise<RunSumma
           batch: batch.batch,
           loss: result.loss,
           gradNorm: result.gradNorm,
-          tokensPerSecond,
-          elapsed: (now - began) / 1000,
+          tokensPerSecond: clock.sinceMark(tokens, now),
+          elapsed: clock.elapsed(now),
         };
         if (evalDue) record.heldOut = heldOut = await evaluate();
         await metrics.write(record);
         const saved = await save(done);
-        mark = { time: performance.now(), tokens };
-        overhead += (mark.time - now) / 1000;
+        clock.resume(tokens, now);
         if (!saved) {
           diverged = { step: k, loss: result.loss, ...checkpoints.lastGood };
           break;
@@ -507,13 +565,13 @@ export async function train(plan: Plan, options: TrainOptions): Promise<RunSumma
         steps: T,
         loss: lastLoss,
         lr,
-        tokensPerSecond: averageRate,
-        eta: ((T - done) * (now - began)) / 1000 / (done - start),
+        tokensPerSecond: clock.average(tokens, now),
+        eta: ((T - done) * clock.elapsed(now)) / (done - start),
       }, result !== null);
     }
     progress.end();
     metrics.close();
-    const seconds = (performance.now() - began) / 1000;
+    const seconds = clock.elapsed(performance.now());
     const summary: RunSummary = {
       plan: plan.name,
       out,
@@ -522,7 +580,7 @@ export async function train(plan: Plan, options: TrainOptions): Promise<RunSumma
       steps: diverged ? diverged.step : end,
       tokens,
       seconds,
-      tokensPerSecond: (tokens - startTokens) / Math.max(1e-6, seconds - overhead),
+      tokensPerSecond: clock.average(tokens, performance.now()),
       heldOut,
       loss: lastLoss,
       diverged,
