@@ -73,6 +73,61 @@ async function plansOf(file: string, recipe: string | undefined): Promise<Plan[]
   return await compileForCommand(file, { recipe });
 }
 
+/** The `run` options as parsed. */
+type RunValues = {
+  out?: string;
+  resume?: string;
+  proxy?: string;
+  seed?: string;
+  "log-every"?: string;
+  "eval-every"?: string;
+  "save-every"?: string;
+  "eval-batches"?: string;
+};
+
+/**
+ * The recipe file, seed, proxy size and intervals of a `run` command line, with every combination that makes
+ * no sense refused as a usage error (a resume elsewhere than its directory, --proxy with a run's own plan).
+ */
+async function checkRunArgs(values: RunValues, positionals: string[]) {
+  if (positionals.length > 1) {
+    throw new UsageError(
+      `Expected one recipe file, got ${positionals.length}: "${positionals.join('", "')}"`,
+    );
+  }
+  const file = positionals[0] ?? (values.resume ? join(values.resume, "plan.json") : undefined);
+  if (values.resume && !await Deno.stat(join(values.resume, "plan.json")).then(() => true, () => false)) {
+    throw new UsageError(`There is no run to resume in "${values.resume}" (no plan.json there)`);
+  }
+  if (!file) throw new UsageError("Expected a recipe file (or --resume DIR)");
+  if (values.resume && !positionals[0] && values.proxy) {
+    throw new UsageError(
+      "--resume DIR without a recipe file reads DIR/plan.json, already scaled: leave out --proxy",
+    );
+  }
+  if (values.resume && values.out && values.out !== values.resume) {
+    throw new UsageError("--resume DIR continues the run in DIR: leave out --out");
+  }
+  const seedText = values.seed ?? "1";
+  const seed = Number(seedText);
+  if (!Number.isInteger(seed) || seed < 0) {
+    throw new UsageError(`--seed expects a non-negative integer, got "${seedText}"`);
+  }
+  let proxyTokens: number | undefined;
+  try {
+    proxyTokens = values.proxy === undefined ? undefined : parseTokenCount(values.proxy);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const options = {
+    logEvery: positiveInt("log-every", values["log-every"]),
+    evalEvery: positiveInt("eval-every", values["eval-every"]),
+    saveEvery: positiveInt("save-every", values["save-every"]),
+    evalBatches: positiveInt("eval-batches", values["eval-batches"]),
+  };
+  return { file, seed, proxyTokens, options };
+}
+
 /** `run`: train a recipe on the built-in WebGPU GPT. */
 export const command: Command = {
   name: "run",
@@ -94,42 +149,7 @@ export const command: Command = {
       "eval-batches": { type: "string" },
       recipe: { type: "string" },
     });
-    if (positionals.length > 1) {
-      throw new UsageError(
-        `Expected one recipe file, got ${positionals.length}: "${positionals.join('", "')}"`,
-      );
-    }
-    const file = positionals[0] ?? (values.resume ? join(values.resume, "plan.json") : undefined);
-    if (values.resume && !await Deno.stat(join(values.resume, "plan.json")).then(() => true, () => false)) {
-      throw new UsageError(`There is no run to resume in "${values.resume}" (no plan.json there)`);
-    }
-    if (!file) throw new UsageError("Expected a recipe file (or --resume DIR)");
-    if (values.resume && !positionals[0] && values.proxy) {
-      throw new UsageError(
-        "--resume DIR without a recipe file reads DIR/plan.json, already scaled: leave out --proxy",
-      );
-    }
-    if (values.resume && values.out && values.out !== values.resume) {
-      throw new UsageError("--resume DIR continues the run in DIR: leave out --out");
-    }
-    const seedText = values.seed ?? "1";
-    const seed = Number(seedText);
-    if (!Number.isInteger(seed) || seed < 0) {
-      throw new UsageError(`--seed expects a non-negative integer, got "${seedText}"`);
-    }
-    let proxyTokens: number | undefined;
-    try {
-      proxyTokens = values.proxy === undefined ? undefined : parseTokenCount(values.proxy);
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
-    const options = {
-      logEvery: positiveInt("log-every", values["log-every"]),
-      evalEvery: positiveInt("eval-every", values["eval-every"]),
-      saveEvery: positiveInt("save-every", values["save-every"]),
-      evalBatches: positiveInt("eval-batches", values["eval-batches"]),
-    };
-
+    const { file, seed, proxyTokens, options } = await checkRunArgs(values, positionals);
     const compiled = await plansOf(file, values.recipe);
     if (!compiled) return EXIT.errors;
     if (compiled.length > 1 && values.resume) {
