@@ -126,65 +126,80 @@ function markerSvg(marker: Marker, x: number, h: number): string {
     `fill="${color}"/></g>`;
 }
 
-function panelSvg(panel: Panel, top: number): string {
-  const w = WIDTH - MARGIN.left - MARGIN.right;
-  const h = HEIGHT - MARGIN.top - MARGIN.bottom;
-  const [x0, x1] = panel.x;
-  const sx = (x: number) => MARGIN.left + ((x - x0) / (x1 - x0 || 1)) * w;
-  const parts: string[] = [`<g transform="translate(0,${top})">`];
-  parts.push(
-    `<text x="${MARGIN.left}" y="18" font-size="13" font-weight="bold">${escapeXml(panel.title)}</text>`,
-  );
+/** A panel's plot area: width and height in pixels, and the x scale. */
+interface Area {
+  w: number;
+  h: number;
+  sx: (x: number) => number;
+}
+
+/** A drawn panel body: its SVG parts, y scale and y ticks. */
+interface Body {
+  parts: string[];
+  sy: (y: number) => number;
+  yTicks: number[];
+}
+
+/** Stacked bands (a mixture): shares from 0 to 1. */
+function bandsSvg(bands: Band[], { h, sx }: Area): Body {
+  const sy = (y: number) => MARGIN.top + (1 - y) * h;
+  const parts: string[] = [];
+  const base = new Map<string, number>();
+  bands.forEach((band, i) => {
+    for (const [a, b, share] of band.spans) {
+      const key = `${a}`;
+      const under = base.get(key) ?? 0;
+      base.set(key, under + share);
+      parts.push(
+        `<rect x="${sx(a).toFixed(2)}" y="${sy(under + share).toFixed(2)}" width="${
+          Math.max(0.5, sx(b) - sx(a)).toFixed(2)
+        }" height="${(share * h).toFixed(2)}" fill="${
+          band.color ?? PALETTE[i % PALETTE.length]
+        }" fill-opacity="0.8"/>`,
+      );
+    }
+  });
+  return { parts, sy, yTicks: [0, 0.25, 0.5, 0.75, 1] };
+}
+
+/** Lines on a linear or log y axis fitted to their values. */
+function linesSvg(panel: Panel, { h, sx }: Area): Body {
+  const lines = (panel.lines ?? []).map((s) => ({
+    ...s,
+    points: downsample(panel.logY ? s.points.filter((p) => p[1] > 0) : s.points),
+  }));
+  const ys = lines.flatMap((s) => s.points.map((p) => p[1])).filter(Number.isFinite);
+  let lo = ys.length ? ys.reduce((a, b) => Math.min(a, b)) : 0;
+  let hi = ys.length ? ys.reduce((a, b) => Math.max(a, b)) : 1;
   let sy: (y: number) => number;
   let yTicks: number[];
-  if (panel.bands) {
-    sy = (y) => MARGIN.top + (1 - y) * h;
-    yTicks = [0, 0.25, 0.5, 0.75, 1];
-    const base = new Map<string, number>();
-    panel.bands.forEach((band, i) => {
-      for (const [a, b, share] of band.spans) {
-        const key = `${a}`;
-        const under = base.get(key) ?? 0;
-        base.set(key, under + share);
-        parts.push(
-          `<rect x="${sx(a).toFixed(2)}" y="${sy(under + share).toFixed(2)}" width="${
-            Math.max(0.5, sx(b) - sx(a)).toFixed(2)
-          }" height="${(share * h).toFixed(2)}" fill="${
-            band.color ?? PALETTE[i % PALETTE.length]
-          }" fill-opacity="0.8"/>`,
-        );
-      }
-    });
+  if (panel.logY) {
+    const [a, b] = [Math.log10(lo), Math.log10(hi)];
+    const span = b - a || 1;
+    sy = (y) => MARGIN.top + (1 - (Math.log10(y) - a) / span) * h;
+    yTicks = niceTicks(a, b, 4).map((t) => 10 ** t);
   } else {
-    const lines = (panel.lines ?? []).map((s) => ({
-      ...s,
-      points: downsample(panel.logY ? s.points.filter((p) => p[1] > 0) : s.points),
-    }));
-    const ys = lines.flatMap((s) => s.points.map((p) => p[1])).filter(Number.isFinite);
-    let lo = ys.length ? ys.reduce((a, b) => Math.min(a, b)) : 0;
-    let hi = ys.length ? ys.reduce((a, b) => Math.max(a, b)) : 1;
-    if (panel.logY) {
-      const [a, b] = [Math.log10(lo), Math.log10(hi)];
-      const span = b - a || 1;
-      sy = (y) => MARGIN.top + (1 - (Math.log10(y) - a) / span) * h;
-      yTicks = niceTicks(a, b, 4).map((t) => 10 ** t);
-    } else {
-      if (!panel.logY && lo > 0 && lo < hi * 0.5) lo = 0;
-      if (hi === lo) [lo, hi] = [lo - Math.abs(lo || 1) * 0.1, hi + Math.abs(hi || 1) * 0.1];
-      const pad = (hi - lo) * 0.05;
-      [lo, hi] = [lo === 0 ? 0 : lo - pad, hi + pad];
-      sy = (y) => MARGIN.top + (1 - (y - lo) / (hi - lo)) * h;
-      yTicks = niceTicks(lo, hi, 4);
-    }
-    lines.forEach((s, i) => {
-      const d = s.points.filter((p) => Number.isFinite(p[1])).map((p, j) =>
-        `${j ? "L" : "M"}${sx(p[0]).toFixed(2)},${sy(p[1]).toFixed(2)}`
-      ).join("");
-      parts.push(
-        `<path d="${d}" fill="none" stroke="${s.color ?? PALETTE[i % PALETTE.length]}" stroke-width="1.5"/>`,
-      );
-    });
+    if (lo > 0 && lo < hi * 0.5) lo = 0;
+    if (hi === lo) [lo, hi] = [lo - Math.abs(lo || 1) * 0.1, hi + Math.abs(hi || 1) * 0.1];
+    const pad = (hi - lo) * 0.05;
+    [lo, hi] = [lo === 0 ? 0 : lo - pad, hi + pad];
+    sy = (y) => MARGIN.top + (1 - (y - lo) / (hi - lo)) * h;
+    yTicks = niceTicks(lo, hi, 4);
   }
+  const parts = lines.map((s, i) => {
+    const d = s.points.filter((p) => Number.isFinite(p[1])).map((p, j) =>
+      `${j ? "L" : "M"}${sx(p[0]).toFixed(2)},${sy(p[1]).toFixed(2)}`
+    ).join("");
+    return `<path d="${d}" fill="none" stroke="${
+      s.color ?? PALETTE[i % PALETTE.length]
+    }" stroke-width="1.5"/>`;
+  });
+  return { parts, sy, yTicks };
+}
+
+/** The grid, tick labels, markers, frame, x label and legend around a panel's body. */
+function frameSvg(panel: Panel, { w, h, sx }: Area, { sy, yTicks }: Body): string[] {
+  const parts: string[] = [];
   for (const t of yTicks) {
     const y = sy(t);
     if (!(y >= MARGIN.top - 0.5 && y <= MARGIN.top + h + 0.5)) continue;
@@ -199,7 +214,7 @@ function panelSvg(panel: Panel, top: number): string {
       }</text>`,
     );
   }
-  for (const t of niceTicks(x0, x1, 6)) {
+  for (const t of niceTicks(panel.x[0], panel.x[1], 6)) {
     parts.push(
       `<text x="${sx(t).toFixed(2)}" y="${MARGIN.top + h + 16}" font-size="11" text-anchor="middle">${
         label(t)
@@ -225,8 +240,22 @@ function panelSvg(panel: Panel, top: number): string {
     );
     parts.push(`<text x="${MARGIN.left + w + 28}" y="${y + 9}" font-size="11">${escapeXml(s.name)}</text>`);
   });
-  parts.push("</g>");
-  return parts.join("\n");
+  return parts;
+}
+
+function panelSvg(panel: Panel, top: number): string {
+  const w = WIDTH - MARGIN.left - MARGIN.right;
+  const h = HEIGHT - MARGIN.top - MARGIN.bottom;
+  const [x0, x1] = panel.x;
+  const area: Area = { w, h, sx: (x) => MARGIN.left + ((x - x0) / (x1 - x0 || 1)) * w };
+  const body = panel.bands ? bandsSvg(panel.bands, area) : linesSvg(panel, area);
+  return [
+    `<g transform="translate(0,${top})">`,
+    `<text x="${MARGIN.left}" y="18" font-size="13" font-weight="bold">${escapeXml(panel.title)}</text>`,
+    ...body.parts,
+    ...frameSvg(panel, area, body),
+    "</g>",
+  ].join("\n");
 }
 
 /**
