@@ -69,78 +69,90 @@ export class Scope {
         const operand = this.evaluate(expr.operand, source);
         return operand && { value: -operand.value, relative: operand.relative };
       }
-      case "call": {
-        const fn = FUNCTIONS[expr.callee];
-        if (!fn) {
-          this.diagnostics.push(
-            diagnostic(
-              "R0003",
-              source,
-              expr.calleeSpan,
-              `Unknown function "${expr.callee}"`,
-              didYouMean(expr.callee, Object.keys(FUNCTIONS)) ??
-                `the functions are ${Object.keys(FUNCTIONS).join(", ")}`,
-            ),
-          );
-          return null;
-        }
-        const [lo, hi] = fn.arity;
-        if (expr.args.length < lo || expr.args.length > hi) {
-          return fail(
-            `Function "${expr.callee}" takes ${lo === hi ? lo : `at least ${lo}`} argument${
-              lo === 1 && hi === 1 ? "" : "s"
-            }, not ${expr.args.length}`,
-          );
-        }
-        const args = expr.args.map((arg) => this.evaluate(arg, source));
-        if (args.some((a) => a === null)) return null;
-        const relative = args.some((a) => a!.relative);
-        if (relative && !args.every((a) => a!.relative)) {
-          return fail(
-            `Function "${expr.callee}" mixes absolute and relative (x) values`,
-            "write all arguments as absolute values or all as relative ones",
-          );
-        }
-        if (relative && (expr.callee === "sqrt" || expr.callee === "round")) {
-          return fail(
-            `Function "${expr.callee}" cannot take a relative (x) value`,
-            "apply it to an absolute value",
-          );
-        }
-        if (expr.callee === "sqrt" && args[0]!.value < 0) {
-          return fail(`Cannot take the square root of "${args[0]!.value}"`);
-        }
-        return { value: fn.apply(args.map((a) => a!.value)), relative };
-      }
-      case "binary": {
-        const left = this.evaluate(expr.left, source);
-        const right = this.evaluate(expr.right, source);
-        if (!left || !right) return null;
-        if (expr.op === "+" || expr.op === "-") {
-          if (left.relative !== right.relative) {
-            return fail(
-              `Cannot ${expr.op === "+" ? "add" : "subtract"} an absolute and a relative (x) value`,
-              "write both as absolute values or both as relative ones",
-            );
-          }
-          return {
-            value: expr.op === "+" ? left.value + right.value : left.value - right.value,
-            relative: left.relative,
-          };
-        }
-        if (right.relative && (expr.op === "/" || left.relative)) {
-          return fail(
-            `Cannot ${expr.op === "*" ? "multiply" : "divide"} by a relative (x) value here`,
-            "only one factor of a product may be relative, and never the divisor",
-          );
-        }
-        if (expr.op === "/" && right.value === 0) return fail("Division by zero");
-        return {
-          value: expr.op === "*" ? left.value * right.value : left.value / right.value,
-          relative: left.relative || right.relative,
-        };
-      }
+      case "call":
+        return this.#call(expr, source, fail);
+      case "binary":
+        return this.#binary(expr, source, fail);
     }
+  }
+
+  /** A call of one of the FUNCTIONS, its arguments checked (arity, absolute or relative). */
+  #call(expr: Expr & { kind: "call" }, source: SourceText, fail: (message: string, hint?: string) => null) {
+    const fn = FUNCTIONS[expr.callee];
+    if (!fn) {
+      this.diagnostics.push(
+        diagnostic(
+          "R0003",
+          source,
+          expr.calleeSpan,
+          `Unknown function "${expr.callee}"`,
+          didYouMean(expr.callee, Object.keys(FUNCTIONS)) ??
+            `the functions are ${Object.keys(FUNCTIONS).join(", ")}`,
+        ),
+      );
+      return null;
+    }
+    const [lo, hi] = fn.arity;
+    if (expr.args.length < lo || expr.args.length > hi) {
+      return fail(
+        `Function "${expr.callee}" takes ${lo === hi ? lo : `at least ${lo}`} argument${
+          lo === 1 && hi === 1 ? "" : "s"
+        }, not ${expr.args.length}`,
+      );
+    }
+    const args = expr.args.map((arg) => this.evaluate(arg, source));
+    if (args.some((a) => a === null)) return null;
+    const relative = args.some((a) => a!.relative);
+    if (relative && !args.every((a) => a!.relative)) {
+      return fail(
+        `Function "${expr.callee}" mixes absolute and relative (x) values`,
+        "write all arguments as absolute values or all as relative ones",
+      );
+    }
+    if (relative && (expr.callee === "sqrt" || expr.callee === "round")) {
+      return fail(
+        `Function "${expr.callee}" cannot take a relative (x) value`,
+        "apply it to an absolute value",
+      );
+    }
+    if (expr.callee === "sqrt" && args[0]!.value < 0) {
+      return fail(`Cannot take the square root of "${args[0]!.value}"`);
+    }
+    return { value: fn.apply(args.map((a) => a!.value)), relative };
+  }
+
+  /** `a + b`, `a - b`, `a * b`, `a / b`, with the rules for relative (x) values. */
+  #binary(
+    expr: Expr & { kind: "binary" },
+    source: SourceText,
+    fail: (message: string, hint?: string) => null,
+  ) {
+    const left = this.evaluate(expr.left, source);
+    const right = this.evaluate(expr.right, source);
+    if (!left || !right) return null;
+    if (expr.op === "+" || expr.op === "-") {
+      if (left.relative !== right.relative) {
+        return fail(
+          `Cannot ${expr.op === "+" ? "add" : "subtract"} an absolute and a relative (x) value`,
+          "write both as absolute values or both as relative ones",
+        );
+      }
+      return {
+        value: expr.op === "+" ? left.value + right.value : left.value - right.value,
+        relative: left.relative,
+      };
+    }
+    if (right.relative && (expr.op === "/" || left.relative)) {
+      return fail(
+        `Cannot ${expr.op === "*" ? "multiply" : "divide"} by a relative (x) value here`,
+        "only one factor of a product may be relative, and never the divisor",
+      );
+    }
+    if (expr.op === "/" && right.value === 0) return fail("Division by zero");
+    return {
+      value: expr.op === "*" ? left.value * right.value : left.value / right.value,
+      relative: left.relative || right.relative,
+    };
   }
 
   #lookup(name: string, unknown: () => null): Value | null {
