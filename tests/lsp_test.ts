@@ -162,7 +162,7 @@ Deno.test("the language server over stdio: diagnostics as you type, hover, defin
       position: { line: 10, character: 22 },
     });
     const labels = completion.map((item: { label: string }) => item.label);
-    for (const label of ["cosine", "1-sqrt", "warmup", "tokens", "news", '"r"']) {
+    for (const label of ["cosine", "1-sqrt", "warmup", "tokens", "news", '"r"', "matrices", "beta2", "ema"]) {
       assert.ok(labels.includes(label), label);
     }
   } finally {

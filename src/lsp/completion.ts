@@ -1,11 +1,12 @@
 /**
  * Completion: the language's keywords (by category: statements, phases, shapes, units, settings), the
- * built-in functions, and the names the document knows: its sources, lets, recipes and checkpoints.
+ * built-in functions, the roles of parameter groups, and the names the document knows: its sources, lets, recipes and checkpoints.
  * @module
  */
 import { type CompletionItem, CompletionItemKind } from "vscode-languageserver";
 import { BUILTIN_FUNCTIONS, KEYWORD_CATEGORIES, tokenWord } from "../../grammar/textmate.ts";
 import type { Program } from "../check/load.ts";
+import { GroupRole } from "../plan/schema.ts";
 
 const KIND_OF_CATEGORY: Record<string, CompletionItemKind> = {
   statements: CompletionItemKind.Keyword,
@@ -30,6 +31,12 @@ export const KEYWORD_ITEMS: readonly CompletionItem[] = [
     label: name,
     kind: CompletionItemKind.Function,
     detail: "function",
+  })),
+  // The roles a `group` selects by are names, not keywords (so that `matrices` stays free for a let).
+  ...GroupRole.options.map((role) => ({
+    label: role,
+    kind: CompletionItemKind.EnumMember,
+    detail: "parameter group role",
   })),
 ];
 
