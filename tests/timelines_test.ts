@@ -4,7 +4,7 @@
  * following every schedule, emitters carrying or refusing them, and the errors.
  */
 import assert from "node:assert/strict";
-import { codesOf, compilePlan } from "./compile_text.ts";
+import { codesOf, compileFiles, compilePlan } from "./compile_text.ts";
 import { compileFile } from "../mod.ts";
 import { scheduleTable } from "../src/schedule/table.ts";
 import { explainPlan } from "../src/schedule/explain.ts";
@@ -256,6 +256,9 @@ Deno.test("what a quantity's schedule refuses", async () => {
       schedule { cycles 2 over rest { phase "a" 100 steps  decay rest } }  schedule batch { stable rest at 4 } }`),
     ["R0039"],
   );
+  // A clip threshold must stay above 0: a warmup (from 0) needs `from`, and `clip none` gives no base.
+  assert.deepEqual(await codesOf(recipe("schedule clip { warmup 10%  stable rest }")), ["R0009"]);
+  assert.deepEqual(await codesOf(recipe("schedule clip { warmup 10% from 0.5 to 1  stable rest }")), []);
   for (const quantity of ["batch", "context", "beta2"]) {
     assert.deepEqual(await codesOf(recipe(`schedule ${quantity} { }`)), ["R0008"], quantity);
   }
@@ -305,4 +308,27 @@ Deno.test("the example recipes with schedules of their own train at a tiny size"
       await Deno.remove(out, { recursive: true });
     }
   }
+});
+
+Deno.test("the EMA's decay schedule is not inherited, as the EMA is not", async () => {
+  const files = {
+    "main.recipe": `recipe "a" {
+  budget 1000 steps  batch 8 x 64  optimizer adamw { lr 1e-3 }
+  schedule { warmup 5%  stable rest }
+  ema "ema" decay 0.999 start 10%
+  schedule ema { warmup 20% from 0.9  stable rest }
+  checkpoint every 100 steps "c"
+  branch "anneal" at "c-500" { budget 100 steps  schedule { decay rest 1-sqrt to 0 } }
+}
+recipe "b" extends "a" { budget 500 steps }`,
+  };
+  const plans = [];
+  for (const recipe of ["a", "b"]) {
+    const result = await compileFiles(files, recipe);
+    assert.ok(result.ok, JSON.stringify(result.diagnostics.map((d) => d.message)));
+    plans.push(...result.plans);
+  }
+  const [a, branch, b] = plans;
+  assert.ok(a.ema && a.timelines?.emaDecay);
+  for (const child of [branch, b]) assert.ok(!child.ema && !child.timelines?.emaDecay, child.name);
 });

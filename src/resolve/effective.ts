@@ -182,6 +182,8 @@ function mergeRecipe(
   }
   effective.mix = at(recipe.mixes[0] ?? null) ?? effective.mix;
   effective.schedule = at(recipe.schedule) ?? effective.schedule;
+  // The EMA is not inherited (each recipe keeps its own, or none), and neither is the schedule of its decay.
+  effective.timelines.delete("ema");
   for (const timeline of recipe.timelines) effective.timelines.set(timeline.quantity, at(timeline)!);
   if (recipe.checkpoints.length) effective.checkpoints = recipe.checkpoints.map((node) => ({ node, source }));
 }

@@ -8,10 +8,10 @@
  * @module
  */
 import type * as A from "../syntax/ast.ts";
-import { formatCount } from "../diagnostics/format_number.ts";
+import { formatCount, formatNumber } from "../diagnostics/format_number.ts";
 import type { Segment, Shape, TimelineName, Timelines } from "../plan/schema.ts";
 import { MAX_BATCH } from "../plan/invariants.ts";
-import { shapeEndValue } from "../plan/shape_value.ts";
+import { shapeEndValue, shapeValue } from "../plan/shape_value.ts";
 import { type At, hasNewErrors, type RecipeContext, report } from "./context.ts";
 import { type BudgetUnit, type Measured, placePhases, type TimelineItem } from "./durations.ts";
 import type { Located } from "./effective.ts";
@@ -154,9 +154,11 @@ export class TimelineShaper {
         ? this.context.read.number({ node: o.expr, source }, `${this.#quantity.what} (${key})`, rule)
         : undefined;
     };
-    const from = read("from") ?? read("at") ?? d.from;
-    const to = read("to") ?? d.to ?? from;
-    if (from === null || to === null) return null;
+    // undefined: not written; null: written and reported.
+    const [writtenFrom, writtenAt, writtenTo] = [read("from"), read("at"), read("to")];
+    if (writtenFrom === null || writtenAt === null || writtenTo === null) return null;
+    const from = writtenFrom ?? writtenAt ?? d.from;
+    const to = writtenTo ?? d.to ?? from;
     const written = (key: string) => option(key) ? { node: option(key)!.expr, source } : undefined;
     const n = phase.end - phase.start;
     const shape = buildShape({
@@ -172,8 +174,28 @@ export class TimelineShaper {
       defaultTimescale: null,
       what: this.#quantity.what,
     }, this.context.read);
-    if (shape) this.#previousEnd = shapeEndValue(shape, n);
+    if (!shape || !this.#positiveClip(phase, shape)) return null;
+    this.#previousEnd = shapeEndValue(shape, n);
     return shape;
+  }
+
+  /** For a clip schedule: whether the phase's first and last updates clip at a threshold > 0 (R0009). */
+  #positiveClip(phase: TimelinePhase, shape: Shape): boolean {
+    if (this.timeline.node.quantity !== "clip") return true;
+    const n = phase.end - phase.start;
+    const offset = phase.decl.node.inclusive ? 1 : 0;
+    const lowest = Math.min(shapeValue(shape, 0, n, offset), shapeValue(shape, n - 1, n, offset));
+    if (lowest > 0) return true;
+    report(
+      this.context.diagnostics,
+      "R0009",
+      { node: { span: phase.decl.node.keywordSpan }, source: phase.decl.source },
+      `This phase would clip gradients at a threshold of ${formatNumber(lowest)}; a threshold must be > 0`,
+      this.bases.clip === null
+        ? "the optimizer says `clip none`: give the schedule's values, e.g. `stable rest at 1.0`"
+        : "give the phase a start above 0, e.g. `warmup 10% from 0.5` (a warmup rises from 0)",
+    );
+    return false;
   }
 
   /** The plan's segment of a shaped phase. */
