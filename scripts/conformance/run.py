@@ -160,7 +160,7 @@ def scaled(values, scales):
 def pytorch(case, want):
     module = load_module(case, "_pytorch.py")
     if not hasattr(module, "GROUPS"):
-        optimizer = torch_adamw(tiny_model(), 1.0, 0.1)
+        optimizer = module.make_optimizer(tiny_model())
         return drive_torch(optimizer, module.make_scheduler(optimizer), want)
     optimizer = module.make_optimizer(GroupedModel())
     return drive_groups(optimizer, module.make_group_scheduler(optimizer), want)

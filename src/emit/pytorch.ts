@@ -2,16 +2,67 @@
  * The `pytorch` target: an importable Python module that needs only torch. `lr_lambda(step)` times
  * `BASE_LR` is the plan's LR at update `step`, for every plan, so `make_scheduler(optimizer)` (a LambdaLR
  * that also sets each update's weight decay) is the universal fallback. Batch sizes and mixtures are
- * functions of the update for the user's data loader. A plan with parameter groups gets `make_optimizer(model)`
+ * functions of the update for the user's data loader; `make_optimizer(model)` is AdamW with the plan's betas
+ * and eps (and `CLIP`, or `clip_at(step)`, for the loop). A plan with parameter groups gets `make_optimizer(model)`
  * (AdamW over `param_groups(model)`) and `make_group_scheduler(optimizer)` (see _param_groups.ts); a plan's
  * EMA of the weights is `make_ema(model)` and `update_ema(ema, model, step)` (torch.optim.swa_utils).
  * @module
  */
 import type { Target } from "./target.ts";
+import type { Plan } from "../plan/schema.ts";
 import { scheduleModule } from "./_schedule_module.ts";
-import { moduleStem, quoted } from "./_literals.ts";
+import { floatLiteral, moduleStem, quoted } from "./_literals.ts";
 import { emaPython } from "./_ema.ts";
 import { torchGroups } from "./_param_groups.ts";
+
+/**
+ * For a plan without parameter groups: the optimizer's betas, eps and clip as constants, and
+ * `make_optimizer(model)`, AdamW with them, its parameters of 2 or more dimensions taking the plan's weight
+ * decay (set by make_scheduler at every update) and the others none, as the built-in trainer does.
+ */
+function optimizerCode(plan: Plan): string {
+  const { betas, eps, clip } = plan.optimizer;
+  const clipLine = plan.timelines?.clip
+    ? "torch.nn.utils.clip_grad_norm_(model.parameters(), clip_at(step))"
+    : "torch.nn.utils.clip_grad_norm_(model.parameters(), CLIP)";
+  return `
+BETAS = (${floatLiteral(betas[0])}, ${floatLiteral(betas[1])})
+EPS = ${floatLiteral(eps)}
+CLIP = ${clip === null ? "None" : floatLiteral(clip)}
+
+
+def make_optimizer(model):
+    """torch.optim.AdamW with the plan's betas and eps; step make_scheduler(optimizer) after it.
+
+    Parameters of 2 or more dimensions take the plan's weight decay, which make_scheduler sets at every
+    update; biases and norms take none.${
+    clip === null && !plan.timelines?.clip ? "" : ` Clip gradients before every step:
+    ${clipLine}.`
+  }"""
+    params = [p for p in model.parameters() if p.requires_grad]
+    return torch.optim.AdamW(
+        [
+            {"params": [p for p in params if p.ndim >= 2], "weight_decay": 0.0, "plan_decays": True},
+            {"params": [p for p in params if p.ndim < 2], "weight_decay": 0.0, "plan_decays": False},
+        ],
+        lr=BASE_LR,
+        betas=BETAS,
+        eps=EPS,
+    )
+`;
+}
+
+/** How the user's loop clips gradients, for the usage lines (none when the plan never clips). */
+function clipUsage(plan: Plan): string[] {
+  if (plan.timelines?.clip) {
+    return [
+      "torch.nn.utils.clip_grad_norm_(model.parameters(), clip_at(step))  # before every optimizer.step()",
+    ];
+  }
+  return plan.optimizer.clip === null
+    ? []
+    : ["torch.nn.utils.clip_grad_norm_(model.parameters(), CLIP)  # before every optimizer.step()"];
+}
 
 /** The release the module was checked with (it uses only LambdaLR, in every torch 2). */
 const RELEASE = "torch 2.13 (any torch 2)";
@@ -28,12 +79,13 @@ export const pytorch: Target = {
     const grouped = plan.groups !== undefined;
     const content = scheduleModule(plan, `The schedule of plan ${quoted(plan.name)} for torch.optim.`, {
       imports: [
-        ...(grouped || emaSchedule ? [""] : []),
+        "",
         ...(emaSchedule ? ["import copy"] : []),
         ...(grouped ? ["import fnmatch", "import re"] : []),
-        ...(grouped || emaSchedule ? ["", "import torch"] : []),
+        ...(grouped || emaSchedule ? [""] : []),
+        "import torch",
       ],
-      code: (grouped ? torchGroups(plan) : "") + emaPython(plan, "torch"),
+      code: (grouped ? torchGroups(plan) : optimizerCode(plan)) + emaPython(plan, "torch"),
       release: RELEASE,
     });
     const notes = plan.init
@@ -58,9 +110,13 @@ export const pytorch: Target = {
             "scheduler = make_group_scheduler(optimizer)  # step it after every optimizer.step()",
           ]
           : [
-            `from ${module} import make_scheduler`,
+            `from ${module} import CLIP, make_optimizer, make_scheduler${
+              plan.timelines?.clip ? ", clip_at" : ""
+            }`,
+            "optimizer = make_optimizer(model)  # AdamW with the plan's betas and eps",
             "scheduler = make_scheduler(optimizer)  # step it after every optimizer.step()",
           ]),
+        ...clipUsage(plan),
         ...(plan.ema
           ? [
             `from ${module} import make_ema, update_ema`,
