@@ -4,7 +4,7 @@
  * @module
  */
 import type { IParserErrorMessageProvider, IToken, TokenType } from "chevrotain";
-import { Identifier, keywords, Name } from "./tokens.ts";
+import { Identifier, keywords, Name, Schedule, SCHEDULED_QUANTITIES } from "./tokens.ts";
 import { didYouMean } from "../src/diagnostics/suggest.ts";
 
 /** Tokens found where a name was expected (filled as the parser builds its messages). */
@@ -21,14 +21,19 @@ function expectedList(types: TokenType[]): string {
 }
 
 /**
- * What would be right after a syntax error at `token`: the keyword a misspelt name was likely meant to be,
- * a reserved word used as a name, or `32x256` written without spaces.
+ * What would be right after a syntax error at `token` (after `previous`): the keyword a misspelt name was
+ * likely meant to be (after `schedule`, one of the quantities with schedules of their own), a reserved word
+ * used as a name, or `32x256` written without spaces.
  */
-export function syntaxHint(token: IToken): string | null {
+export function syntaxHint(token: IToken, previous?: IToken): string | null {
   if (nameExpected.has(token) && keywords.includes(token.image)) {
     return `"${token.image}" is a reserved word; choose another name`;
   }
   if (token.tokenType.name !== "Identifier") return null;
+  if (previous?.tokenType === Schedule) {
+    const quantities = SCHEDULED_QUANTITIES.map((q) => String(q.LABEL).slice(1, -1));
+    return didYouMean(token.image, quantities) ?? `a schedule of its own is for ${quantities.join(", ")}`;
+  }
   if (/^x\d+$/.test(token.image)) return `write the batch with spaces: "N x ${token.image.slice(1)}"`;
   return didYouMean(token.image, keywords);
 }

@@ -291,15 +291,9 @@ export class RecipeParser extends CstParser {
   scheduleBlock = this.RULE("scheduleBlock", () => {
     this.CONSUME(t.Schedule);
     this.OPTION(() =>
-      this.OR([
-        { ALT: () => this.CONSUME(t.Batch, { LABEL: "quantity" }) },
-        { ALT: () => this.CONSUME(t.Context, { LABEL: "quantity" }) },
-        { ALT: () => this.CONSUME(t.WeightDecay, { LABEL: "quantity" }) },
-        { ALT: () => this.CONSUME(t.Beta1, { LABEL: "quantity" }) },
-        { ALT: () => this.CONSUME(t.Beta2, { LABEL: "quantity" }) },
-        { ALT: () => this.CONSUME(t.Clip, { LABEL: "quantity" }) },
-        { ALT: () => this.CONSUME(t.Ema, { LABEL: "quantity" }) },
-      ])
+      this.OR(t.SCHEDULED_QUANTITIES.map((quantity) => ({
+        ALT: () => this.CONSUME(quantity, { LABEL: "quantity" }),
+      })))
     );
     this.CONSUME(t.LBrace);
     this.MANY(() =>

@@ -151,6 +151,17 @@ export const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /\s+/, grou
 export const Comment = createToken({ name: "Comment", pattern: /#[^\n\r]*/, group: Lexer.SKIPPED });
 
 /** Every token, in the order the lexer tries them. */
+/** The quantities a `schedule <quantity> { ... }` block can give a schedule of its own. */
+export const SCHEDULED_QUANTITIES: readonly TokenType[] = [
+  Batch,
+  Context,
+  WeightDecay,
+  Beta1,
+  Beta2,
+  Clip,
+  Ema,
+];
+
 export const allTokens: TokenType[] = [
   WhiteSpace,
   Comment,

@@ -8,7 +8,7 @@ import { parseCommandArgs } from "./args.ts";
 import { compileForCommand } from "./compile_recipe.ts";
 import type { Plan } from "../plan/schema.ts";
 import { planHash } from "../plan/hash.ts";
-import { parseTokenCount, proxyPlan } from "../plan/proxy.ts";
+import { parseTokenCount, planTokens, proxyPlan } from "../plan/proxy.ts";
 import { readPlanFile } from "../train/load_plans.ts";
 import { train } from "../train/run.ts";
 import { createEngine } from "../train/gpt.ts";
@@ -161,8 +161,14 @@ export const command: Command = {
     let failed = false;
     // The run directory of every plan trained so far: a branch starts from its parent's, wherever -o put it.
     const runDirs = new Map<string, string>();
+    // A branch is scaled by its recipe's ratio (tokens of the proxy / of the plan), so it keeps its length
+    // relative to the run it branches from.
+    const ratios = new Map<string, number>();
     for (const recipePlan of compiled) {
-      const plan = proxyTokens ? proxyPlan(recipePlan, proxyTokens) : recipePlan;
+      const full = planTokens(recipePlan);
+      const ratio = ratios.get(recipePlan.init?.recipe ?? "") ?? (proxyTokens ?? full) / full;
+      ratios.set(recipePlan.name, ratio);
+      const plan = proxyTokens ? proxyPlan(recipePlan, ratio * full) : recipePlan;
       const suffix = proxyTokens ? `-proxy-${values.proxy}` : "";
       const name = safeFileName(`${plan.name}${suffix}`, "run name");
       const out = values.resume ??

@@ -46,10 +46,29 @@ function scaleShape(shape: Shape, n: number, m: number): Shape {
 }
 
 /**
+ * A shape with each of its values v (ends, constant, steps) raised to `power`: an EMA decay d keeps its
+ * horizon in proportion when the updates scale by r as d^(1/r) (the ends of each phase exactly).
+ */
+function powerShape(shape: Shape, power: number): Shape {
+  const raise = (v: number) => v ** power;
+  switch (shape.shape) {
+    case "constant":
+      return { ...shape, value: raise(shape.value) };
+    case "step":
+      return { ...shape, values: shape.values.map(raise) };
+    case "inverse-sqrt":
+      return { ...shape, from: raise(shape.from) };
+    default:
+      return { ...shape, from: raise(shape.from), to: raise(shape.to) };
+  }
+}
+
+/**
  * The plan scaled to about `tokens` tokens: the number of updates shrinks (or grows) by the ratio of the
  * budgets, and phase boundaries, checkpoint steps, step-shape boundaries and inverse-sqrt timescales scale
  * with it (rounded to the nearest update); every phase keeps at least one update, and a checkpoint at a
- * phase boundary stays at that boundary; an average follows its checkpoints, an EMA's start scales and it is
+ * phase boundary stays at that boundary; an average follows its checkpoints, an EMA's start scales, its decay
+ * d becomes d^(1/r) (r the ratio of updates, so that it averages over the same share of the run) and it is
  * written after the last update. Batch sizes, context, LR values and mixtures are unchanged.
  * The result is validated with `Plan.parse`.
  *
@@ -79,7 +98,9 @@ export function proxyPlan(plan: Plan, tokens: number): Plan {
       scaleSpans(segments, steps, ratio, new Map()).map(({ span, n, m, ...at }) => ({
         ...span,
         ...at,
-        value: scaleShape(span.value, n, m),
+        value: name === "emaDecay"
+          ? powerShape(scaleShape(span.value, n, m), 1 / ratio)
+          : scaleShape(span.value, n, m),
       })),
     ]),
   );
@@ -91,6 +112,7 @@ export function proxyPlan(plan: Plan, tokens: number): Plan {
   const averages = plan.averages?.map((a) => ({ ...a, step: Math.max(...a.of.map((n) => stepOf.get(n)!)) }));
   const ema = plan.ema && {
     ...plan.ema,
+    decay: plan.ema.decay ** (1 / ratio),
     start: Math.min(steps - 1, boundary.get(plan.ema.start) ?? Math.round(plan.ema.start * ratio)),
     step: steps,
   };

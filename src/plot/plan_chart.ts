@@ -47,19 +47,30 @@ const SCHEDULED_PANELS: [TimelineName, string][] = [
   ["emaDecay", "EMA decay"],
 ];
 
-/** Phase boundaries of one plan, and the checkpoints of every plan (coloured like its lines when several). */
+/**
+ * Phase boundaries of one plan, and the checkpoints, averages and EMA of every plan (coloured like its lines
+ * when several).
+ */
 function planMarkers(plans: Plan[], axes: ((k: number) => number)[]): Marker[] {
   const phases: Marker[] = plans.length === 1
     ? plans[0].phases.slice(1).map((p) => ({ x: axes[0](p.start), label: p.name }))
     : [];
-  const checkpoints = plans.flatMap((plan, i) =>
-    plan.checkpoints.map((c): Marker => ({
-      x: axes[i](c.step),
-      label: `checkpoint "${c.name}" after update ${c.step}${plans.length > 1 ? ` (${plan.name})` : ""}`,
+  const checkpoints = plans.flatMap((plan, i) => {
+    const made = [
+      ...plan.checkpoints.map((c) => ({ step: c.step, what: `checkpoint "${c.name}"` })),
+      ...(plan.averages ?? []).map((a) => ({
+        step: a.step,
+        what: `average "${a.name}" of ${a.of.join(", ")}`,
+      })),
+      ...(plan.ema ? [{ step: plan.ema.step, what: `EMA of the weights "${plan.ema.name}"` }] : []),
+    ];
+    return made.map(({ step, what }): Marker => ({
+      x: axes[i](step),
+      label: `${what} after update ${step}${plans.length > 1 ? ` (${plan.name})` : ""}`,
       kind: "checkpoint",
       color: plans.length > 1 ? PALETTE[i % PALETTE.length] : undefined,
-    }))
-  );
+    }));
+  });
   return [...phases, ...checkpoints];
 }
 

@@ -78,9 +78,24 @@ export function resolveCheckpoint(
     return [make(given ?? `step-${step}`, step)];
   }
   const made: PendingCheckpoint[] = [];
-  for (let j = 1;; j++) {
+  for (let j = 1, previous = frame.start;; j++) {
     const step = frame.toStep({ value: m.value * j, unit: m.unit });
     if (step >= frame.end) return made;
+    if (step <= previous) {
+      read.diagnostics.push(
+        diagnostic(
+          "R0008",
+          source,
+          node.span,
+          `Checkpoints this often fall less than one update apart (${
+            j > 1 ? `update ${step} twice` : `the first at update ${step}, where they start`
+          })`,
+          "checkpoint at most once per update",
+        ),
+      );
+      return [];
+    }
+    previous = step;
     if (j > MAX_CHECKPOINTS) {
       read.diagnostics.push(
         diagnostic(

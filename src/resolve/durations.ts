@@ -97,8 +97,9 @@ export function placePhases(
   measure: (q: Located<A.Quantity>) => Measured | null,
   diagnostics: Diagnostic[],
   rates: RateMap | null = null,
+  subject = "",
 ): Timeline | null {
-  return new PhasePlacer(budget, measure, diagnostics, rates).place(items);
+  return new PhasePlacer(budget, measure, diagnostics, rates, subject).place(items);
 }
 
 type PlacementCode = "R0006" | "R0007" | "R0008" | "R0016" | "R0019" | "R0039";
@@ -134,6 +135,8 @@ class PhasePlacer {
     readonly measure: (q: Located<A.Quantity>) => Measured | null,
     readonly diagnostics: Diagnostic[],
     readonly rates: RateMap | null,
+    /** What the phases belong to, named in messages ("the beta1 schedule"); empty for the LR's. */
+    readonly subject: string,
   ) {
     this.#errors = diagnostics.length;
     this.#unitText = budget.unit === "steps" ? "updates" : budget.unit;
@@ -150,7 +153,10 @@ class PhasePlacer {
   }
 
   #report(code: PlacementCode, at: Located<{ span: A.Span }>, message: string, hint: string | null = null) {
-    this.diagnostics.push(diagnostic(code, at.source, at.node.span, message, hint));
+    const text = this.subject
+      ? `In ${this.subject}: ${message[0].toLowerCase()}${message.slice(1)}`
+      : message;
+    this.diagnostics.push(diagnostic(code, at.source, at.node.span, text, hint));
   }
 
   /** A length written in any unit, in the budget's unit for a phase of this rate. */

@@ -332,6 +332,7 @@ function placeTimeline(
     (q) => context.read.measure(q, "the duration", ["steps", "tokens", "samples", "%"], true),
     context.diagnostics,
     rates,
+    `the ${timeline.node.quantity} schedule`,
   );
   if (!placed) return null;
   if (placed.steps !== steps) {

@@ -146,7 +146,8 @@ function syntaxDiagnostics(source: SourceText, tokens: IToken[], stopped: boolea
     const t = error.token;
     if (t.tokenType.name !== "EOF") {
       const span = { start: t.startOffset, end: (t.endOffset ?? t.startOffset) + 1 };
-      diagnostics.push(diagnostic("R0001", source, span, error.message, syntaxHint(t)));
+      const previous = (error as { previousToken?: IToken }).previousToken;
+      diagnostics.push(diagnostic("R0001", source, span, error.message, syntaxHint(t, previous)));
       continue;
     }
     const last = tokens.at(-1);
