@@ -108,7 +108,8 @@ def hf(case, want):
 
 def hf_train(case):
     """Trains a "train-*" plan for real with the Trainer (tiny model, random data): the updates of the
-    checkpoint-N directories it saved, and the LR of the first param group at each update."""
+    checkpoint-N directories it saved, the LR of the first param group at each update, and (a plan with an
+    EMA) the error of the EMA that PlanEma saved (ema_error)."""
     from transformers import HfArgumentParser, Trainer, TrainerCallback, TrainingArguments
 
     config = next(f for f in case["files"] if f.endswith(".hf.json"))
@@ -128,16 +129,39 @@ def hf_train(case):
     size = args.max_steps * args.per_device_train_batch_size
     data = [{"x": torch.randn(4), "labels": torch.randn(())} for _ in range(size)]
     seen = []
+    weights = []
 
     class Recorder(TrainerCallback):
         def on_pre_optimizer_step(self, args, state, control, optimizer=None, **kwargs):
             seen.append(float(optimizer.param_groups[0]["lr"]))
 
+        def on_step_end(self, args, state, control, model=None, **kwargs):
+            weights.append({n: p.detach().double().clone() for n, p in model.named_parameters()})
+
     cls = load_module(case, "_hf_schedule.py").PlanTrainer if case["tier"] == "extension" else Trainer
     trainer = cls(model=Model(), args=args, train_dataset=data, callbacks=[Recorder()])
     trainer.train()
     saved = sorted(int(d.split("-")[1]) for d in os.listdir(args.output_dir) if d.startswith("checkpoint-"))
-    return saved, seen
+    return saved, seen, ema_error(case, args.output_dir, weights)
+
+
+def ema_error(case, output_dir, weights):
+    """The largest difference between the EMA that PlanEma saved (<output_dir>/<EMA_NAME>/pytorch_model.bin)
+    and a float64 EMA of the weights recorded after every update with the plan's decay of each update
+    (plan.csv's ema_decay: 0 up to the start, where the EMA is a copy), in units of float32 rounding of the
+    largest weight (2^-24 max |w|); None for a plan without an EMA."""
+    with open(f"{case['dir']}/plan.csv") as f:
+        decays = [float(r["ema_decay"]) for r in csv.DictReader(f) if "ema_decay" in r]
+    if not decays:
+        return None
+    assert len(decays) == len(weights), (len(decays), len(weights))
+    ema = {n: torch.zeros_like(w) for n, w in weights[0].items()}
+    for d, w in zip(decays, weights):
+        ema = {n: d * ema[n] + (1 - d) * w[n] for n in w}
+    name = load_module(case, "_hf_schedule.py").EMA_NAME
+    saved = torch.load(f"{output_dir}/{name}/pytorch_model.bin")
+    unit = 2.0**-24 * max(float(w.abs().max()) for w in weights[-1].values())
+    return max(float((saved[n].double() - ema[n]).abs().max()) for n in ema) / unit
 
 
 class GroupedModel(torch.nn.Module):
@@ -397,10 +421,14 @@ def main():
     for case in manifest["cases"]:
         if case["target"] == "hf" and case["plan"].startswith("train-"):
             lr = plan_values(case).lr
-            saved, seen = hf_train(case)
+            saved, seen, ema = hf_train(case)
             worst = max(abs(a - b) / max(abs(b), 1e-300) for a, b in zip(seen, lr))
             print(f"Trainer.train() of {case['plan']} ({case['tier']} tier): {len(seen)} updates, max rel. LR "
-                  f"error {worst:.1e}, saved checkpoint-N for N in {saved}")
+                  f"error {worst:.1e}, saved checkpoint-N for N in {saved}"
+                  + ("" if ema is None else f", EMA within {ema:.2f} float32 roundings of a float64 one"))
+            # Each update's lerp rounds the EMA once in float32; the decay never amplifies an earlier error.
+            if ema is not None and ema > len(seen):
+                rows["hf"]["failures"].append(f"{case['plan']}: EMA off by {ema:.1f} float32 roundings")
     print()
     print("| target | configs | tiers | driven | exact | max rel. LR error | refused | notes |")
     print("|---|---|---|---|---|---|---|---|")
