@@ -6,6 +6,7 @@ few lines of theirs that call the extension module, transcribed from their sourc
 import collections
 import csv
 import dataclasses
+import fnmatch
 import importlib
 import json
 import math
@@ -207,15 +208,23 @@ def drive_groups(optimizer, scheduler, want):
 def deepspeed(case, want):
     """DeepSpeed (not installable here): engine._configure_lr_scheduler calls a callable client lr_scheduler
     with the basic optimizer; _take_model_step steps it after each optimizer step. The config must then
-    carry no "scheduler" (it would be ignored)."""
+    carry no "scheduler" (it would be ignored). With parameter groups, deepspeed.initialize gets
+    model_parameters=param_groups(model): engine._configure_basic_optimizer builds
+    FusedAdam(model_parameters, **config["optimizer"]["params"]) (torch.optim.Optimizer semantics: a
+    group's own keys override those defaults; torch's AdamW here) and _configure_optimizer drops empty groups
+    before the scheduler is made; FusedAdam.step reads each group's lr, betas, eps and weight_decay."""
     if case["tier"] != "extension":
         return None
     config = json.load(open(f"{case['dir']}/{next(f for f in case['files'] if f.endswith('.deepspeed.json'))}"))
     assert "scheduler" not in config, "an extension-tier DeepSpeed config keeps a scheduler section"
     module = load_module(case, "_deepspeed_schedule.py")
     params = config["optimizer"]["params"]
-    optimizer = torch_adamw(tiny_model(), params["lr"], params["weight_decay"])
-    return drive_torch(optimizer, module.make_scheduler(optimizer), want)
+    if not hasattr(module, "GROUPS"):
+        optimizer = torch_adamw(tiny_model(), params["lr"], params["weight_decay"])
+        return drive_torch(optimizer, module.make_scheduler(optimizer), want)
+    optimizer = torch.optim.AdamW(module.param_groups(GroupedModel()), **params)
+    optimizer.param_groups[:] = [pg for pg in optimizer.param_groups if len(pg["params"]) != 0]
+    return drive_groups(optimizer, module.make_group_scheduler(optimizer), want)
 
 
 def stub_olmo():
@@ -237,9 +246,40 @@ def stub_olmo():
             group[self.lr_field] = new_lr
             return new_lr
 
+    @dataclasses.dataclass
+    class OptimGroupOverride:
+        params: list
+        opts: dict
+
     for name in ["olmo_core", "olmo_core.optim", "olmo_core.optim.scheduler"]:
         sys.modules.setdefault(name, types.ModuleType(name))
     sys.modules["olmo_core.optim.scheduler"].Scheduler = Scheduler
+    sys.modules["olmo_core.optim"].OptimGroupOverride = OptimGroupOverride
+
+
+def olmo_build(config, model, overrides):
+    """OptimConfig.build with group_overrides (optim/config.py, OLMo-core 2.5.0): build_groups expands each
+    override's fnmatch patterns over the names of the parameters that require grad (strict: a pattern that
+    matches none raises), puts the rest in a default group with no opts, and drops empty groups; the
+    optimizer (AdamWConfig: torch.optim.AdamW) takes the config's fields as defaults; then each group gets
+    "initial_lr" = its "lr" (setdefault)."""
+    params = {n: p for n, p in model.named_parameters() if p.requires_grad}
+    expanded = []
+    for g_idx, go in enumerate(overrides):
+        names = []
+        for pattern in go.params:
+            matched = [n for n in params if fnmatch.fnmatch(n, pattern)]
+            assert matched, f"optim group {g_idx} override pattern '{pattern}' does not match any parameters"
+            names += matched
+        expanded.append((names, go.opts.copy()))
+    taken = {n for names, _ in expanded for n in names}
+    expanded.append(([n for n in params if n not in taken], {}))
+    groups = [{"params": [params[n] for n in names], **opts} for names, opts in expanded if names]
+    optim = config["optim"]
+    optimizer = torch.optim.AdamW(groups, lr=optim["lr"], betas=optim["betas"], eps=optim["eps"], weight_decay=optim["weight_decay"])
+    for group in optimizer.param_groups:
+        group.setdefault("initial_lr", group["lr"])
+    return optimizer
 
 
 def olmo(case, want):
@@ -250,16 +290,34 @@ def olmo(case, want):
     stub_olmo()
     config = json.load(open(f"{case['dir']}/{next(f for f in case['files'] if f.endswith('.olmo.json'))}"))
     module_name, class_name = config["scheduler"]["_CLASS_"].rsplit(".", 1)
-    scheduler = getattr(load_module(case, "_olmo_schedule.py"), class_name)(units=config["scheduler"]["units"])
+    module = load_module(case, "_olmo_schedule.py")
+    scheduler = getattr(module, class_name)(units=config["scheduler"]["units"])
     assert module_name.endswith("_olmo_schedule")
-    optimizer = torch_adamw(tiny_model(), config["optim"]["lr"], config["optim"]["weight_decay"])
+    grouped = hasattr(module, "GROUPS")
+    if grouped:
+        model = GroupedModel()
+        optimizer = olmo_build(config, model, module.group_overrides(model))
+        assert len(optimizer.param_groups) == len(module.param_groups(model)), "a default group was left"
+    else:
+        optimizer = torch_adamw(tiny_model(), config["optim"]["lr"], config["optim"]["weight_decay"])
+    # Each group's plan values: the plan's times the group's multipliers (its own betas are not scheduled).
+    wants = [
+        Want(
+            scaled(want.lr, [g["plan_lr_scale"]])[0],
+            scaled(want.wd, [g["plan_weight_decay_scale"]])[0],
+            None if g["plan_own_betas"] else want.betas,
+        )
+        if grouped
+        else want
+        for g in optimizer.param_groups
+    ]
     trainer = types.SimpleNamespace(global_step=0, max_steps=config["max_duration"]["value"])
     result = Result()
     for k in range(len(want.lr)):
         trainer.global_step = k + 1
-        for group in optimizer.param_groups:
+        for group, group_want in zip(optimizer.param_groups, wants):
             scheduler.set_lr(group, trainer)
-        result.compare(optimizer.param_groups, want, k)
+            result.compare([group], group_want, k)
         optimizer.step()
     return result
 
