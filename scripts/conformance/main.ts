@@ -110,7 +110,7 @@ if (import.meta.main) {
       trainedRecipe(
         "train-ema",
         ["warmup 10 steps", "decay rest cosine to 0"],
-        'ema "ema" decay 0.9 start 5 steps',
+        'ema "ema" decay 0.99 start 5 steps',
       ),
     ],
     [

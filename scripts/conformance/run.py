@@ -449,8 +449,8 @@ def optax_groups(module, want):
 
 DRIVERS = {"hf": hf, "deepspeed": deepspeed, "olmo": olmo, "torchtitan": torchtitan, "pytorch": pytorch, "optax": optax}
 NOT_INSTALLABLE = {
-    "deepspeed": "DeepSpeed not installable: native WarmupLR checked in the tests' re-implementation only",
-    "olmo": "OLMo-core not installable: Scheduler.set_lr transcribed; native schedulers in the tests only",
+    "deepspeed": "DeepSpeed not installable: client scheduler, param groups transcribed; native WarmupLR in the tests only",
+    "olmo": "OLMo-core not installable: Scheduler.set_lr, group_overrides build transcribed; native schedulers in the tests only",
     "torchtitan": "torchtitan not installable: its container and config fields transcribed; native in the tests only",
 }
 

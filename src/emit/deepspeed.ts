@@ -81,7 +81,7 @@ const RELEASE = "DeepSpeed 0.19.5";
 const glue = (plan: Plan) => ({
   release: RELEASE,
   imports: torchImports(plan),
-  code: (plan.groups ? torchGroups(plan) : "") + `
+  code: (plan.groups ? torchGroups(plan, ["scheduler"]) : "") + `
 def save_due_checkpoints(engine, save_dir):
     """Call after every engine.step(): saves the plan's checkpoints due after this update, tagged by name."""
     if engine.is_gradient_accumulation_boundary():

@@ -131,7 +131,7 @@ const glue = (plan: Plan) => ({
     ...(plan.groups ? ["from olmo_core.optim import OptimGroupOverride"] : []),
     "from olmo_core.optim.scheduler import Scheduler",
   ],
-  code: (plan.groups ? torchGroups(plan) + GROUP_OVERRIDES : "") + `
+  code: (plan.groups ? torchGroups(plan, []) + GROUP_OVERRIDES : "") + `
 @dataclass
 class PlanLR(Scheduler):
     """OLMo-core's Scheduler following the plan. The train module calls set_lr for every param group before
