@@ -32,20 +32,26 @@ Deno.test("recipes/ema.recipe: the EMA and the average of the last three are in 
   assert.equal(branch.ema, undefined, "a branch does not inherit its parent's EMA");
 });
 
-Deno.test("pytorch, optax and csv carry the EMA; the other targets refuse it, naming it", async () => {
+Deno.test("pytorch, optax, csv and hf's extension tier carry the EMA; the other targets refuse it, naming it", async () => {
   const { plans: [plan] } = await compileFile("recipes/ema.recipe");
   assert.match(emitPlan(plan, "pytorch").files[0].content, /get_ema_multi_avg_fn\(EMA_DECAY\)/);
   assert.match(emitPlan(plan, "optax").files[0].content, /optax\.incremental_update/);
   const rows = emitPlan(plan, "csv").files[0].content.split("\n");
   assert.equal(rows[0], "step,lr,weight_decay,batch,news,ema_decay");
   assert.ok(rows[101].endsWith(",0") && rows[102].endsWith(",0.99"), "0 up to the start, then the decay");
-  for (const target of ["hf", "megatron", "torchtitan"]) {
+  const hf = emitPlan(plan, "hf");
+  assert.equal(hf.tier, "extension");
+  assert.match(hf.files[2].content, /self\.add_callback\(PlanEma\(\)\)/);
+  assert.match(hf.files[2].content, /get_ema_multi_avg_fn\(EMA_DECAY\)/);
+  assert.ok(hf.notes.some((n) => n.includes('"ema" -> runs/ema/ema after the last update')));
+  assert.throws(() => emitPlan(plan, "hf", { native: true }), /an EMA of the weights/);
+  for (const target of ["megatron", "torchtitan", "olmo", "deepspeed", "nanotron"]) {
     assert.throws(() => emitPlan(plan, target), (error: unknown) => {
       assert.ok(error instanceof UnsupportedFeatureError);
       assert.match(error.message, /an EMA of the weights \("ema", decay 0\.99\) \(.*ema\.recipe:\d+:3\)/);
-      assert.deepEqual(error.alternatives, ["optax", "pytorch", "csv"]);
+      assert.deepEqual(error.alternatives, ["hf", "optax", "pytorch", "csv"]);
       return true;
-    });
+    }, target);
   }
 });
 

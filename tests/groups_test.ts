@@ -1,7 +1,8 @@
 /**
  * Parameter groups: `group "name" <role> { lr, weight_decay, betas, eps }` in the optimizer block becomes
  * the plan's `groups` (multipliers of the plan's LR and weight decay), which the built-in trainer, pytorch,
- * optax and csv follow and the other targets refuse aloud; and the setting words usable as names.
+ * optax, csv and the extension tiers of hf, deepspeed and olmo follow and the other targets refuse aloud;
+ * and the setting words usable as names.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -121,12 +122,32 @@ Deno.test("recipes/mup.recipe: explain, plot, and every target exact or refused 
   assert.match(csv[0], /,lr:hidden,weight_decay:hidden,/);
   assert.equal(Number(csv[20].split(",")[5]), Number(csv[20].split(",")[1]) * 0.5, "hidden at half the LR");
   assert.throws(() => emitPlan(plan, "hf", { native: true }), /cannot express parameter group "hidden"/);
-  for (const target of ["torchtitan", "megatron", "nanotron", "olmo", "deepspeed"]) {
+  const deepspeed = emitPlan(plan, "deepspeed");
+  assert.equal(deepspeed.tier, "extension");
+  assert.match(deepspeed.files[2].content, /def param_groups\(model\):/);
+  assert.match(
+    deepspeed.usage.join("\n"),
+    /model_parameters=param_groups\(model\), lr_scheduler=make_group_scheduler/,
+  );
+  assert.throws(
+    () => emitPlan(plan, "deepspeed", { native: true }),
+    /cannot express parameter group "hidden"/,
+  );
+  const olmo = emitPlan(plan, "olmo");
+  assert.equal(olmo.tier, "extension");
+  assert.match(olmo.files[1].content, /OptimGroupOverride\(\n\s+params=\[names\[id\(param\)\]/);
+  assert.match(
+    olmo.files[1].content,
+    /weight_decay_at\(trainer\.global_step - 1\) \* group\["plan_weight_decay_scale"\]/,
+  );
+  assert.match(olmo.usage.join("\n"), /optim\.group_overrides = mup_olmo_schedule\.group_overrides\(model\)/);
+  assert.throws(() => emitPlan(plan, "olmo", { native: true }), /cannot express parameter group "hidden"/);
+  for (const target of ["torchtitan", "megatron", "nanotron"]) {
     assert.throws(() => emitPlan(plan, target), (error: unknown) => {
       assert.ok(error instanceof UnsupportedFeatureError);
       assert.equal(error.feature, 'parameter group "hidden"');
       assert.deepEqual(error.origin, { file: "recipes/mup.recipe", line: 18, column: 11 });
-      assert.deepEqual(error.alternatives, ["hf", "optax", "pytorch", "csv"]);
+      assert.deepEqual(error.alternatives, ["hf", "olmo", "optax", "pytorch", "deepspeed", "csv"]);
       return true;
     }, target);
   }

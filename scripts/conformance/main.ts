@@ -86,7 +86,7 @@ if (import.meta.main) {
     const path = join("recipes", entry.name);
     examples.push([path, await Deno.readTextFile(join(ROOT, path))]);
   }
-  // Two short recipes that run.py trains for real with the Trainer: their checkpoints must appear exactly.
+  // Short recipes that run.py trains for real with the Trainer: their checkpoints and EMA must appear exactly.
   const trained: [string, string][] = [
     [
       "train-extension.recipe",
@@ -102,6 +102,23 @@ if (import.meta.main) {
         "train-native",
         ["warmup 10 steps", "decay rest linear to 0"],
         'checkpoint every 20 steps "c"',
+      ),
+    ],
+    // The EMA of the weights: PlanEma keeps it during Trainer.train() and saves it after the last update.
+    [
+      "train-ema.recipe",
+      trainedRecipe(
+        "train-ema",
+        ["warmup 10 steps", "decay rest cosine to 0"],
+        'ema "ema" decay 0.99 start 5 steps',
+      ),
+    ],
+    [
+      "train-ema-scheduled.recipe",
+      trainedRecipe(
+        "train-ema-scheduled",
+        ["warmup 10 steps", "decay rest cosine to 0"],
+        'ema "ema" decay 0.95 start 5 steps  schedule ema { warmup 20 steps from 0.5  stable rest }',
       ),
     ],
   ];

@@ -6,6 +6,7 @@ few lines of theirs that call the extension module, transcribed from their sourc
 import collections
 import csv
 import dataclasses
+import fnmatch
 import importlib
 import json
 import math
@@ -108,7 +109,8 @@ def hf(case, want):
 
 def hf_train(case):
     """Trains a "train-*" plan for real with the Trainer (tiny model, random data): the updates of the
-    checkpoint-N directories it saved, and the LR of the first param group at each update."""
+    checkpoint-N directories it saved, the LR of the first param group at each update, and (a plan with an
+    EMA) the error of the EMA that PlanEma saved (ema_error)."""
     from transformers import HfArgumentParser, Trainer, TrainerCallback, TrainingArguments
 
     config = next(f for f in case["files"] if f.endswith(".hf.json"))
@@ -128,16 +130,39 @@ def hf_train(case):
     size = args.max_steps * args.per_device_train_batch_size
     data = [{"x": torch.randn(4), "labels": torch.randn(())} for _ in range(size)]
     seen = []
+    weights = []
 
     class Recorder(TrainerCallback):
         def on_pre_optimizer_step(self, args, state, control, optimizer=None, **kwargs):
             seen.append(float(optimizer.param_groups[0]["lr"]))
 
+        def on_step_end(self, args, state, control, model=None, **kwargs):
+            weights.append({n: p.detach().double().clone() for n, p in model.named_parameters()})
+
     cls = load_module(case, "_hf_schedule.py").PlanTrainer if case["tier"] == "extension" else Trainer
     trainer = cls(model=Model(), args=args, train_dataset=data, callbacks=[Recorder()])
     trainer.train()
     saved = sorted(int(d.split("-")[1]) for d in os.listdir(args.output_dir) if d.startswith("checkpoint-"))
-    return saved, seen
+    return saved, seen, ema_error(case, args.output_dir, weights)
+
+
+def ema_error(case, output_dir, weights):
+    """The largest difference between the EMA that PlanEma saved (<output_dir>/<EMA_NAME>/pytorch_model.bin)
+    and a float64 EMA of the weights recorded after every update with the plan's decay of each update
+    (plan.csv's ema_decay: 0 up to the start, where the EMA is a copy), in units of float32 rounding of the
+    largest weight (2^-24 max |w|); None for a plan without an EMA."""
+    with open(f"{case['dir']}/plan.csv") as f:
+        decays = [float(r["ema_decay"]) for r in csv.DictReader(f) if "ema_decay" in r]
+    if not decays:
+        return None
+    assert len(decays) == len(weights), (len(decays), len(weights))
+    ema = {n: torch.zeros_like(w) for n, w in weights[0].items()}
+    for d, w in zip(decays, weights):
+        ema = {n: d * ema[n] + (1 - d) * w[n] for n in w}
+    name = load_module(case, "_hf_schedule.py").EMA_NAME
+    saved = torch.load(f"{output_dir}/{name}/pytorch_model.bin")
+    unit = 2.0**-24 * max(float(w.abs().max()) for w in weights[-1].values())
+    return max(float((saved[n].double() - ema[n]).abs().max()) for n in ema) / unit
 
 
 class GroupedModel(torch.nn.Module):
@@ -183,15 +208,23 @@ def drive_groups(optimizer, scheduler, want):
 def deepspeed(case, want):
     """DeepSpeed (not installable here): engine._configure_lr_scheduler calls a callable client lr_scheduler
     with the basic optimizer; _take_model_step steps it after each optimizer step. The config must then
-    carry no "scheduler" (it would be ignored)."""
+    carry no "scheduler" (it would be ignored). With parameter groups, deepspeed.initialize gets
+    model_parameters=param_groups(model): engine._configure_basic_optimizer builds
+    FusedAdam(model_parameters, **config["optimizer"]["params"]) (torch.optim.Optimizer semantics: a
+    group's own keys override those defaults; torch's AdamW here) and _configure_optimizer drops empty groups
+    before the scheduler is made; FusedAdam.step reads each group's lr, betas, eps and weight_decay."""
     if case["tier"] != "extension":
         return None
     config = json.load(open(f"{case['dir']}/{next(f for f in case['files'] if f.endswith('.deepspeed.json'))}"))
     assert "scheduler" not in config, "an extension-tier DeepSpeed config keeps a scheduler section"
     module = load_module(case, "_deepspeed_schedule.py")
     params = config["optimizer"]["params"]
-    optimizer = torch_adamw(tiny_model(), params["lr"], params["weight_decay"])
-    return drive_torch(optimizer, module.make_scheduler(optimizer), want)
+    if not hasattr(module, "GROUPS"):
+        optimizer = torch_adamw(tiny_model(), params["lr"], params["weight_decay"])
+        return drive_torch(optimizer, module.make_scheduler(optimizer), want)
+    optimizer = torch.optim.AdamW(module.param_groups(GroupedModel()), **params)
+    optimizer.param_groups[:] = [pg for pg in optimizer.param_groups if len(pg["params"]) != 0]
+    return drive_groups(optimizer, module.make_group_scheduler(optimizer), want)
 
 
 def stub_olmo():
@@ -213,9 +246,40 @@ def stub_olmo():
             group[self.lr_field] = new_lr
             return new_lr
 
+    @dataclasses.dataclass
+    class OptimGroupOverride:
+        params: list
+        opts: dict
+
     for name in ["olmo_core", "olmo_core.optim", "olmo_core.optim.scheduler"]:
         sys.modules.setdefault(name, types.ModuleType(name))
     sys.modules["olmo_core.optim.scheduler"].Scheduler = Scheduler
+    sys.modules["olmo_core.optim"].OptimGroupOverride = OptimGroupOverride
+
+
+def olmo_build(config, model, overrides):
+    """OptimConfig.build with group_overrides (optim/config.py, OLMo-core 2.5.0): build_groups expands each
+    override's fnmatch patterns over the names of the parameters that require grad (strict: a pattern that
+    matches none raises), puts the rest in a default group with no opts, and drops empty groups; the
+    optimizer (AdamWConfig: torch.optim.AdamW) takes the config's fields as defaults; then each group gets
+    "initial_lr" = its "lr" (setdefault)."""
+    params = {n: p for n, p in model.named_parameters() if p.requires_grad}
+    expanded = []
+    for g_idx, go in enumerate(overrides):
+        names = []
+        for pattern in go.params:
+            matched = [n for n in params if fnmatch.fnmatch(n, pattern)]
+            assert matched, f"optim group {g_idx} override pattern '{pattern}' does not match any parameters"
+            names += matched
+        expanded.append((names, go.opts.copy()))
+    taken = {n for names, _ in expanded for n in names}
+    expanded.append(([n for n in params if n not in taken], {}))
+    groups = [{"params": [params[n] for n in names], **opts} for names, opts in expanded if names]
+    optim = config["optim"]
+    optimizer = torch.optim.AdamW(groups, lr=optim["lr"], betas=optim["betas"], eps=optim["eps"], weight_decay=optim["weight_decay"])
+    for group in optimizer.param_groups:
+        group.setdefault("initial_lr", group["lr"])
+    return optimizer
 
 
 def olmo(case, want):
@@ -226,16 +290,34 @@ def olmo(case, want):
     stub_olmo()
     config = json.load(open(f"{case['dir']}/{next(f for f in case['files'] if f.endswith('.olmo.json'))}"))
     module_name, class_name = config["scheduler"]["_CLASS_"].rsplit(".", 1)
-    scheduler = getattr(load_module(case, "_olmo_schedule.py"), class_name)(units=config["scheduler"]["units"])
+    module = load_module(case, "_olmo_schedule.py")
+    scheduler = getattr(module, class_name)(units=config["scheduler"]["units"])
     assert module_name.endswith("_olmo_schedule")
-    optimizer = torch_adamw(tiny_model(), config["optim"]["lr"], config["optim"]["weight_decay"])
+    grouped = hasattr(module, "GROUPS")
+    if grouped:
+        model = GroupedModel()
+        optimizer = olmo_build(config, model, module.group_overrides(model))
+        assert len(optimizer.param_groups) == len(module.param_groups(model)), "a default group was left"
+    else:
+        optimizer = torch_adamw(tiny_model(), config["optim"]["lr"], config["optim"]["weight_decay"])
+    # Each group's plan values: the plan's times the group's multipliers (its own betas are not scheduled).
+    wants = [
+        Want(
+            scaled(want.lr, [g["plan_lr_scale"]])[0],
+            scaled(want.wd, [g["plan_weight_decay_scale"]])[0],
+            None if g["plan_own_betas"] else want.betas,
+        )
+        if grouped
+        else want
+        for g in optimizer.param_groups
+    ]
     trainer = types.SimpleNamespace(global_step=0, max_steps=config["max_duration"]["value"])
     result = Result()
     for k in range(len(want.lr)):
         trainer.global_step = k + 1
-        for group in optimizer.param_groups:
+        for group, group_want in zip(optimizer.param_groups, wants):
             scheduler.set_lr(group, trainer)
-        result.compare(optimizer.param_groups, want, k)
+            result.compare([group], group_want, k)
         optimizer.step()
     return result
 
@@ -367,8 +449,8 @@ def optax_groups(module, want):
 
 DRIVERS = {"hf": hf, "deepspeed": deepspeed, "olmo": olmo, "torchtitan": torchtitan, "pytorch": pytorch, "optax": optax}
 NOT_INSTALLABLE = {
-    "deepspeed": "DeepSpeed not installable: native WarmupLR checked in the tests' re-implementation only",
-    "olmo": "OLMo-core not installable: Scheduler.set_lr transcribed; native schedulers in the tests only",
+    "deepspeed": "DeepSpeed not installable: client scheduler, param groups transcribed; native WarmupLR in the tests only",
+    "olmo": "OLMo-core not installable: Scheduler.set_lr, group_overrides build transcribed; native schedulers in the tests only",
     "torchtitan": "torchtitan not installable: its container and config fields transcribed; native in the tests only",
 }
 
@@ -397,10 +479,14 @@ def main():
     for case in manifest["cases"]:
         if case["target"] == "hf" and case["plan"].startswith("train-"):
             lr = plan_values(case).lr
-            saved, seen = hf_train(case)
+            saved, seen, ema = hf_train(case)
             worst = max(abs(a - b) / max(abs(b), 1e-300) for a, b in zip(seen, lr))
             print(f"Trainer.train() of {case['plan']} ({case['tier']} tier): {len(seen)} updates, max rel. LR "
-                  f"error {worst:.1e}, saved checkpoint-N for N in {saved}")
+                  f"error {worst:.1e}, saved checkpoint-N for N in {saved}"
+                  + ("" if ema is None else f", EMA within {ema:.2f} float32 roundings of a float64 one"))
+            # Each update's lerp rounds the EMA once in float32; the decay never amplifies an earlier error.
+            if ema is not None and ema > len(seen):
+                rows["hf"]["failures"].append(f"{case['plan']}: EMA off by {ema:.1f} float32 roundings")
     print()
     print("| target | configs | tiers | driven | exact | max rel. LR error | refused | notes |")
     print("|---|---|---|---|---|---|---|---|")

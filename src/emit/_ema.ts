@@ -1,10 +1,10 @@
 /**
  * The plan's EMA of the weights in a target's output: the `pytorch` module carries it exactly with
  * torch.optim.swa_utils (AveragedModel with get_ema_multi_avg_fn, whose first update copies the weights and
- * every later one is `decay * ema + (1 - decay) * w`, the plan's formula), `optax` with
- * optax.incremental_update (`step_size * new + (1 - step_size) * old`, step_size = 1 - decay), `csv` as a
- * column of each update's decay; every other target refuses it aloud, naming it and where the recipe wrote
- * it.
+ * every later one is `decay * ema + (1 - decay) * w`, the plan's formula), hf's extension tier with the same
+ * code in a TrainerCallback (`PlanEma`), `optax` with optax.incremental_update
+ * (`step_size * new + (1 - step_size) * old`, step_size = 1 - decay), `csv` as a column of each update's
+ * decay; every other target refuses it aloud, naming it and where the recipe wrote it.
  * @module
  */
 import type { Ema, Plan } from "../plan/schema.ts";
@@ -130,4 +130,49 @@ def update_ema(ema_params, params, step):
 function scheduledEma(plan: Plan, library: keyof typeof EMA_CODE): string {
   return "\n\n" + pieceTable("_EMA_DECAY", quantityPieces(plan, "emaDecay"), MATH).trimEnd() +
     SCHEDULED_EMA_CODE[library];
+}
+
+/** The callback hf's PlanTrainer adds for the EMA, after the torch EMA code. */
+const HF_EMA_CALLBACK = `
+
+class PlanEma(TrainerCallback):
+    """Keeps the plan's EMA of the model's weights (update_ema after every update, which the Trainer ends with
+    on_step_end) and saves it after the last update as <output_dir>/<EMA_NAME>: save_pretrained for a
+    transformers model, else its state dict in pytorch_model.bin. The EMA lives in memory, on process 0's
+    model and the parameters' dtype: train with whole (not FSDP- or ZeRO-3-sharded) parameters, and without
+    resume_from_checkpoint, which would restart it."""
+
+    def __init__(self):
+        self.ema = None
+
+    def on_train_begin(self, args, state, control, model=None, **kwargs):
+        self.ema = make_ema(model)
+
+    def on_step_end(self, args, state, control, model=None, **kwargs):
+        update_ema(self.ema, model, state.global_step - 1)
+        if state.global_step == state.max_steps and state.is_world_process_zero:
+            averaged = self.ema.module if isinstance(self.ema, torch.optim.swa_utils.AveragedModel) else self.ema
+            path = os.path.join(args.output_dir, EMA_NAME)
+            if hasattr(averaged, "save_pretrained"):
+                averaged.save_pretrained(path)
+            else:
+                os.makedirs(path, exist_ok=True)
+                torch.save(averaged.state_dict(), os.path.join(path, "pytorch_model.bin"))
+        return control
+
+`;
+
+/**
+ * The Python hf's extension module gains for a plan with an EMA (empty for one without): the torch EMA code
+ * (`emaPython(plan, "torch")`) and the `PlanEma` callback that PlanTrainer adds.
+ *
+ * @example
+ * ```ts
+ * import { compileFile } from "../../mod.ts";
+ * const { plans: [plan] } = await compileFile("recipes/ema.recipe");
+ * console.assert(hfEmaPython(plan).includes("class PlanEma(TrainerCallback):"));
+ * ```
+ */
+export function hfEmaPython(plan: Plan): string {
+  return plan.ema ? emaPython(plan, "torch") + HF_EMA_CALLBACK : "";
 }

@@ -85,10 +85,8 @@ def group_of(name, ndim, is_embedding=False):
 `;
 }
 
-/** The torch glue: `param_groups(model)`, `make_optimizer(model)` and `GroupScheduler`. */
-export function torchGroups(plan: Plan): string {
-  const clip = plan.optimizer.clip;
-  return groupRules(plan) + `
+/** `param_groups(model)`: the torch param groups of the plan's groups, after the GROUPS table and rule. */
+const PARAM_GROUPS = `
 
 def param_groups(model):
     """torch.optim param groups for the plan's groups: one per (group, decays) with parameters."""
@@ -112,7 +110,12 @@ def param_groups(model):
         }
         for (_, decays), (group, params) in buckets.items()
     ]
+`;
 
+/** `make_optimizer(model)`: torch's AdamW over param_groups(model), and the plan's CLIP. */
+function makeOptimizer(plan: Plan): string {
+  const clip = plan.optimizer.clip;
+  return `
 
 def make_optimizer(model):
     """torch.optim.AdamW over param_groups(model); step make_group_scheduler(optimizer) after it.${
@@ -124,7 +127,11 @@ def make_optimizer(model):
 
 
 CLIP = ${pyFloat(clip)}
+`;
+}
 
+/** `GroupScheduler` and `make_group_scheduler(optimizer)`: each group's LR and weight decay, scaled. */
+const GROUP_SCHEDULER = `
 
 class GroupScheduler(PlanScheduler):
     """A PlanScheduler for param_groups(model): each group's LR and weight decay are the plan's times its own."""
@@ -138,9 +145,32 @@ class GroupScheduler(PlanScheduler):
 
 
 def make_group_scheduler(optimizer, last_epoch=-1):
-    """The scheduler of make_optimizer(model), to step once after every optimizer.step()."""
+    """The scheduler of an optimizer over param_groups(model), to step once after every optimizer.step()."""
     return GroupScheduler(optimizer, last_epoch)
 `;
+
+/** What a torch module takes of the groups' glue beyond `param_groups(model)`. */
+export type TorchGroupPart = "optimizer" | "scheduler";
+
+/**
+ * The torch glue: `param_groups(model)`, and of `parts` `make_optimizer(model)` (pytorch, hf; deepspeed
+ * and OLMo-core build their own optimizer from the groups) and `GroupScheduler` (all but OLMo-core, whose
+ * PlanLR scales the groups).
+ *
+ * @example
+ * ```ts
+ * import { torchGroups } from "./_param_groups.ts";
+ * import { compileFile } from "../../mod.ts";
+ * const { plans: [plan] } = await compileFile("recipes/mup.recipe");
+ * console.assert(!torchGroups(plan, ["scheduler"]).includes("def make_optimizer(model):"));
+ * ```
+ */
+export function torchGroups(
+  plan: Plan,
+  parts: readonly TorchGroupPart[] = ["optimizer", "scheduler"],
+): string {
+  return groupRules(plan) + PARAM_GROUPS + (parts.includes("optimizer") ? makeOptimizer(plan) : "") +
+    (parts.includes("scheduler") ? GROUP_SCHEDULER : "");
 }
 
 /**

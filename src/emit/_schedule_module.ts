@@ -80,6 +80,29 @@ function checkpointTable(plan: Plan): string {
 }
 
 /**
+ * The imports a torch module's glue needs for the plan's parameter groups (fnmatch, re, torch) and a
+ * scheduled EMA decay (copy, torch), after torch's LambdaLR, with the glue's own standard-library modules
+ * (`stdlib`); `torch` asks for `import torch` regardless.
+ *
+ * @example
+ * ```ts
+ * import { torchImports } from "./_schedule_module.ts";
+ * import { compileFile } from "../../mod.ts";
+ * const { plans: [plan] } = await compileFile("recipes/mup.recipe");
+ * console.assert(torchImports(plan).join() === ",import fnmatch,import re,,import torch");
+ * ```
+ */
+export function torchImports(plan: Plan, stdlib: string[] = [], torch = false): string[] {
+  const copy = Boolean(plan.ema && plan.timelines?.emaDecay);
+  const grouped = plan.groups !== undefined;
+  const modules = [...stdlib, ...(copy ? ["copy"] : []), ...(grouped ? ["fnmatch", "re"] : [])].sort();
+  return [
+    ...(modules.length ? ["", ...modules.map((m) => `import ${m}`)] : []),
+    ...(torch || copy || grouped ? ["", "import torch"] : []),
+  ];
+}
+
+/**
  * The module's text: the plan's tables, lookups, `make_scheduler` and the checkpoint table, then `glue`.
  *
  * @example

@@ -7,7 +7,11 @@
  * optimizer's "lr" is set to that value too, for versions that did not set it at construction). Anything
  * else, and named checkpoints (DeepSpeed's config does not save), take the extension tier: the config
  * without "scheduler", and a module whose make_scheduler goes to deepspeed.initialize(lr_scheduler=...), a
- * callable DeepSpeed calls with its optimizer and steps after every optimizer step.
+ * callable DeepSpeed calls with its optimizer and steps after every optimizer step. Parameter groups take
+ * the extension tier too: `model_parameters=param_groups(model)` (_param_groups.ts), from which DeepSpeed
+ * builds its optimizer with the config's "params" as defaults (engine.py _configure_basic_optimizer:
+ * FusedAdam(model_parameters, **params)), and `lr_scheduler=make_group_scheduler`, which sets each group's
+ * LR and weight decay; FusedAdam.step reads lr, betas, eps and weight_decay from each group.
  * @module
  */
 import type { Plan } from "../plan/schema.ts";
@@ -16,10 +20,10 @@ import { endValue, Fit, lrSegments, same, startValue } from "./_fit.ts";
 import { initCheckpoint, mixtureSidecar, placeholderNotes } from "./_data.ts";
 import { fileStem } from "./_literals.ts";
 import { chooseTier, extensionWeightDecay, tierFields } from "./_tier.ts";
-import { extensionModule } from "./_schedule_module.ts";
+import { extensionModule, torchImports } from "./_schedule_module.ts";
 import { exactNotes, namedCheckpoints } from "./_checkpoints.ts";
 import { baseLr } from "./_python.ts";
-import { refuseGroups } from "./_param_groups.ts";
+import { refuseGroups, torchGroups } from "./_param_groups.ts";
 
 interface WarmupParams {
   first: number;
@@ -70,18 +74,21 @@ function noNamedCheckpoints(fit: Fit, plan: Plan): void {
 /** The release the output was read against. */
 const RELEASE = "DeepSpeed 0.19.5";
 
-/** The extension tier's glue: a helper that saves the plan's checkpoints with engine.save_checkpoint. */
-const GLUE = {
+/**
+ * The extension tier's glue: a helper that saves the plan's checkpoints with engine.save_checkpoint; with
+ * parameter groups, also the groups' code (`param_groups(model)`, `make_group_scheduler`).
+ */
+const glue = (plan: Plan) => ({
   release: RELEASE,
-  imports: [],
-  code: `
+  imports: torchImports(plan),
+  code: (plan.groups ? torchGroups(plan, ["scheduler"]) : "") + `
 def save_due_checkpoints(engine, save_dir):
     """Call after every engine.step(): saves the plan's checkpoints due after this update, tagged by name."""
     if engine.is_gradient_accumulation_boundary():
         for name in checkpoints_after(engine.global_steps):
             engine.save_checkpoint(save_dir, tag=name)
 `,
-};
+});
 
 /** The \`deepspeed\` target. */
 export const deepspeed: Target = {
@@ -91,9 +98,9 @@ export const deepspeed: Target = {
   description:
     "DeepSpeed config JSON (optimizer, WarmupLR); a client lr_scheduler module where WarmupLR falls short",
   emit(plan, options) {
-    refuseGroups("deepspeed", plan);
     const batch = new Fit("deepspeed", plan, false).constantBatch();
     const chosen = chooseTier("deepspeed", plan, options, (fit) => {
+      refuseGroups("deepspeed", plan); // the config's optimizer has one group: the extension tier builds them
       noNamedCheckpoints(fit, plan);
       return { warmup: warmupLr(fit, plan), weightDecay: fit.constantWeightDecay() };
     });
@@ -129,7 +136,7 @@ export const deepspeed: Target = {
       name: `${fileStem(plan.name)}.deepspeed.json`,
       content: JSON.stringify(config, null, 2) + "\n",
     };
-    const module = native ? null : extensionModule(plan, "deepspeed", "DeepSpeed", GLUE);
+    const module = native ? null : extensionModule(plan, "deepspeed", "DeepSpeed", glue(plan));
     const runDir = `runs/${fileStem(plan.name)}`;
     const notes = [
       sidecar.note,
@@ -142,10 +149,11 @@ export const deepspeed: Target = {
         (c) => `${runDir}/${c.name}`,
       ),
     ];
+    const grouped = plan.groups !== undefined;
     const initialize = (scheduler: string) =>
-      `engine, optimizer, _, scheduler = deepspeed.initialize(model=model, model_parameters=model.parameters(), ${scheduler}config=${
-        JSON.stringify(main.name)
-      })`;
+      `engine, optimizer, _, scheduler = deepspeed.initialize(model=model, model_parameters=${
+        grouped ? "param_groups(model)" : "model.parameters()"
+      }, ${scheduler}config=${JSON.stringify(main.name)})`;
     return {
       files: module ? [main, sidecar.file, module] : [main, sidecar.file],
       notes,
@@ -153,8 +161,10 @@ export const deepspeed: Target = {
       usage: module
         ? [
           "import deepspeed",
-          `from ${module.name.slice(0, -3)} import make_scheduler, save_due_checkpoints`,
-          initialize("lr_scheduler=make_scheduler, "),
+          `from ${module.name.slice(0, -3)} import ${
+            grouped ? "make_group_scheduler, param_groups" : "make_scheduler"
+          }, save_due_checkpoints`,
+          initialize(`lr_scheduler=${grouped ? "make_group_scheduler" : "make_scheduler"}, `),
           `# after every engine.step(): save_due_checkpoints(engine, ${JSON.stringify(runDir)})`,
         ]
         : ["import deepspeed", initialize("")],

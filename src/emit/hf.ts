@@ -11,7 +11,8 @@ import { endValue, Fit, type Segment, startValue, warmupWord, type WsdForm } fro
 import { initCheckpoint, mixtureSidecar, placeholderNotes } from "./_data.ts";
 import { fileStem } from "./_literals.ts";
 import { chooseTier, extensionWeightDecay, tierFields } from "./_tier.ts";
-import { extensionModule, type ModuleGlue } from "./_schedule_module.ts";
+import { extensionModule, type ModuleGlue, torchImports } from "./_schedule_module.ts";
+import { hfEmaPython, refuseEma } from "./_ema.ts";
 import { exactNotes, intervalNotes, namedCheckpoints, saveInterval } from "./_checkpoints.ts";
 import { baseLr } from "./_python.ts";
 import { refuseGroups, torchGroups } from "./_param_groups.ts";
@@ -142,10 +143,11 @@ const RELEASE = "transformers 5.18.0";
 /**
  * The extension tier's glue: a Trainer whose create_scheduler returns the plan's scheduler, and a save
  * callback; with parameter groups, also the groups' code (_param_groups.ts) and a create_optimizer that
- * builds them.
+ * builds them; with an EMA of the weights, the PlanEma callback (_ema.ts).
  */
 function glue(plan: Plan): ModuleGlue {
   const grouped = plan.groups !== undefined;
+  const ema = plan.ema !== undefined;
   const scheduler = grouped ? "make_group_scheduler" : "make_scheduler";
   const optimizer = `
 
@@ -156,11 +158,11 @@ function glue(plan: Plan): ModuleGlue {
   return {
     release: RELEASE,
     imports: [
-      ...(grouped ? ["", "import fnmatch", "import re", "", "import torch"] : []),
+      ...torchImports(plan, ema ? ["os"] : [], ema),
       "",
       "from transformers import Trainer, TrainerCallback",
     ],
-    code: (grouped ? torchGroups(plan) : "") + `
+    code: (grouped ? torchGroups(plan) : "") + hfEmaPython(plan) + `
 class PlanCheckpoints(TrainerCallback):
     """Saves after exactly the updates the plan names (CHECKPOINTS), besides the end of training."""
 
@@ -172,11 +174,15 @@ class PlanCheckpoints(TrainerCallback):
 
 class PlanTrainer(Trainer):
     """A transformers Trainer whose LR and weight decay follow the plan at every update (make_scheduler),
-    saving the plan's named checkpoints as checkpoint-<update> in output_dir."""
+    saving the plan's named checkpoints as checkpoint-<update> in output_dir${
+      ema ? ",\n    and its EMA of the weights as <output_dir>/<EMA_NAME> (PlanEma)" : ""
+    }."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.add_callback(PlanCheckpoints())${grouped ? optimizer : ""}
+        self.add_callback(PlanCheckpoints())${ema ? "\n        self.add_callback(PlanEma())" : ""}${
+      grouped ? optimizer : ""
+    }
 
     def create_scheduler(self, num_training_steps, optimizer=None):
         if self.lr_scheduler is None:
@@ -190,15 +196,18 @@ class PlanTrainer(Trainer):
 /** The `hf` target. */
 export const hf: Target = {
   name: "hf",
-  timelines: ["weightDecay", "beta1", "beta2"],
+  timelines: ["weightDecay", "beta1", "beta2", "emaDecay"],
   release: RELEASE,
+  carriesEma: true,
   description:
     "Hugging Face TrainingArguments JSON (HfArgumentParser); a Trainer subclass module where native keys " +
     "fall short; mixtures in a sidecar",
   emit(plan: Plan, options) {
     const batch = new Fit("hf", plan, false).constantBatch();
     const chosen = chooseTier("hf", plan, options, (fit) => {
-      refuseGroups("hf", plan); // TrainingArguments have no per-group values: the extension tier builds them
+      // TrainingArguments have no per-group values nor an EMA: the extension tier builds them.
+      refuseGroups("hf", plan);
+      refuseEma("hf", plan);
       return {
         schedule: schedule(fit),
         weightDecay: fit.constantWeightDecay(),
@@ -244,6 +253,14 @@ export const hf: Target = {
       ...(native
         ? intervalNotes("hf", plan, save, checkpointDir)
         : exactNotes("hf", plan, "saves them with PlanTrainer's callback", checkpointDir)),
+      ...(plan.ema
+        ? [
+          `hf keeps the EMA of the weights with PlanTrainer's PlanEma callback: the plan's checkpoint ${
+            JSON.stringify(plan.ema.name)
+          } -> ${args.output_dir}/${plan.ema.name} after the last update (save_pretrained, or a state dict ` +
+          "in pytorch_model.bin); it is kept in memory, so do not resume_from_checkpoint",
+        ]
+        : []),
     ];
     const parse = [
       "from transformers import HfArgumentParser, TrainingArguments",

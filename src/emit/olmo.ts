@@ -8,6 +8,11 @@
  * weight decay that changes, takes the extension tier: a Scheduler subclass (`PlanLR`, in
  * `<plan>_olmo_schedule.py`, named by the config's `_CLASS_`) whose get_lr is the plan's LR. Named
  * checkpoints go to CheckpointerCallback.fixed_steps. A mixture change needs a separate run: refused.
+ * Parameter groups take the extension tier: the module's `group_overrides(model)` lists each of
+ * param_groups(model)'s groups (_param_groups.ts) as an OptimGroupOverride of exact parameter names, with
+ * opts "lr" = the peak times the group's multiplier; OptimConfig.build (optim/config.py) makes one param
+ * group of each and sets its "initial_lr" to that "lr", and Scheduler.set_lr scales initial_lr by PlanLR's
+ * get_lr, so each group's LR is the plan's times its multiplier; PlanLR scales each group's weight decay.
  * Read against OLMo-core 2.5.0.
  * @module
  */
@@ -17,10 +22,10 @@ import { endValue, Fit, startValue } from "./_fit.ts";
 import { constantMix, dataPath, initCheckpoint, placeholderNotes } from "./_data.ts";
 import { fileStem } from "./_literals.ts";
 import { chooseTier, extensionWeightDecay, tierFields } from "./_tier.ts";
-import { extensionModule } from "./_schedule_module.ts";
+import { extensionModule, torchImports } from "./_schedule_module.ts";
 import { exactNotes, namedCheckpoints } from "./_checkpoints.ts";
 import { baseLr } from "./_python.ts";
-import { refuseGroups } from "./_param_groups.ts";
+import { refuseGroups, torchGroups } from "./_param_groups.ts";
 
 const SCHEDULER = "olmo_core.optim.scheduler";
 
@@ -119,8 +124,14 @@ const RELEASE = "OLMo-core 2.5.0";
  */
 const glue = (plan: Plan) => ({
   release: RELEASE,
-  imports: ["from dataclasses import dataclass", "", "from olmo_core.optim.scheduler import Scheduler"],
-  code: `
+  imports: [
+    "from dataclasses import dataclass",
+    ...torchImports(plan),
+    "",
+    ...(plan.groups ? ["from olmo_core.optim import OptimGroupOverride"] : []),
+    "from olmo_core.optim.scheduler import Scheduler",
+  ],
+  code: (plan.groups ? torchGroups(plan, []) + GROUP_OVERRIDES : "") + `
 @dataclass
 class PlanLR(Scheduler):
     """OLMo-core's Scheduler following the plan. The train module calls set_lr for every param group before
@@ -133,14 +144,37 @@ class PlanLR(Scheduler):
     def set_lr(self, group, trainer):
         new_lr = super().set_lr(group, trainer)
         if group.setdefault("plan_decays", group.get("weight_decay", 0.0) != 0.0):
-            group["weight_decay"] = weight_decay_at(trainer.global_step - 1)
+            group["weight_decay"] = weight_decay_at(trainer.global_step - 1)${
+    plan.groups ? ' * group["plan_weight_decay_scale"]' : ""
+  }
 ${
     plan.timelines?.beta1 || plan.timelines?.beta2
-      ? '        group["betas"] = (beta1_at(trainer.global_step - 1), beta2_at(trainer.global_step - 1))\n'
+      ? (plan.groups ? '        if not group["plan_own_betas"]:\n    ' : "") +
+        '        group["betas"] = (beta1_at(trainer.global_step - 1), beta2_at(trainer.global_step - 1))\n'
       : ""
   }        return new_lr
 `,
 });
+
+/** OLMo-core's group overrides for the plan's parameter groups, after the torch groups' code. */
+const GROUP_OVERRIDES = `
+
+def group_overrides(model):
+    """The optim config's group_overrides for the plan's groups: one OptimGroupOverride per group of
+    param_groups(model), by exact parameter name, every parameter in one (none left to OLMo-core's default
+    group). Set it before the train module builds the optimizer, from the model it is given: OLMo-core
+    raises at build (strict) if a name no longer matches, e.g. after wrapping blocks for activation
+    checkpointing."""
+    names = {id(param): name for name, param in model.named_parameters()}
+    return [
+        OptimGroupOverride(
+            params=[names[id(param)] for param in group.pop("params")],
+            opts={**group, "lr": BASE_LR * group["plan_lr_scale"]},
+        )
+        for group in param_groups(model)
+    ]
+
+`;
 
 /** The checkpointer callback that saves the plan's named checkpoints, at exactly their updates. */
 function checkpointer(plan: Plan): Record<string, unknown> | null {
@@ -163,14 +197,13 @@ export const olmo: Target = {
     "OLMo-core config JSON: scheduler (a Scheduler subclass module where native ones fall short), AdamW, " +
     "source mixture, checkpoints",
   emit(plan, options) {
-    refuseGroups("olmo", plan);
     const base = new Fit("olmo", plan, false);
     const batch = base.constantBatch();
     const mix = mixture(base, plan, batch);
-    const chosen = chooseTier("olmo", plan, options, (fit) => ({
-      ...scheduler(fit),
-      weightDecay: fit.constantWeightDecay(),
-    }));
+    const chosen = chooseTier("olmo", plan, options, (fit) => {
+      refuseGroups("olmo", plan); // the native config has no group overrides: the extension tier builds them
+      return { ...scheduler(fit), weightDecay: fit.constantWeightDecay() };
+    });
     const native = chosen.tier === "native" ? chosen.value : null;
     const module = native ? null : extensionModule(plan, "olmo", "OLMo-core", glue(plan));
     const init = initCheckpoint(plan);
@@ -221,6 +254,13 @@ export const olmo: Target = {
       ...tierFields(chosen),
       usage: [
         ...(module ? [`# put ${module.name} on PYTHONPATH: the config's scheduler _CLASS_ imports it`] : []),
+        ...(plan.groups
+          ? [
+            `# before building the train module: optim.group_overrides = ${
+              module!.name.slice(0, -3)
+            }.group_overrides(model)`,
+          ]
+          : []),
         "import json",
         "from olmo_core.config import Config",
         `plan = Config.from_dict(json.load(open(${

@@ -10,7 +10,7 @@
  */
 import type { Target } from "./target.ts";
 import type { Plan } from "../plan/schema.ts";
-import { scheduleModule } from "./_schedule_module.ts";
+import { scheduleModule, torchImports } from "./_schedule_module.ts";
 import { floatLiteral, moduleStem, quoted } from "./_literals.ts";
 import { emaPython } from "./_ema.ts";
 import { torchGroups } from "./_param_groups.ts";
@@ -75,16 +75,9 @@ export const pytorch: Target = {
   description: "Python module (torch only): lr_lambda(step) and make_scheduler(optimizer), any plan",
   carriesEma: true,
   emit(plan) {
-    const emaSchedule = Boolean(plan.ema && plan.timelines?.emaDecay);
     const grouped = plan.groups !== undefined;
     const content = scheduleModule(plan, `The schedule of plan ${quoted(plan.name)} for torch.optim.`, {
-      imports: [
-        "",
-        ...(emaSchedule ? ["import copy"] : []),
-        ...(grouped ? ["import fnmatch", "import re"] : []),
-        ...(grouped || emaSchedule ? [""] : []),
-        "import torch",
-      ],
+      imports: torchImports(plan, [], true),
       code: (grouped ? torchGroups(plan) : optimizerCode(plan)) + emaPython(plan, "torch"),
       release: RELEASE,
     });
