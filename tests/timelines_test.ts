@@ -191,6 +191,17 @@ Deno.test("the trainer follows every schedule: batch, context, weight decay, bet
     assert.deepEqual(seen.map((s) => s.ema).slice(0, 3), [0, 0, 0]);
     assert.ok(Math.abs(seen[3].ema! - 0.7) < 1e-12, `${seen[3].ema}`);
     assert.ok(Number.isFinite(summary.loss ?? NaN));
+    // metrics.jsonl records the scheduled context, betas and clip of the updates it logs.
+    const logged = (await Deno.readTextFile(`${out}/metrics.jsonl`)).trim().split("\n").map((l) =>
+      JSON.parse(l)
+    );
+    for (const record of logged) {
+      const k = record.step;
+      assert.deepEqual(
+        [record.context, record.beta1, record.beta2, record.clip],
+        [table.context[k], table.beta1[k], table.beta2[k], table.clip![k]],
+      );
+    }
   } finally {
     await Deno.remove(out, { recursive: true });
   }

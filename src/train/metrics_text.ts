@@ -23,6 +23,13 @@ export interface MetricsRecord {
   elapsed: number;
   /** Mean held-out loss per source of the weights after this update, at evaluation steps. */
   heldOut?: Record<string, number>;
+  /** Tokens per sequence, when the plan schedules the context. */
+  context?: number;
+  /** AdamW's betas, when the plan schedules either. */
+  beta1?: number;
+  beta2?: number;
+  /** The clipping threshold, when the plan schedules it. */
+  clip?: number;
 }
 
 /**

@@ -405,6 +405,16 @@ class RunClock {
   }
 }
 
+/** The values of the quantities the plan schedules beyond LR, weight decay and batch, for metrics.jsonl. */
+function scheduledValues(plan: Plan, settings: UpdateSettings, context: number): Partial<MetricsRecord> {
+  const own = plan.timelines ?? {};
+  return {
+    ...(own.context ? { context } : {}),
+    ...(own.beta1 || own.beta2 ? { beta1: settings.beta1, beta2: settings.beta2 } : {}),
+    ...(own.clip && settings.clip !== null ? { clip: settings.clip } : {}),
+  };
+}
+
 /** What update `k` of the plan sets in the optimizer: LR, weight decay, betas, eps, clip and EMA decay. */
 function updateSettings(plan: Plan, table: ScheduleTable, k: number): UpdateSettings {
   return {
@@ -550,6 +560,7 @@ export async function train(plan: Plan, options: TrainOptions): Promise<RunSumma
           gradNorm: result.gradNorm,
           tokensPerSecond: clock.sinceMark(tokens, now),
           elapsed: clock.elapsed(now),
+          ...scheduledValues(plan, settings, batch.context),
         };
         if (evalDue) record.heldOut = heldOut = await evaluate();
         await metrics.write(record);
