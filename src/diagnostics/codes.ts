@@ -307,6 +307,12 @@ export const CODES = {
     description:
       "A `head` group in a recipe with a model block: the built-in GPT ties its output head to the token embeddings (wte), so the head has no parameters of its own and the group changes nothing when the recipe is run. Select `embeddings` to change wte (and so the head); external trainers with an untied head honour the group.",
   },
+  W0006: {
+    severity: "warning",
+    title: "Group selects nothing",
+    description:
+      'A parameter group names the role (`matrices`, `vectors`, `embeddings`, `head`) of an earlier group. A parameter belongs to the first group that selects it, so the later group selects nothing. Remove one, or narrow the earlier one with `params "glob"`.',
+  },
 } as const satisfies Record<string, CodeInfo>;
 
 /** A diagnostic code, e.g. "R0011". */

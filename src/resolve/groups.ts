@@ -3,7 +3,8 @@
  * `weight_decay` become multipliers of the plan's values of every update (relative values are the
  * multiplier; an absolute one is divided by the optimizer's `lr` or `weight_decay`), `betas` and `eps`
  * replace the optimizer's. Problems: an unknown role or misplaced patterns or `clip` (R0046), an absolute
- * weight decay over a zero base (R0047), a `head` group for the built-in GPT, whose head is tied (W0005).
+ * weight decay over a zero base (R0047), a `head` group for the built-in GPT, whose head is tied (W0005), a
+ * group whose role an earlier group already takes (W0006).
  * @module
  */
 import type * as A from "../syntax/ast.ts";
@@ -37,7 +38,18 @@ export function readGroups(
 ): Group[] | null {
   const groups = [...context.effective.groups.values()].map((group) => readGroup(context, group, optimizer));
   if (groups.some((g) => g === null)) return null;
+  const firstOfRole = new Map<string, string>();
   for (const { node, source } of context.effective.groups.values()) {
+    const earlier = node.role === "params" ? undefined : firstOfRole.get(node.role);
+    if (earlier !== undefined) {
+      report(
+        context.diagnostics,
+        "W0006",
+        { node: { span: node.roleSpan }, source },
+        `Group "${node.name}" selects nothing: group "${earlier}" before it takes every ${node.role} parameter`,
+        `remove one of them, or narrow the first with \`params "glob"\``,
+      );
+    } else if (node.role !== "params") firstOfRole.set(node.role, node.name);
     if (hasModel && node.role === "head") {
       report(
         context.diagnostics,
