@@ -2,7 +2,8 @@
 // head h in columns h * head_dim .. (h + 1) * head_dim of each), as GPT-2's c_attn produces it.
 //
 // Written as small matrix products per (sequence, head), each invocation computing a block in registers
-// (scores 8x8, mix 8 positions x 32 columns) (as matmul_block.wgsl: many multiply-adds per load), plus row-wise softmax passes:
+// (scores 16x16, mix 8 positions x 32 columns; as matmul_block.wgsl: many multiply-adds per load), plus
+// row-wise softmax passes:
 //   forward:  scores  S = q k^T * scale           -> probs        (blocks above the diagonal skipped)
 //             softmax P = softmax(S), causal        -> probs        (zeros above the diagonal)
 //             mix     y = P v                       -> y
@@ -14,13 +15,13 @@
 // not by branches in the kernels: llvmpipe runs both sides of a branch, and a storage load or store on
 // the inactive side still loops over its lanes.
 // No atomics: every output element is written by exactly one invocation.
-// Dispatch: scores 8x8 invocations per workgroup, x over key blocks / 8, y over query blocks / 8, z over
-// batch * heads; mix and mix_transposed 8 per workgroup, x over batch * heads / 8, y over position blocks,
-// z over blocks of 4 MIX4 columns: llvmpipe runs the 8 invocations of a workgroup as the lanes of one
-// vector, and lanes of the same positions in 8 heads or sequences run the same number of iterations (lanes
-// of 8 position blocks of one head ran as many as the longest, the causal loop being 8 longer per block),
-// which halved the mix passes' time at 4 x 128; softmax kernels 64 per workgroup, x * y workgroups
-// covering batch * heads * seq.
+// Dispatch: scores and mix kernels 8 invocations per workgroup, x over batch * heads / 8, y over query
+// (mix_transposed: key) blocks, z over key blocks (scores) or blocks of 4 MIX4 columns (mix). llvmpipe
+// runs the 8 invocations as the lanes of one vector: lanes at the same positions of 8 heads or sequences
+// run the same iterations of the causal loops and skip the same blocks above the diagonal, and a head of 32
+// columns keeps every lane busy (with lanes over 8-column blocks of one head, half of them idled; with
+// lanes over position blocks, each vector ran its loops as long as its longest lane's). Softmax kernels 64
+// per workgroup, x * y workgroups covering batch * heads * seq.
 
 struct Dims {
   batch: u32,
@@ -52,6 +53,8 @@ struct Dims {
 @group(0) @binding(6) var<storage, read_write> out: array<vec4<f32>>;
 
 const BLOCK: u32 = 8u;
+// Queries and keys of a scores block: each loaded float feeds 16 multiply-adds (8x8 blocks did 8).
+const SCORE: u32 = 16u;
 // Output columns of a mix block, in vec4s: a whole head of up to 32 columns (each loaded weight feeds 32
 // multiply-adds instead of 8).
 const MIX4: u32 = 8u;
@@ -68,27 +71,28 @@ fn score_at(bh: u32, t: u32, s: u32) -> u32 {
   return (bh * dims.seq + t) * dims.seq + s;
 }
 
-// S[t, s] = scale * sum_d X[t, d] Z[s, d] for an 8x8 block; (X, Z) = (q, k) forward, (dy, v) backward.
-@compute @workgroup_size(8, 8)
+// S[t, s] = scale * sum_d X[t, d] Z[s, d] for a SCORE x SCORE block; (X, Z) = (q, k) forward, (dy, v)
+// backward.
+@compute @workgroup_size(8)
 fn scores(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let s0 = gid.x * BLOCK;
-  let t0 = gid.y * BLOCK;
-  let bh = gid.z;
-  let b = bh / dims.heads;
-  let h = bh % dims.heads;
-  if (s0 >= dims.seq || t0 >= dims.seq || s0 > t0 + BLOCK - 1u) {
+  let bh = gid.x;
+  let t0 = gid.y * SCORE;
+  let s0 = gid.z * SCORE;
+  if (bh >= dims.batch * dims.heads || s0 > t0 + SCORE - 1u) {
     return;
   }
+  let b = bh / dims.heads;
+  let h = bh % dims.heads;
   let last = dims.seq - 1u;
-  var acc: array<array<vec4<f32>, 2>, BLOCK>;
+  var acc: array<array<vec4<f32>, SCORE / 4u>, SCORE>;
   for (var d4 = 0u; d4 < dims.head_dim / 4u; d4++) {
-    var kv: array<vec4<f32>, BLOCK>;
-    for (var j = 0u; j < BLOCK; j++) {
+    var kv: array<vec4<f32>, SCORE>;
+    for (var j = 0u; j < SCORE; j++) {
       kv[j] = z[row_at(dims.z_rows, b, min(s0 + j, last), h, d4)];
     }
-    for (var i = 0u; i < BLOCK; i++) {
+    for (var i = 0u; i < SCORE; i++) {
       let qv = x[row_at(dims.x_rows, b, min(t0 + i, last), h, d4)];
-      for (var j = 0u; j < 2u; j++) {
+      for (var j = 0u; j < SCORE / 4u; j++) {
         acc[i][j] += vec4<f32>(
           dot(qv, kv[4u * j]),
           dot(qv, kv[4u * j + 1u]),
@@ -98,8 +102,8 @@ fn scores(@builtin(global_invocation_id) gid: vec3<u32>) {
       }
     }
   }
-  for (var i = 0u; i < BLOCK; i++) {
-    for (var j = 0u; j < BLOCK; j++) {
+  for (var i = 0u; i < SCORE; i++) {
+    for (var j = 0u; j < SCORE; j++) {
       let t = t0 + i;
       let s = s0 + j;
       if (t < dims.seq && s <= t) {

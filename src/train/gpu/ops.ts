@@ -256,13 +256,14 @@ function attentionDispatch(kernels: Kernels, o: AttentionSizes, pass: AttentionP
   const workgroups: Dispatch["workgroups"] = pass.entry.startsWith("softmax")
     ? grid(o.batch * o.heads * o.seq)
     : pass.entry === "scores"
-    ? [Math.ceil(blocks / 8), Math.ceil(blocks / 8), o.batch * o.heads]
+    ? [Math.ceil(o.batch * o.heads / 8), Math.ceil(o.seq / SCORE), Math.ceil(o.seq / SCORE)]
     : [Math.ceil(o.batch * o.heads / 8), blocks, Math.ceil(headDim / (4 * MIX4))];
   return dispatch(kernels, "attention", pass.entry, { 0: dims, ...pass.bindings }, workgroups);
 }
 
-/** Output columns of an attention mix block, in vec4s (MIX4 in attention.wgsl). */
+/** Output columns of an attention mix block in vec4s, a scores block's side (attention.wgsl's MIX4, SCORE). */
 const MIX4 = 8;
+const SCORE = 16;
 
 /** Causal attention forward: probs = softmax(q k^T / sqrt(head_dim)), y = probs v. */
 export function attentionForward(kernels: Kernels, o: AttentionSizes & AttentionBuffers): Dispatch[] {
