@@ -261,7 +261,7 @@ function attentionDispatch(kernels: Kernels, o: AttentionSizes, pass: AttentionP
   return dispatch(kernels, "attention", pass.entry, { 0: dims, ...pass.bindings }, workgroups);
 }
 
-/** Output columns of an attention mix block in vec4s, a scores block's side (attention.wgsl's MIX4, SCORE). */
+/** Columns of a mix block in vec4s, the side of a scores block (attention.wgsl: MIX4, SCORE). */
 const MIX4 = 8;
 const SCORE = 16;
 
