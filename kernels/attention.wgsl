@@ -1,9 +1,8 @@
 // Causal multi-head self-attention on a fused qkv [rows, 3 * width] activation (q, k, v side by side,
 // head h in columns h * head_dim .. (h + 1) * head_dim of each), as GPT-2's c_attn produces it.
 //
-// Written as small matrix products per (sequence, head), each invocation computing a block in registers
-// (scores 16x16, mix 8 positions x 32 columns; as matmul_block.wgsl: many multiply-adds per load), plus
-// row-wise softmax passes:
+// Written as small matrix products per (sequence, head), each invocation computing an 8x8 block in
+// registers (as matmul_block.wgsl: many multiply-adds per load), plus row-wise softmax passes:
 //   forward:  scores  S = q k^T * scale           -> probs        (blocks above the diagonal skipped)
 //             softmax P = softmax(S), causal        -> probs        (zeros above the diagonal)
 //             mix     y = P v                       -> y
@@ -15,13 +14,8 @@
 // not by branches in the kernels: llvmpipe runs both sides of a branch, and a storage load or store on
 // the inactive side still loops over its lanes.
 // No atomics: every output element is written by exactly one invocation.
-// Dispatch: scores and mix kernels 8 invocations per workgroup, x over batch * heads / 8, y over query
-// (mix_transposed: key) blocks, z over key blocks (scores) or blocks of 4 MIX4 columns (mix). llvmpipe
-// runs the 8 invocations as the lanes of one vector: lanes at the same positions of 8 heads or sequences
-// run the same iterations of the causal loops and skip the same blocks above the diagonal, and a head of 32
-// columns keeps every lane busy (with lanes over 8-column blocks of one head, half of them idled; with
-// lanes over position blocks, each vector ran its loops as long as its longest lane's). Softmax kernels 64
-// per workgroup, x * y workgroups covering batch * heads * seq.
+// Dispatch: block kernels 8x8 invocations per workgroup, x over column blocks / 8, y over row blocks / 8,
+// z over batch * heads; softmax kernels 64 per workgroup, x * y workgroups covering batch * heads * seq.
 
 struct Dims {
   batch: u32,
@@ -53,13 +47,6 @@ struct Dims {
 @group(0) @binding(6) var<storage, read_write> out: array<vec4<f32>>;
 
 const BLOCK: u32 = 8u;
-// Queries and keys of a scores block: each loaded float feeds 16 multiply-adds (8x8 blocks did 8).
-const SCORE: u32 = 16u;
-// Output columns of a mix block, in vec4s: a whole head of up to 32 columns (each loaded weight feeds 32
-// multiply-adds instead of 8).
-const MIX4: u32 = 8u;
-
-alias MixBlock = array<array<vec4<f32>, MIX4>, BLOCK>;
 
 // vec4 number d4 of head h at position t of sequence b, in a layout.
 fn row_at(rows: vec2<u32>, b: u32, t: u32, h: u32, d4: u32) -> u32 {
@@ -71,28 +58,27 @@ fn score_at(bh: u32, t: u32, s: u32) -> u32 {
   return (bh * dims.seq + t) * dims.seq + s;
 }
 
-// S[t, s] = scale * sum_d X[t, d] Z[s, d] for a SCORE x SCORE block; (X, Z) = (q, k) forward, (dy, v)
-// backward.
-@compute @workgroup_size(8)
+// S[t, s] = scale * sum_d X[t, d] Z[s, d] for an 8x8 block; (X, Z) = (q, k) forward, (dy, v) backward.
+@compute @workgroup_size(8, 8)
 fn scores(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let bh = gid.x;
-  let t0 = gid.y * SCORE;
-  let s0 = gid.z * SCORE;
-  if (bh >= dims.batch * dims.heads || s0 > t0 + SCORE - 1u) {
-    return;
-  }
+  let s0 = gid.x * BLOCK;
+  let t0 = gid.y * BLOCK;
+  let bh = gid.z;
   let b = bh / dims.heads;
   let h = bh % dims.heads;
+  if (s0 >= dims.seq || t0 >= dims.seq || s0 > t0 + BLOCK - 1u) {
+    return;
+  }
   let last = dims.seq - 1u;
-  var acc: array<array<vec4<f32>, SCORE / 4u>, SCORE>;
+  var acc: array<array<vec4<f32>, 2>, BLOCK>;
   for (var d4 = 0u; d4 < dims.head_dim / 4u; d4++) {
-    var kv: array<vec4<f32>, SCORE>;
-    for (var j = 0u; j < SCORE; j++) {
+    var kv: array<vec4<f32>, BLOCK>;
+    for (var j = 0u; j < BLOCK; j++) {
       kv[j] = z[row_at(dims.z_rows, b, min(s0 + j, last), h, d4)];
     }
-    for (var i = 0u; i < SCORE; i++) {
+    for (var i = 0u; i < BLOCK; i++) {
       let qv = x[row_at(dims.x_rows, b, min(t0 + i, last), h, d4)];
-      for (var j = 0u; j < SCORE / 4u; j++) {
+      for (var j = 0u; j < 2u; j++) {
         acc[i][j] += vec4<f32>(
           dot(qv, kv[4u * j]),
           dot(qv, kv[4u * j + 1u]),
@@ -102,8 +88,8 @@ fn scores(@builtin(global_invocation_id) gid: vec3<u32>) {
       }
     }
   }
-  for (var i = 0u; i < SCORE; i++) {
-    for (var j = 0u; j < SCORE; j++) {
+  for (var i = 0u; i < BLOCK; i++) {
+    for (var j = 0u; j < BLOCK; j++) {
       let t = t0 + i;
       let s = s0 + j;
       if (t < dims.seq && s <= t) {
@@ -169,75 +155,70 @@ fn softmax_backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_
   }
 }
 
-// MIX4 vec4s of z at position t of sequence b, head h, from vec4 column c4 (the head's last vec4
-// repeated past its end).
-fn z_row(b: u32, t: u32, h: u32, c4: u32) -> array<vec4<f32>, MIX4> {
-  var row: array<vec4<f32>, MIX4>;
-  for (var j = 0u; j < MIX4; j++) {
-    row[j] = z[row_at(dims.z_rows, b, t, h, min(c4 + j, dims.head_dim / 4u - 1u))];
-  }
-  return row;
-}
-
-// Writes a mix block (positions t0.., vec4 columns c4..) scaled, inside the sequence and the head only.
-fn store_mix(b: u32, h: u32, t0: u32, c4: u32, acc: MixBlock) {
-  for (var i = 0u; i < BLOCK; i++) {
-    for (var j = 0u; j < MIX4; j++) {
-      if (t0 + i < dims.seq && c4 + j < dims.head_dim / 4u) {
-        out[row_at(dims.out_rows, b, t0 + i, h, c4 + j)] = acc[i][j] * dims.scale;
-      }
-    }
-  }
-}
-
-// OUT[t, :] = scale * sum_{s <= t} W[t, s] Z[s, :] for 8 positions x 4 MIX4 columns: y = P v forward,
+// OUT[t, :] = scale * sum_{s <= t} W[t, s] Z[s, :] for 8 positions x 8 columns: y = P v forward,
 // dq = dS k * scale backward. Needs the weights zero above the diagonal (the softmax passes write them).
-@compute @workgroup_size(8)
+@compute @workgroup_size(8, 8)
 fn mix(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let bh = gid.x;
+  let c4 = gid.x * 2u;
   let t0 = gid.y * BLOCK;
-  let c4 = gid.z * MIX4;
-  if (bh >= dims.batch * dims.heads) {
-    return;
-  }
+  let bh = gid.z;
   let b = bh / dims.heads;
   let h = bh % dims.heads;
+  let d4s = dims.head_dim / 4u;
+  if (c4 >= d4s || t0 >= dims.seq) {
+    return;
+  }
   let last = dims.seq - 1u;
-  var acc: MixBlock;
+  var acc: array<array<vec4<f32>, 2>, BLOCK>;
   for (var s = 0u; s <= min(t0 + BLOCK - 1u, last); s++) {
-    let zs = z_row(b, s, h, c4);
+    let z0 = z[row_at(dims.z_rows, b, s, h, c4)];
+    let z1 = z[row_at(dims.z_rows, b, s, h, min(c4 + 1u, d4s - 1u))];
     for (var i = 0u; i < BLOCK; i++) {
       let w = probs[score_at(bh, min(t0 + i, last), s)];
-      for (var j = 0u; j < MIX4; j++) {
-        acc[i][j] += w * zs[j];
+      acc[i][0] += w * z0;
+      acc[i][1] += w * z1;
+    }
+  }
+  for (var i = 0u; i < BLOCK; i++) {
+    let t = t0 + i;
+    for (var j = 0u; j < 2u; j++) {
+      if (t < dims.seq && c4 + j < d4s) {
+        out[row_at(dims.out_rows, b, t, h, c4 + j)] = acc[i][j] * dims.scale;
       }
     }
   }
-  store_mix(b, h, t0, c4, acc);
 }
 
-// OUT[s, :] = scale * sum_{t >= s} W[t, s] Z[t, :] for 8 key positions x 4 MIX4 columns: dk = dS^T q *
-// scale, dv = P^T dy.
-@compute @workgroup_size(8)
+// OUT[s, :] = scale * sum_{t >= s} W[t, s] Z[t, :] for 8 key positions x 8 columns: dk = dS^T q * scale,
+// dv = P^T dy.
+@compute @workgroup_size(8, 8)
 fn mix_transposed(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let bh = gid.x;
+  let c4 = gid.x * 2u;
   let s0 = gid.y * BLOCK;
-  let c4 = gid.z * MIX4;
-  if (bh >= dims.batch * dims.heads) {
-    return;
-  }
+  let bh = gid.z;
   let b = bh / dims.heads;
   let h = bh % dims.heads;
+  let d4s = dims.head_dim / 4u;
+  if (c4 >= d4s || s0 >= dims.seq) {
+    return;
+  }
   let last = dims.seq - 1u;
-  var acc: MixBlock;
+  var acc: array<array<vec4<f32>, 2>, BLOCK>;
   for (var t = s0; t < dims.seq; t++) {
-    let zt = z_row(b, t, h, c4);
+    let z0 = z[row_at(dims.z_rows, b, t, h, c4)];
+    let z1 = z[row_at(dims.z_rows, b, t, h, min(c4 + 1u, d4s - 1u))];
     for (var i = 0u; i < BLOCK; i++) {
       let w = probs[score_at(bh, t, min(s0 + i, last))];
-      for (var j = 0u; j < MIX4; j++) {
-        acc[i][j] += w * zt[j];
+      acc[i][0] += w * z0;
+      acc[i][1] += w * z1;
+    }
+  }
+  for (var i = 0u; i < BLOCK; i++) {
+    let s = s0 + i;
+    for (var j = 0u; j < 2u; j++) {
+      if (s < dims.seq && c4 + j < d4s) {
+        out[row_at(dims.out_rows, b, s, h, c4 + j)] = acc[i][j] * dims.scale;
       }
     }
   }
-  store_mix(b, h, s0, c4, acc);
 }

@@ -253,17 +253,12 @@ function attentionDispatch(kernels: Kernels, o: AttentionSizes, pass: AttentionP
     [5],
   );
   const blocks = Math.ceil(o.seq / 8);
+  const columns = pass.entry === "scores" ? blocks : Math.ceil(headDim / 8);
   const workgroups: Dispatch["workgroups"] = pass.entry.startsWith("softmax")
     ? grid(o.batch * o.heads * o.seq)
-    : pass.entry === "scores"
-    ? [Math.ceil(o.batch * o.heads / 8), Math.ceil(o.seq / SCORE), Math.ceil(o.seq / SCORE)]
-    : [Math.ceil(o.batch * o.heads / 8), blocks, Math.ceil(headDim / (4 * MIX4))];
+    : [Math.ceil(columns / 8), Math.ceil(blocks / 8), o.batch * o.heads];
   return dispatch(kernels, "attention", pass.entry, { 0: dims, ...pass.bindings }, workgroups);
 }
-
-/** Columns of a mix block in vec4s, the side of a scores block (attention.wgsl: MIX4, SCORE). */
-const MIX4 = 8;
-const SCORE = 16;
 
 /** Causal attention forward: probs = softmax(q k^T / sqrt(head_dim)), y = probs v. */
 export function attentionForward(kernels: Kernels, o: AttentionSizes & AttentionBuffers): Dispatch[] {
