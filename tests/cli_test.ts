@@ -143,3 +143,28 @@ Deno.test("check checks every recipe of a file; --recipe checks one", async () =
   assert.equal(one.code, 0);
   assert.match(one.stdout, /two\.recipe: ok \(1 plan\)/);
 });
+
+Deno.test("the example recipes with branches and averages train at a tiny size, each branch scaled as its run", async () => {
+  const out = await Deno.makeTempDir();
+  try {
+    for (const [recipe, proxy] of [["average", "100K"], ["infinite-branches", "50K"]]) {
+      const run = await cli("run", `recipes/${recipe}.recipe`, "--proxy", proxy, "-o", `${out}/${recipe}`);
+      assert.equal(run.code, 0, run.stderr);
+      const ran = [...run.stdout.matchAll(/Run "([^"]+)": (\d+) updates/g)].map((m) => [m[1], Number(m[2])]);
+      const steps = Object.fromEntries(ran);
+      if (recipe === "average") {
+        // 1,000 updates become 98 at a 0.1 ratio of the tokens, so the 100-update anneal becomes 10, not 98.
+        assert.deepEqual(steps, { average: 98, "average.anneal": 10 });
+        assert.match(run.stdout, /Averaged checkpoint "avg-last3", held-out/);
+      } else {
+        assert.deepEqual(Object.keys(steps), [
+          "infinite-branches",
+          "infinite-branches.anneal-20M",
+          "infinite-branches.anneal-40M",
+        ]);
+      }
+    }
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});
