@@ -313,6 +313,12 @@ export const CODES = {
     description:
       'A parameter group names the role (`matrices`, `vectors`, `embeddings`, `head`) of an earlier group. A parameter belongs to the first group that selects it, so the later group selects nothing. Remove one, or narrow the earlier one with `params "glob"`.',
   },
+  W0007: {
+    severity: "warning",
+    title: "A decay that rises",
+    description:
+      'A `decay` or `cooldown` phase ends above the LR it starts from (`decay rest to 2x`), most likely a `to` relative to the wrong value. Write `to` below where it starts, or use `rewarm` or `phase "name"` for a rise.',
+  },
 } as const satisfies Record<string, CodeInfo>;
 
 /** A diagnostic code, e.g. "R0011". */

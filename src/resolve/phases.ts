@@ -170,6 +170,16 @@ function lrShape(
       "drop `from` to continue where the previous phase ends, or use `rewarm`",
     );
   }
+  const endValue = shapeEndValue(lr, site.n);
+  if ((decl.keyword === "decay" || decl.keyword === "cooldown") && endValue > startValue * (1 + 1e-9)) {
+    report(
+      context.diagnostics,
+      "W0007",
+      option("to") ? { node: option("to")!, source } : keywordAt,
+      `This ${decl.keyword} raises the LR from ${formatNumber(startValue)} to ${formatNumber(endValue)}`,
+      'write `to` below where it starts, or use `rewarm` or `phase "name"` for a rise',
+    );
+  }
   return lr;
 }
 
