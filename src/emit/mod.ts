@@ -56,12 +56,17 @@ function carryingTimelines(target: Target): Target {
   return {
     ...target,
     emit(plan, options) {
-      for (const [name, segments] of Object.entries(plan.timelines ?? {}) as [TimelineName, Segment[]][]) {
-        if (target.timelines?.includes(name)) continue;
+      const refused = (Object.entries(plan.timelines ?? {}) as [TimelineName, Segment[]][])
+        .filter(([name]) => !target.timelines?.includes(name));
+      if (refused.length) {
+        // Every schedule the target cannot carry, in one refusal, at the first of them.
+        const words = refused.map(([name]) => `\`schedule ${SCHEDULE_WORDS[name]} { ... }\``);
         throw new UnsupportedFeatureError(
           target.name,
-          `a schedule of the ${SCHEDULE_WORDS[name]} (\`schedule ${SCHEDULE_WORDS[name]} { ... }\`)`,
-          segments[0].origin,
+          `${refused.length > 1 ? "schedules" : "a schedule"} of ${
+            refused.map(([name]) => `the ${SCHEDULE_WORDS[name]}`).join(", ").replace(/, ([^,]*)$/, " and $1")
+          } (${words.join(", ")})`,
+          refused[0][1][0].origin,
           [],
         );
       }
