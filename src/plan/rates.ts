@@ -108,6 +108,17 @@ export class RateMap {
     return new RateMap(batch, plan.timelines?.context ?? constant(plan.context));
   }
 
+  /** The last piece for which `atOrBefore` holds (monotone over the pieces), else the first: a binary search. */
+  #lastPiece(atOrBefore: (piece: Piece) => boolean): Piece {
+    let [lo, hi] = [0, this.#pieces.length - 1];
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (atOrBefore(this.#pieces[mid])) lo = mid;
+      else hi = mid - 1;
+    }
+    return this.#pieces[lo];
+  }
+
   #constant(piece: Piece): boolean {
     return piece.batch.value.shape === "constant" && piece.context.value.shape === "constant";
   }
@@ -121,9 +132,7 @@ export class RateMap {
   /** What the first `updates` updates (fractional: linear within an update) consume of `unit`. */
   consumed(updates: number, unit: BudgetUnit): number {
     if (unit === "steps") return updates;
-    let index = this.#pieces.findLastIndex((p) => p.start <= updates);
-    if (index < 0) index = 0;
-    const piece = this.#pieces[index];
+    const piece = this.#lastPiece((p) => p.start <= updates);
     const amount = piece.before[unit];
     if (this.#constant(piece)) {
       return amount + (updates - piece.start) * this.#perUpdate(piece, piece.start, unit);
@@ -151,9 +160,7 @@ export class RateMap {
   /** The fractional number of updates after which `amount` of `unit` has been consumed. */
   updatesFor(amount: number, unit: BudgetUnit): number {
     if (unit === "steps") return amount;
-    let index = this.#pieces.findLastIndex((p) => p.before[unit] <= amount);
-    if (index < 0) index = 0;
-    const piece = this.#pieces[index];
+    const piece = this.#lastPiece((p) => p.before[unit] <= amount);
     let consumed = piece.before[unit];
     if (this.#constant(piece)) {
       return piece.start + (amount - consumed) / this.#perUpdate(piece, piece.start, unit);

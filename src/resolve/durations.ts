@@ -179,7 +179,6 @@ class PhasePlacer {
   /** Pass 1: every item's pieces (null for the `rest` item, placed once the others are known). */
   #measureItems(items: TimelineItem[]): { list: (Piece[] | null)[]; restIndex: number } | null {
     const cursor: Cursor = { steps: 0, samples: 0, tokens: 0 };
-    let cursorBefore = 0;
     const list: (Piece[] | null)[] = [];
     let restIndex = -1;
     for (const [index, item] of items.entries()) {
@@ -211,14 +210,16 @@ class PhasePlacer {
         ? [{ slot: item.slot, cycle: null, block: null, length }]
         : this.#expandCycles(item, index, length);
       list.push(placed);
+      if (this.rates) {
+        this.#followRates(cursor, cursor[this.budget.unit] + lengthOf(placed));
+        continue;
+      }
       for (const piece of placed) {
         const steps = piece.length / perUpdate(this.budget.unit, piece.slot.rate);
         for (const unit of ["steps", "samples", "tokens"] as const) {
           cursor[unit] += steps * perUpdate(unit, piece.slot.rate);
         }
       }
-      if (this.rates) this.#followRates(cursor, lengthOf(placed) + cursorBefore);
-      cursorBefore = cursor[this.budget.unit];
     }
     return { list, restIndex };
   }
