@@ -16,8 +16,7 @@
 import { averageNotes } from "./_averages.ts";
 import { refuseEma } from "./_ema.ts";
 import { InputError } from "../diagnostics/input_error.ts";
-import type { Plan, Segment, TimelineName } from "../plan/schema.ts";
-import { SCHEDULE_WORDS } from "../plan/pieces.ts";
+import { type Plan, SCHEDULE_WORDS, type Segment, type TimelineName } from "../plan/schema.ts";
 import { type EmitOptions, type Emitted, type Target, type Tier, UnsupportedFeatureError } from "./target.ts";
 import { hf } from "./hf.ts";
 import { torchtitan } from "./torchtitan.ts";

@@ -13,17 +13,6 @@ export interface Piece {
   shape: Shape;
 }
 
-/** What a recipe calls each quantity's own schedule: `schedule <word> { ... }`. */
-export const SCHEDULE_WORDS: Readonly<Record<TimelineName, string>> = {
-  batch: "batch",
-  context: "context",
-  weightDecay: "weight_decay",
-  beta1: "beta1",
-  beta2: "beta2",
-  clip: "clip",
-  emaDecay: "ema",
-};
-
 /** The quantities a plan gives at every update, as pieces. */
 export type PieceQuantity = "lr" | TimelineName;
 

@@ -166,6 +166,17 @@ export type Timelines = z.infer<typeof Timelines>;
 /** The names of the quantities a timeline can schedule. */
 export type TimelineName = keyof Timelines;
 
+/** What a recipe calls each quantity's own schedule: `schedule <word> { ... }`. */
+export const SCHEDULE_WORDS: Readonly<Record<TimelineName, string>> = {
+  batch: "batch",
+  context: "context",
+  weightDecay: "weight_decay",
+  beta1: "beta1",
+  beta2: "beta2",
+  clip: "clip",
+  emaDecay: "ema",
+};
+
 /** A data source the mixture draws from. */
 export const Source = z.strictObject({
   name: z.string().min(1),

@@ -9,7 +9,13 @@
  */
 import type * as A from "../syntax/ast.ts";
 import { formatCount, formatNumber } from "../diagnostics/format_number.ts";
-import type { Segment, Shape, TimelineName, Timelines } from "../plan/schema.ts";
+import {
+  SCHEDULE_WORDS,
+  type Segment,
+  type Shape,
+  type TimelineName,
+  type Timelines,
+} from "../plan/schema.ts";
 import { MAX_BATCH } from "../plan/invariants.ts";
 import { shapeEndValue, shapeValue } from "../plan/shape_value.ts";
 import { type At, hasNewErrors, type RecipeContext, report } from "./context.ts";
@@ -36,9 +42,8 @@ export interface TimelineBases {
   emaDecay: number | null;
 }
 
-/** How a quantity is named in the plan and messages, and the rule its values obey. */
+/** How a quantity is named in messages, and the rule its values obey. */
 interface QuantityRule {
-  plan: TimelineName;
   what: string;
   rule: (bases: TimelineBases) => NumberRule;
 }
@@ -46,7 +51,6 @@ interface QuantityRule {
 /** Every quantity a schedule of its own can set. */
 export const QUANTITIES: Record<A.TimelineQuantity, QuantityRule> = {
   batch: {
-    plan: "batch",
     what: "the batch size",
     rule: (b) => ({
       base: b.batch,
@@ -56,7 +60,6 @@ export const QUANTITIES: Record<A.TimelineQuantity, QuantityRule> = {
     }),
   },
   context: {
-    plan: "context",
     what: "the context",
     rule: (b) => ({
       base: b.context,
@@ -67,43 +70,30 @@ export const QUANTITIES: Record<A.TimelineQuantity, QuantityRule> = {
     }),
   },
   weight_decay: {
-    plan: "weightDecay",
     what: "the weight decay",
     rule: (b) => ({ base: b.weightDecay, min: 0 }),
   },
-  beta1: { plan: "beta1", what: "beta1", rule: (b) => ({ base: b.betas[0], min: 0, max: 0.999999 }) },
-  beta2: { plan: "beta2", what: "beta2", rule: (b) => ({ base: b.betas[1], min: 0, max: 0.999999 }) },
+  beta1: { what: "beta1", rule: (b) => ({ base: b.betas[0], min: 0, max: 0.999999 }) },
+  beta2: { what: "beta2", rule: (b) => ({ base: b.betas[1], min: 0, max: 0.999999 }) },
   clip: {
-    plan: "clip",
     what: "the clipping threshold",
     rule: (b) => ({ base: b.clip ?? undefined, min: 0, exclusive: true }),
   },
   ema: {
-    plan: "emaDecay",
     what: "the EMA decay",
     rule: (b) => ({ base: b.emaDecay ?? undefined, min: 0, max: 0.999999 }),
   },
 };
 
-/** The base value of a quantity (what its warmup rises to). */
+/** The base value of a quantity (what its warmup rises to, what `x` multiplies; 0 for none). */
 export function baseOf(quantity: A.TimelineQuantity, bases: TimelineBases): number {
-  switch (quantity) {
-    case "batch":
-      return bases.batch;
-    case "context":
-      return bases.context;
-    case "weight_decay":
-      return bases.weightDecay;
-    case "beta1":
-      return bases.betas[0];
-    case "beta2":
-      return bases.betas[1];
-    case "clip":
-      return bases.clip ?? 0;
-    case "ema":
-      return bases.emaDecay ?? 0;
-  }
+  return QUANTITIES[quantity].rule(bases).base ?? 0;
 }
+
+/** The plan's name of each quantity, from the recipe's word for it. */
+const PLAN_NAMES = Object.fromEntries(
+  Object.entries(SCHEDULE_WORDS).map(([plan, word]) => [word, plan]),
+) as Record<A.TimelineQuantity, TimelineName>;
 
 /** One phase of a quantity's schedule, placed. */
 export interface TimelinePhase {
@@ -299,7 +289,7 @@ export function resolveOtherTimelines(
     }
     const segments = placeTimeline(context, timeline, bases, budget, rates, steps);
     if (!segments) return null;
-    result[QUANTITIES[quantity].plan] = segments;
+    result[PLAN_NAMES[quantity]] = segments;
   }
   return result;
 }

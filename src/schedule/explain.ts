@@ -2,9 +2,16 @@
  * `explain`: the resolved phases of a plan as a text table.
  * @module
  */
-import type { Group, Phase, Plan, Segment, Shape, TimelineName } from "../plan/schema.ts";
+import {
+  type Group,
+  type Phase,
+  type Plan,
+  SCHEDULE_WORDS,
+  type Segment,
+  type Shape,
+  type TimelineName,
+} from "../plan/schema.ts";
 import { RateMap } from "../plan/rates.ts";
-import { SCHEDULE_WORDS } from "../plan/pieces.ts";
 import { formatCount, formatNumber as num } from "../diagnostics/format_number.ts";
 
 /** A shape in words: `constant 0.003`, `cosine 0.003 -> 0`, `step 0.1 -> 0.001 at 30, 60`. */
