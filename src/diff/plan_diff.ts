@@ -4,7 +4,7 @@
  * @module
  */
 import type { Plan } from "../plan/schema.ts";
-import { scheduleTable } from "../schedule/table.ts";
+import { SCHEDULED_COLUMNS, scheduleTable } from "../schedule/table.ts";
 import {
   areaBetween,
   columnDivergence,
@@ -27,7 +27,7 @@ export interface PlanDiff {
   weightDecay: Divergence | null;
   batch: Divergence | null;
   /** Context, betas and clip: compared when either plan schedules them (else both are constant settings). */
-  scheduled: { name: "context" | "beta1" | "beta2" | "clip"; divergence: Divergence }[];
+  scheduled: { name: (typeof SCHEDULED_COLUMNS)[number]; divergence: Divergence }[];
   mix: MixDivergence | null;
   /** Whether the plans are the same: no setting but their names differs, nor any phase or update. */
   identical: boolean;
@@ -57,7 +57,7 @@ export function diffPlans(a: Plan, b: Plan): PlanDiff {
     lrArea: areaBetween(ta.lr, tb.lr),
     weightDecay: columnDivergence(ta.weightDecay, tb.weightDecay),
     batch: columnDivergence(ta.batch, tb.batch),
-    scheduled: (["context", "beta1", "beta2", "clip"] as const).flatMap((name) => {
+    scheduled: SCHEDULED_COLUMNS.flatMap((name) => {
       if (!a.timelines?.[name] && !b.timelines?.[name]) return [];
       const [ca, cb] = [ta[name], tb[name]];
       const divergence = ca && cb ? columnDivergence(ca, cb) : null;

@@ -10,7 +10,7 @@
  * @module
  */
 import type { Target } from "./target.ts";
-import { scheduleTable } from "../schedule/table.ts";
+import { SCHEDULED_COLUMNS, scheduleTable } from "../schedule/table.ts";
 import { csvField, fileStem } from "./_literals.ts";
 import { emaDecay } from "../plan/ema_decay.ts";
 
@@ -28,7 +28,7 @@ export const csv: Target = {
     const ema = plan.ema;
     const groups = plan.groups ?? [];
     // Columns for context, betas and clip only when the plan schedules them.
-    const extra = (["context", "beta1", "beta2", "clip"] as const).filter((name) => own[name]);
+    const extra = SCHEDULED_COLUMNS.filter((name) => own[name]);
     const header = [
       "step",
       "lr",

@@ -21,6 +21,9 @@ export interface ScheduleTable {
   phase: Uint32Array;
 }
 
+/** The columns beyond LR, weight decay and batch, which hold constants unless the plan schedules them. */
+export const SCHEDULED_COLUMNS = ["context", "beta1", "beta2", "clip"] as const;
+
 /** Where a shape applies: a phase or a timeline's segment. */
 type Span = Pick<Phase, "start" | "end" | "offset">;
 
