@@ -21,7 +21,8 @@ export interface ModuleGlue {
   release: string;
 }
 
-const SCHEDULER = `
+/** The scheduler's code; with `betas`, its step also sets each group's scheduled betas. */
+const scheduler = (betas: boolean) => `
 def lr_at(step):
     """The learning rate of update \`step\`."""
     return _value(_LR, step)
@@ -62,7 +63,12 @@ class PlanScheduler(LambdaLR):
         for group in self.optimizer.param_groups:
             if group["plan_decays"]:
                 group["weight_decay"] = weight_decay_at(self.last_epoch)
-{SET_BETAS}
+${
+  betas
+    ? '            if not group.get("plan_own_betas"):\n' +
+      '                group["betas"] = (beta1_at(self.last_epoch), beta2_at(self.last_epoch))\n'
+    : ""
+}
 
 def make_scheduler(optimizer, last_epoch=-1):
     """The scheduler to step once after every optimizer.step(): update k then uses lr_at(k)."""
@@ -129,13 +135,7 @@ export function scheduleModule(plan: Plan, purpose: string, glue: ModuleGlue): s
     checkpointTable(plan),
     PYTHON_LOOKUPS,
     ...(extras.code ? [extras.code] : []),
-    SCHEDULER.replace(
-      "{SET_BETAS}",
-      extras.betas
-        ? '            if not group.get("plan_own_betas"):\n' +
-          '                group["betas"] = (beta1_at(self.last_epoch), beta2_at(self.last_epoch))\n'
-        : "",
-    ),
+    scheduler(extras.betas),
     glue.code,
   ].join("\n").trimEnd() + "\n";
 }
