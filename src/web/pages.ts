@@ -47,6 +47,17 @@ ${body}
 `;
 }
 
+/** The chart and its toolbar (log y, x axis, then `extra` controls), shared by both pages. */
+function chartSection(extra: string): string {
+  return `<section>
+  <div class="toolbar">
+    <label><input type="checkbox" id="log-y"> log y</label>
+    <label>x axis <select id="axis"><option>updates</option><option>tokens</option></select></label>${extra}
+  </div>
+  <div id="chart" class="chart"></div>
+</section>`;
+}
+
 /**
  * The studio: an editor with live diagnostics, the plan's charts and explain table, and downloads.
  *
@@ -70,14 +81,7 @@ export function studioHtml(): string {
     <span id="download-note" class="muted"></span></div>
   <pre id="explain" class="table"></pre>
 </section>
-<section>
-  <div class="toolbar">
-    <label><input type="checkbox" id="log-y"> log y</label>
-    <label>x axis <select id="axis"><option>updates</option><option>tokens</option></select></label>
-    <details><summary>Overlay other recipes</summary><div id="overlays"></div></details>
-  </div>
-  <div id="chart" class="chart"></div>
-</section>
+${chartSection('\n    <details><summary>Overlay other recipes</summary><div id="overlays"></div></details>')}
 </main>`,
   );
 }
@@ -103,13 +107,7 @@ export function dashboardHtml(): string {
   <h3 id="plan-title"></h3>
   <pre id="plan" class="table"></pre>
 </section>
-<section>
-  <div class="toolbar">
-    <label><input type="checkbox" id="log-y"> log y</label>
-    <label>x axis <select id="axis"><option>updates</option><option>tokens</option></select></label>
-  </div>
-  <div id="chart" class="chart"></div>
-</section>
+${chartSection("")}
 </main>`,
   );
 }
