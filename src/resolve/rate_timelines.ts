@@ -154,21 +154,24 @@ class RateWalk {
       if (this.#reachedAt({ unit: this.budget.unit, amount: this.budget.value }) <= this.#k) break;
       const exhausted = this.tracks.find((t) => t.done);
       if (exhausted) {
-        return this.#fail(exhausted, "R0007", "ends before the budget does", "end it with `rest`");
+        this.#report(exhausted, "R0007", "ends before the budget does", "end it with `rest`");
+        return null;
       }
       this.#advance();
       if (this.#k > MAX_STEPS) {
-        return this.#fail(this.tracks[0], "R0030", "makes too many updates", "check the budget");
+        this.#report(this.tracks[0], "R0030", "makes too many updates", "check the budget");
+        return null;
       }
     }
     const open = this.tracks.find((t) => !t.done);
     if (open) {
-      return this.#fail(open, "R0006", "runs past the budget", "shorten its phases or end with `rest`");
+      this.#report(open, "R0006", "runs past the budget", "shorten its phases or end with `rest`");
+      return null;
     }
     return this.#k;
   }
 
-  #fail(track: Track, code: "R0006" | "R0007" | "R0008" | "R0030", what: string, hint: string): null {
+  #report(track: Track, code: "R0006" | "R0007" | "R0008" | "R0030", what: string, hint: string): void {
     const phase = track.phases[Math.min(track.index, track.phases.length - 1)];
     report(
       this.context.diagnostics,
@@ -177,7 +180,6 @@ class RateWalk {
       `The ${track.quantity} schedule ${what} (at update ${this.#k})`,
       hint,
     );
-    return null;
   }
 
   #count(quantity: "batch" | "context"): number {
@@ -219,13 +221,13 @@ class RateWalk {
       const amount = m.unit === "%" ? (m.value / 100) * B : m.value;
       target = { unit, amount: duration.kind === "for" ? this.#consumed[unit] + amount : amount };
       if (target.amount <= this.#consumed[unit]) {
-        return this.#fail(
+        this.#report(
           track,
           "R0006",
           "has a phase that would end before it starts",
           "the `until` points must increase",
-        ) ??
-          false;
+        );
+        return false;
       }
     }
     const shape = track.shapes[track.index];
@@ -252,7 +254,8 @@ class RateWalk {
         const ends = track.end ?? this.#reachedAt(track.target!);
         if (ends > this.#k) continue;
         if (this.#k - track.start < 1) {
-          return this.#fail(track, "R0008", "has a phase of no updates", "make it longer") ?? false;
+          this.#report(track, "R0008", "has a phase of no updates", "make it longer");
+          return false;
         }
         const decl = track.phases[track.index];
         const phase = { decl, start: track.start, end: this.#k, cycle: null, restart: false };
@@ -274,8 +277,9 @@ class RateWalk {
       ...active.map((t) => this.#reachedAt(t.target!)),
     );
     const updates = Math.max(1, next - this.#k);
+    const [batch, context] = [this.#count("batch"), this.#count("context")];
     for (const unit of ["steps", "samples", "tokens"] as const) {
-      this.#consumed[unit] += updates * this.#perUpdate(unit);
+      this.#consumed[unit] += updates * this.#perUpdate(unit, batch, context);
     }
     this.#k += updates;
   }
