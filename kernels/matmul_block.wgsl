@@ -1,9 +1,10 @@
-// Matrix product without workgroup barriers: each invocation computes a 16x16 block of the output from
+// Matrix product without workgroup barriers: each invocation computes a 32x16 block of the output from
 // vec4 loads, kept in registers. The fastest variant on CPU adapters (llvmpipe), where barriers are
-// expensive and every storage load is a per-lane gather: a 16x16 block does 8 multiply-adds per loaded
-// float (8x8 does 4, 4x4 does 2). On llvmpipe 8x8 measured 2-2.5x faster than 4x4, and 16x16 1.2-1.7x
-// faster than 8x8 at the step's shapes (8x16 and 16x8 in between); ROWS and COLS4 must match
-// BLOCK_ROWS and BLOCK_COLS in src/train/gpu/ops.ts.
+// expensive and every storage load is a per-lane gather (about 15x a multiply-add per float: `deno task
+// bench:loads`): a 32x16 block does 10.7 multiply-adds per loaded float (16x16 does 8, 8x8 4, 4x4 2).
+// On llvmpipe 8x8 measured 2-2.5x faster than 4x4, 16x16 1.2-1.7x faster than 8x8, and 32x16 6-9% less
+// CPU per training step than 16x16 (32x32 and 32x8 in between); 48 rows exceed what llvmpipe unrolls
+// and ran 2.5x slower. ROWS and COLS4 must match BLOCK_ROWS and BLOCK_COLS in src/train/gpu/ops.ts.
 //
 // C[M, N] = A'[M, K] B'[K, N] (+ bias[N] when HAS_BIAS) (+ residual[M, N] when HAS_RESIDUAL, added last:
 // a residual connection fused into the product that feeds it), row-major, N and K multiples of 4; with
@@ -49,7 +50,7 @@ struct Dims {
 // #include gelu_fn
 
 // Output rows per invocation, and output columns in vec4s.
-const ROWS: u32 = 16u;
+const ROWS: u32 = 32u;
 const COLS4: u32 = 4u;
 
 // Workgroup shape of the product entry points, chosen per shape by the host.

@@ -4,7 +4,7 @@ import { asFloat32, assertClose, kernelBench, randomValues } from "../src/train/
 import { matmul } from "../src/train/reference/ops.ts";
 import { chooseMatmul } from "../src/train/gpu/kernels.ts";
 
-// Shapes straddle the tiled kernel's 128-wide tiles and the block kernel's 16x16 blocks and 128-wide
+// Shapes straddle the tiled kernel's 128-wide tiles and the block kernel's 32x16 blocks and 128-wide
 // workgroups; an inner dimension of 604 makes the block kernel split it into 3 chunks and reduce.
 const SHAPES = [[4, 4, 4], [12, 20, 8], [68, 132, 36], [132, 260, 20], [20, 12, 604]] as const;
 

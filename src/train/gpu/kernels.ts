@@ -23,7 +23,7 @@ export const KERNEL_FILES = [
 export type KernelFile = typeof KERNEL_FILES[number];
 
 /**
- * How matrix products run: "block" computes a 16x16 block per invocation without workgroup barriers
+ * How matrix products run: "block" computes a 32x16 block per invocation without workgroup barriers
  * (far faster on llvmpipe), "tiled" stages 128x128 tiles in workgroup memory and accumulates 8x8
  * register blocks from vec4 reads (for real GPUs; not measured on one yet).
  */

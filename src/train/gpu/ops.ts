@@ -123,7 +123,7 @@ export function matmul(
 const TILE = 128;
 
 /** Output rows and columns one block-matmul invocation computes (ROWS and 4 COLS4 in matmul_block.wgsl). */
-const BLOCK_ROWS = 16;
+const BLOCK_ROWS = 32;
 const BLOCK_COLS = 16;
 
 /** Powers of two from 1 up to `limit` (a power of two), the smallest at least `n`. */
