@@ -13,6 +13,9 @@
 // Which operands and outputs a pass uses is chosen by the host's bindings and the uniform's row layouts,
 // not by branches in the kernels: llvmpipe runs both sides of a branch, and a storage load or store on
 // the inactive side still loops over its lanes.
+// Score rows are `stride` floats apart (seq rounded up to a multiple of 4, the padding zero after the
+// softmax passes), so that the softmax passes and the mix kernels read them as aligned vec4s: llvmpipe
+// loads a storage vec4 in about the time of two floats (`deno task bench:loads`).
 // No atomics: every output element is written by exactly one invocation.
 // Dispatch: block kernels 8x8 invocations per workgroup, x over column blocks / 8, y over row blocks / 8,
 // z over batch * heads; softmax kernels 64 per workgroup, x * y workgroups covering batch * heads * seq.
@@ -31,18 +34,21 @@ struct Dims {
   x_rows: vec2<u32>,
   z_rows: vec2<u32>,
   out_rows: vec2<u32>,
+  // Floats from one score row to the next: seq rounded up to a multiple of 4.
+  stride: u32,
 }
 
 @group(0) @binding(0) var<uniform> dims: Dims;
 // scores: the left operand (q forward, dy backward).
 @group(0) @binding(1) var<storage, read> x: array<vec4<f32>>;
-// [batch, heads, seq, seq]: written by scores (probs forward, dP backward) and the softmax passes; the
-// weights of mix and mix_transposed (probs or dS).
+// [batch, heads, seq, stride]: written by scores (probs forward, dP backward).
 @group(0) @binding(2) var<storage, read_write> probs: array<f32>;
+// The same rows as vec4s: probs in the softmax passes, the weights (probs or dS) of mix and mix_transposed.
+@group(0) @binding(3) var<storage, read_write> probs4: array<vec4<f32>>;
 // scores: the right operand (k forward, v backward); mix and mix_transposed: the mixed rows.
 @group(0) @binding(4) var<storage, read> z: array<vec4<f32>>;
-// softmax_backward: dP on entry, dS on exit.
-@group(0) @binding(5) var<storage, read_write> dscores: array<f32>;
+// softmax_backward: dP on entry, dS on exit, as vec4s.
+@group(0) @binding(5) var<storage, read_write> dscores4: array<vec4<f32>>;
 // mix and mix_transposed: the output rows (y, or a part of dqkv).
 @group(0) @binding(6) var<storage, read_write> out: array<vec4<f32>>;
 
@@ -53,10 +59,21 @@ fn row_at(rows: vec2<u32>, b: u32, t: u32, h: u32, d4: u32) -> u32 {
   return (b * dims.seq + t) * rows.x + rows.y + h * dims.head_dim / 4u + d4;
 }
 
-// Index of [t, s] of head (b, h) in probs / dscores ([batch, heads, seq, seq]).
+// Index of [t, s] of head (b, h) in probs / dscores ([batch, heads, seq, stride]).
 fn score_at(bh: u32, t: u32, s: u32) -> u32 {
-  return (bh * dims.seq + t) * dims.seq + s;
+  return (bh * dims.seq + t) * dims.stride + s;
 }
+
+// Index of the vec4 of [t, 4 s4 .. 4 s4 + 3] of head (b, h) in probs4 / dscores4.
+fn score4_at(bh: u32, t: u32, s4: u32) -> u32 {
+  return (bh * dims.seq + t) * (dims.stride / 4u) + s4;
+}
+
+// Lanes of the vec4 at s4 that are on or below the diagonal of row t.
+fn causal(t: u32, s4: u32) -> vec4<bool> {
+  return 4u * s4 + vec4<u32>(0u, 1u, 2u, 3u) <= vec4<u32>(t);
+}
+
 
 // S[t, s] = scale * sum_d X[t, d] Z[s, d] for an 8x8 block; (X, Z) = (q, k) forward, (dy, v) backward.
 @compute @workgroup_size(8, 8)
@@ -113,23 +130,30 @@ fn softmax(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroup
   if (bh >= dims.batch * dims.heads) {
     return;
   }
-  let row = score_at(bh, t, 0u);
+  let row = score4_at(bh, t, 0u);
+  let last4 = t / 4u;
   var top = -3.0e38;
-  for (var s = 0u; s <= t; s++) {
-    top = max(top, probs[row + s]);
+  for (var s4 = 0u; s4 <= last4; s4++) {
+    let v = select(vec4<f32>(-3.0e38), probs4[row + s4], causal(t, s4));
+    top = max(top, max(max(v.x, v.y), max(v.z, v.w)));
   }
   var total = 0.0;
-  for (var s = 0u; s <= t; s++) {
-    let e = exp(probs[row + s] - top);
-    probs[row + s] = e;
-    total += e;
+  for (var s4 = 0u; s4 <= last4; s4++) {
+    let e = select(vec4<f32>(0.0), exp(probs4[row + s4] - top), causal(t, s4));
+    probs4[row + s4] = e;
+    // One lane at a time, in order: the same sum, rounding by rounding, as adding the scores one by one
+    // (written as one expression, `total + e.x + e.y + ...`, the compiler regrouped it on llvmpipe).
+    total += e.x;
+    total += e.y;
+    total += e.z;
+    total += e.w;
   }
   let inv = 1.0 / total;
-  for (var s = 0u; s <= t; s++) {
-    probs[row + s] *= inv;
+  for (var s4 = 0u; s4 <= last4; s4++) {
+    probs4[row + s4] *= inv;
   }
-  for (var s = t + 1u; s < dims.seq; s++) {
-    probs[row + s] = 0.0;
+  for (var s4 = last4 + 1u; s4 < dims.stride / 4u; s4++) {
+    probs4[row + s4] = vec4<f32>(0.0);
   }
 }
 
@@ -142,16 +166,23 @@ fn softmax_backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_
   if (bh >= dims.batch * dims.heads) {
     return;
   }
-  let row = score_at(bh, t, 0u);
+  let row = score4_at(bh, t, 0u);
+  let last4 = t / 4u;
   var row_dot = 0.0;
-  for (var s = 0u; s <= t; s++) {
-    row_dot += probs[row + s] * dscores[row + s];
+  for (var s4 = 0u; s4 <= last4; s4++) {
+    let p = probs4[row + s4];
+    let dp = select(vec4<f32>(0.0), dscores4[row + s4], causal(t, s4));
+    row_dot += p.x * dp.x;
+    row_dot += p.y * dp.y;
+    row_dot += p.z * dp.z;
+    row_dot += p.w * dp.w;
   }
-  for (var s = 0u; s <= t; s++) {
-    dscores[row + s] = probs[row + s] * (dscores[row + s] - row_dot);
+  for (var s4 = 0u; s4 <= last4; s4++) {
+    let ds = probs4[row + s4] * (dscores4[row + s4] - row_dot);
+    dscores4[row + s4] = select(vec4<f32>(0.0), ds, causal(t, s4));
   }
-  for (var s = t + 1u; s < dims.seq; s++) {
-    dscores[row + s] = 0.0;
+  for (var s4 = last4 + 1u; s4 < dims.stride / 4u; s4++) {
+    dscores4[row + s4] = vec4<f32>(0.0);
   }
 }
 
@@ -170,13 +201,21 @@ fn mix(@builtin(global_invocation_id) gid: vec3<u32>) {
   }
   let last = dims.seq - 1u;
   var acc: array<array<vec4<f32>, 2>, BLOCK>;
-  for (var s = 0u; s <= min(t0 + BLOCK - 1u, last); s++) {
-    let z0 = z[row_at(dims.z_rows, b, s, h, c4)];
-    let z1 = z[row_at(dims.z_rows, b, s, h, min(c4 + 1u, d4s - 1u))];
+  // Four key positions at a time, their weights one vec4 per row; weights past the block's last row
+  // (above the diagonal, or the rows' zero padding) add exact zeros.
+  for (var s4 = 0u; s4 <= min(t0 + BLOCK - 1u, last) / 4u; s4++) {
+    var w: array<vec4<f32>, BLOCK>;
     for (var i = 0u; i < BLOCK; i++) {
-      let w = probs[score_at(bh, min(t0 + i, last), s)];
-      acc[i][0] += w * z0;
-      acc[i][1] += w * z1;
+      w[i] = probs4[score4_at(bh, min(t0 + i, last), s4)];
+    }
+    for (var c = 0u; c < 4u; c++) {
+      let s = min(4u * s4 + c, last);
+      let z0 = z[row_at(dims.z_rows, b, s, h, c4)];
+      let z1 = z[row_at(dims.z_rows, b, s, h, min(c4 + 1u, d4s - 1u))];
+      for (var i = 0u; i < BLOCK; i++) {
+        acc[i][0] += w[i][c] * z0;
+        acc[i][1] += w[i][c] * z1;
+      }
     }
   }
   for (var i = 0u; i < BLOCK; i++) {
@@ -202,15 +241,19 @@ fn mix_transposed(@builtin(global_invocation_id) gid: vec3<u32>) {
   if (c4 >= d4s || s0 >= dims.seq) {
     return;
   }
-  let last = dims.seq - 1u;
   var acc: array<array<vec4<f32>, 2>, BLOCK>;
+  let last4 = dims.stride / 4u - 1u;
   for (var t = s0; t < dims.seq; t++) {
     let z0 = z[row_at(dims.z_rows, b, t, h, c4)];
     let z1 = z[row_at(dims.z_rows, b, t, h, min(c4 + 1u, d4s - 1u))];
+    // The weights of key positions s0 .. s0 + 7 (those past the row's end feed outputs never stored).
+    let w = array<vec4<f32>, 2>(
+      probs4[score4_at(bh, t, s0 / 4u)],
+      probs4[score4_at(bh, t, min(s0 / 4u + 1u, last4))],
+    );
     for (var i = 0u; i < BLOCK; i++) {
-      let w = probs[score_at(bh, t, min(s0 + i, last))];
-      acc[i][0] += w * z0;
-      acc[i][1] += w * z1;
+      acc[i][0] += w[i / 4u][i % 4u] * z0;
+      acc[i][1] += w[i / 4u][i % 4u] * z1;
     }
   }
   for (var i = 0u; i < BLOCK; i++) {

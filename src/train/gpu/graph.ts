@@ -132,7 +132,7 @@ function activationViews(config: Model, vocabRows: number, batch: number, seq: n
       ln1: take(rc, `ln_1 ${l}`),
       stats1: take(2 * paddedRows, `ln_1 stats ${l}`),
       qkv: take(3 * rc, `qkv ${l}`),
-      probs: take(batch * heads * seq * seq, `attention probabilities ${l}`),
+      probs: take(batch * heads * seq * ops.scoreStride(seq), `attention probabilities ${l}`),
       attn: take(rc, `attention ${l}`),
       mid: take(rc, `residual mid ${l}`),
       ln2: take(rc, `ln_2 ${l}`),
@@ -148,7 +148,7 @@ function activationViews(config: Model, vocabRows: number, batch: number, seq: n
     dScratch: take(rc, "gradient scratch"),
     dQkv: take(3 * rc, "qkv gradient"),
     dFc: take(4 * rc, "c_fc gradient"),
-    dScores: take(batch * heads * seq * seq, "attention score gradient"),
+    dScores: take(batch * heads * seq * ops.scoreStride(seq), "attention score gradient"),
   };
 }
 

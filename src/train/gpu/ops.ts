@@ -212,9 +212,9 @@ export interface AttentionSizes {
 }
 
 /**
- * The buffers attention reads and writes: qkv [rows, 3 width], probs and dscores [batch, heads, seq, seq],
- * y and dy [rows, width], dqkv [rows, 3 width]. Forward writes probs (and uses dscores as scratch); backward
- * writes dscores and dqkv.
+ * The buffers attention reads and writes: qkv [rows, 3 width], probs and dscores [batch, heads, seq,
+ * scoreStride(seq)], y and dy [rows, width], dqkv [rows, 3 width]. Forward writes probs; backward writes
+ * dscores and dqkv.
  */
 export interface AttentionBuffers {
   qkv: Binding;
@@ -239,6 +239,19 @@ interface AttentionPass {
   scale?: number;
 }
 
+/**
+ * Floats from one row of attention scores to the next: seq rounded up to a multiple of 4, so that the
+ * kernels read rows as aligned vec4s.
+ *
+ * @example
+ * ```ts
+ * console.log(scoreStride(70)); // 72
+ * ```
+ */
+export function scoreStride(seq: number): number {
+  return Math.ceil(seq / 4) * 4;
+}
+
 /** The dispatch of one pass of attention's block and row kernels (see attention.wgsl). */
 function attentionDispatch(kernels: Kernels, o: AttentionSizes, pass: AttentionPass): Dispatch {
   const headDim = o.width / o.heads;
@@ -249,7 +262,10 @@ function attentionDispatch(kernels: Kernels, o: AttentionSizes, pass: AttentionP
   const { x, z, out } = pass.layouts ?? {};
   const dims = uniformBuffer(
     kernels.device,
-    [o.batch, o.seq, o.heads, headDim, o.width, pass.scale ?? 1, ...rows(x), ...rows(z), ...rows(out)],
+    [
+      ...[o.batch, o.seq, o.heads, headDim, o.width, pass.scale ?? 1],
+      ...[...rows(x), ...rows(z), ...rows(out), scoreStride(o.seq)],
+    ],
     [5],
   );
   const blocks = Math.ceil(o.seq / 8);
@@ -265,8 +281,8 @@ export function attentionForward(kernels: Kernels, o: AttentionSizes & Attention
   const scale = 1 / Math.sqrt(o.width / o.heads);
   const passes: AttentionPass[] = [
     { entry: "scores", bindings: { 1: o.qkv, 2: o.probs, 4: o.qkv }, layouts: { x: "q", z: "k" }, scale },
-    { entry: "softmax", bindings: { 2: o.probs } },
-    { entry: "mix", bindings: { 2: o.probs, 4: o.qkv, 6: o.y }, layouts: { z: "v", out: "rows" } },
+    { entry: "softmax", bindings: { 3: o.probs } },
+    { entry: "mix", bindings: { 3: o.probs, 4: o.qkv, 6: o.y }, layouts: { z: "v", out: "rows" } },
   ];
   return passes.map((pass) => attentionDispatch(kernels, o, pass));
 }
@@ -277,15 +293,15 @@ export function attentionBackward(kernels: Kernels, o: AttentionSizes & Attentio
   const { qkv, probs, dy, dscores, dqkv } = o;
   const passes: AttentionPass[] = [
     { entry: "scores", bindings: { 1: dy, 2: dscores, 4: qkv }, layouts: { x: "rows", z: "v" } },
-    { entry: "softmax_backward", bindings: { 2: probs, 5: dscores } },
-    { entry: "mix", bindings: { 2: dscores, 4: qkv, 6: dqkv }, layouts: { z: "k", out: "q" }, scale },
+    { entry: "softmax_backward", bindings: { 3: probs, 5: dscores } },
+    { entry: "mix", bindings: { 3: dscores, 4: qkv, 6: dqkv }, layouts: { z: "k", out: "q" }, scale },
     {
       entry: "mix_transposed",
-      bindings: { 2: dscores, 4: qkv, 6: dqkv },
+      bindings: { 3: dscores, 4: qkv, 6: dqkv },
       layouts: { z: "q", out: "k" },
       scale,
     },
-    { entry: "mix_transposed", bindings: { 2: probs, 4: dy, 6: dqkv }, layouts: { z: "rows", out: "v" } },
+    { entry: "mix_transposed", bindings: { 3: probs, 4: dy, 6: dqkv }, layouts: { z: "rows", out: "v" } },
   ];
   return passes.map((pass) => attentionDispatch(kernels, o, pass));
 }
