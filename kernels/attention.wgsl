@@ -1,8 +1,9 @@
 // Causal multi-head self-attention on a fused qkv [rows, 3 * width] activation (q, k, v side by side,
 // head h in columns h * head_dim .. (h + 1) * head_dim of each), as GPT-2's c_attn produces it.
 //
-// Written as small matrix products per (sequence, head), each invocation computing an 8x8 block in
-// registers (as matmul_block.wgsl: many multiply-adds per load), plus row-wise softmax passes:
+// Written as small matrix products per (sequence, head), each invocation computing a block in registers
+// (16x8 scores, 8 positions x 8 columns of mix; as matmul_block.wgsl: many multiply-adds per load), plus
+// row-wise softmax passes:
 //   forward:  scores  S = q k^T * scale           -> probs        (blocks above the diagonal skipped)
 //             softmax P = softmax(S), causal        -> probs        (zeros above the diagonal)
 //             mix     y = P v                       -> y
@@ -14,11 +15,11 @@
 // not by branches in the kernels: llvmpipe runs both sides of a branch, and a storage load or store on
 // the inactive side still loops over its lanes.
 // Score rows are `stride` floats apart (seq rounded up to a multiple of 4, the padding zero after the
-// softmax passes), so that the softmax passes and the mix kernels read them as aligned vec4s: llvmpipe
-// loads a storage vec4 in about the time of two floats (`deno task bench:loads`).
+// softmax passes), so that every kernel reads and writes them as aligned vec4s: llvmpipe loads or stores
+// a storage vec4 in about the time of two floats (`deno task bench:loads`).
 // No atomics: every output element is written by exactly one invocation.
-// Dispatch: block kernels 8x8 invocations per workgroup, x over column blocks / 8, y over row blocks / 8,
-// z over batch * heads; softmax kernels 64 per workgroup, x * y workgroups covering batch * heads * seq.
+// Dispatch: block kernels 8x8 invocations per workgroup, x over column blocks / 8, y over row blocks / 8
+// (of 16 rows for scores, 8 for mix), z over batch * heads; softmax kernels 64 per workgroup, x * y workgroups covering batch * heads * seq.
 
 struct Dims {
   batch: u32,
@@ -41,9 +42,8 @@ struct Dims {
 @group(0) @binding(0) var<uniform> dims: Dims;
 // scores: the left operand (q forward, dy backward).
 @group(0) @binding(1) var<storage, read> x: array<vec4<f32>>;
-// [batch, heads, seq, stride]: written by scores (probs forward, dP backward).
-@group(0) @binding(2) var<storage, read_write> probs: array<f32>;
-// The same rows as vec4s: probs in the softmax passes, the weights (probs or dS) of mix and mix_transposed.
+// [batch, heads, seq, stride] as vec4s: written by scores (probs forward, dP backward) and the softmax
+// passes (probs); the weights (probs or dS) of mix and mix_transposed.
 @group(0) @binding(3) var<storage, read_write> probs4: array<vec4<f32>>;
 // scores: the right operand (k forward, v backward); mix and mix_transposed: the mixed rows.
 @group(0) @binding(4) var<storage, read> z: array<vec4<f32>>;
@@ -59,11 +59,6 @@ fn row_at(rows: vec2<u32>, b: u32, t: u32, h: u32, d4: u32) -> u32 {
   return (b * dims.seq + t) * rows.x + rows.y + h * dims.head_dim / 4u + d4;
 }
 
-// Index of [t, s] of head (b, h) in probs / dscores ([batch, heads, seq, stride]).
-fn score_at(bh: u32, t: u32, s: u32) -> u32 {
-  return (bh * dims.seq + t) * dims.stride + s;
-}
-
 // Index of the vec4 of [t, 4 s4 .. 4 s4 + 3] of head (b, h) in probs4 / dscores4.
 fn score4_at(bh: u32, t: u32, s4: u32) -> u32 {
   return (bh * dims.seq + t) * (dims.stride / 4u) + s4;
@@ -74,26 +69,30 @@ fn causal(t: u32, s4: u32) -> vec4<bool> {
   return 4u * s4 + vec4<u32>(0u, 1u, 2u, 3u) <= vec4<u32>(t);
 }
 
+// Query rows of a scores block; its key columns are BLOCK.
+const SCORE_ROWS: u32 = 16u;
 
-// S[t, s] = scale * sum_d X[t, d] Z[s, d] for an 8x8 block; (X, Z) = (q, k) forward, (dy, v) backward.
+// S[t, s] = scale * sum_d X[t, d] Z[s, d] for 16 query rows x 8 key columns; (X, Z) = (q, k) forward,
+// (dy, v) backward. Rows are stored as whole vec4s: the scores above the diagonal this writes, and the
+// rows' padding, are masked out and zeroed by the softmax passes.
 @compute @workgroup_size(8, 8)
 fn scores(@builtin(global_invocation_id) gid: vec3<u32>) {
   let s0 = gid.x * BLOCK;
-  let t0 = gid.y * BLOCK;
+  let t0 = gid.y * SCORE_ROWS;
   let bh = gid.z;
   let b = bh / dims.heads;
   let h = bh % dims.heads;
-  if (s0 >= dims.seq || t0 >= dims.seq || s0 > t0 + BLOCK - 1u) {
+  if (s0 >= dims.seq || t0 >= dims.seq || s0 > t0 + SCORE_ROWS - 1u) {
     return;
   }
   let last = dims.seq - 1u;
-  var acc: array<array<vec4<f32>, 2>, BLOCK>;
+  var acc: array<array<vec4<f32>, 2>, SCORE_ROWS>;
   for (var d4 = 0u; d4 < dims.head_dim / 4u; d4++) {
     var kv: array<vec4<f32>, BLOCK>;
     for (var j = 0u; j < BLOCK; j++) {
       kv[j] = z[row_at(dims.z_rows, b, min(s0 + j, last), h, d4)];
     }
-    for (var i = 0u; i < BLOCK; i++) {
+    for (var i = 0u; i < SCORE_ROWS; i++) {
       let qv = x[row_at(dims.x_rows, b, min(t0 + i, last), h, d4)];
       for (var j = 0u; j < 2u; j++) {
         acc[i][j] += vec4<f32>(
@@ -105,12 +104,10 @@ fn scores(@builtin(global_invocation_id) gid: vec3<u32>) {
       }
     }
   }
-  for (var i = 0u; i < BLOCK; i++) {
-    for (var j = 0u; j < BLOCK; j++) {
-      let t = t0 + i;
-      let s = s0 + j;
-      if (t < dims.seq && s <= t) {
-        probs[score_at(bh, t, s)] = acc[i][j / 4u][j % 4u] * dims.scale;
+  for (var i = 0u; i < SCORE_ROWS; i++) {
+    for (var j = 0u; j < 2u; j++) {
+      if (t0 + i < dims.seq && s0 + 4u * j < dims.stride) {
+        probs4[score4_at(bh, t0 + i, s0 / 4u + j)] = acc[i][j] * dims.scale;
       }
     }
   }

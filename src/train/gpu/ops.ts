@@ -268,11 +268,12 @@ function attentionDispatch(kernels: Kernels, o: AttentionSizes, pass: AttentionP
     ],
     [5],
   );
-  const blocks = Math.ceil(o.seq / 8);
-  const columns = pass.entry === "scores" ? blocks : Math.ceil(headDim / 8);
+  const scores = pass.entry === "scores";
+  const columns = scores ? Math.ceil(o.seq / 8) : Math.ceil(headDim / 8);
+  const rowBlocks = Math.ceil(o.seq / (scores ? 16 : 8));
   const workgroups: Dispatch["workgroups"] = pass.entry.startsWith("softmax")
     ? grid(o.batch * o.heads * o.seq)
-    : [Math.ceil(columns / 8), Math.ceil(blocks / 8), o.batch * o.heads];
+    : [Math.ceil(columns / 8), Math.ceil(rowBlocks / 8), o.batch * o.heads];
   return dispatch(kernels, "attention", pass.entry, { 0: dims, ...pass.bindings }, workgroups);
 }
 
@@ -280,7 +281,7 @@ function attentionDispatch(kernels: Kernels, o: AttentionSizes, pass: AttentionP
 export function attentionForward(kernels: Kernels, o: AttentionSizes & AttentionBuffers): Dispatch[] {
   const scale = 1 / Math.sqrt(o.width / o.heads);
   const passes: AttentionPass[] = [
-    { entry: "scores", bindings: { 1: o.qkv, 2: o.probs, 4: o.qkv }, layouts: { x: "q", z: "k" }, scale },
+    { entry: "scores", bindings: { 1: o.qkv, 3: o.probs, 4: o.qkv }, layouts: { x: "q", z: "k" }, scale },
     { entry: "softmax", bindings: { 3: o.probs } },
     { entry: "mix", bindings: { 3: o.probs, 4: o.qkv, 6: o.y }, layouts: { z: "v", out: "rows" } },
   ];
@@ -292,7 +293,7 @@ export function attentionBackward(kernels: Kernels, o: AttentionSizes & Attentio
   const scale = 1 / Math.sqrt(o.width / o.heads);
   const { qkv, probs, dy, dscores, dqkv } = o;
   const passes: AttentionPass[] = [
-    { entry: "scores", bindings: { 1: dy, 2: dscores, 4: qkv }, layouts: { x: "rows", z: "v" } },
+    { entry: "scores", bindings: { 1: dy, 3: dscores, 4: qkv }, layouts: { x: "rows", z: "v" } },
     { entry: "softmax_backward", bindings: { 3: probs, 5: dscores } },
     { entry: "mix", bindings: { 3: dscores, 4: qkv, 6: dqkv }, layouts: { z: "k", out: "q" }, scale },
     {
