@@ -2,8 +2,8 @@
 // head h in columns h * head_dim .. (h + 1) * head_dim of each), as GPT-2's c_attn produces it.
 //
 // Written as small matrix products per (sequence, head), each invocation computing a block in registers
-// (16x8 scores, 8 positions x 8 columns of mix; as matmul_block.wgsl: many multiply-adds per load), plus
-// row-wise softmax passes:
+// (16 queries x 8 keys of scores, 16 positions x 16 columns of mix; as matmul_block.wgsl: many
+// multiply-adds per load), plus row-wise softmax passes:
 //   forward:  scores  S = q k^T * scale           -> probs        (blocks above the diagonal skipped)
 //             softmax P = softmax(S), causal        -> probs        (zeros above the diagonal)
 //             mix     y = P v                       -> y
@@ -18,8 +18,9 @@
 // softmax passes), so that every kernel reads and writes them as aligned vec4s: llvmpipe loads or stores
 // a storage vec4 in about the time of two floats (`deno task bench:loads`).
 // No atomics: every output element is written by exactly one invocation.
-// Dispatch: block kernels 8x8 invocations per workgroup, x over column blocks / 8, y over row blocks / 8
-// (of 16 rows for scores, 8 for mix), z over batch * heads; softmax kernels 64 per workgroup, x * y workgroups covering batch * heads * seq.
+// Dispatch: block kernels 8x8 invocations per workgroup, z over batch * heads; scores x over key blocks
+// / 8, y over query blocks / 8; mix x over position blocks / 8, y over column blocks / 8; softmax kernels
+// 64 per workgroup, x * y workgroups covering batch * heads * seq.
 
 struct Dims {
   batch: u32,
@@ -183,82 +184,95 @@ fn softmax_backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_
   }
 }
 
-// OUT[t, :] = scale * sum_{s <= t} W[t, s] Z[s, :] for 8 positions x 8 columns: y = P v forward,
-// dq = dS k * scale backward. Needs the weights zero above the diagonal (the softmax passes write them).
-@compute @workgroup_size(8, 8)
-fn mix(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let c4 = gid.x * 2u;
-  let t0 = gid.y * BLOCK;
-  let bh = gid.z;
-  let b = bh / dims.heads;
-  let h = bh % dims.heads;
+// Positions and columns (in vec4s) of a mix block: each loaded weight feeds 16 multiply-adds, each loaded
+// vec4 of Z 16 (8 positions x 8 columns fed 8 and 8).
+const MIX_ROWS: u32 = 16u;
+const MIX_COLS4: u32 = 4u;
+
+alias MixBlock = array<array<vec4<f32>, MIX_COLS4>, MIX_ROWS>;
+
+// The MIX_COLS4 vec4s of Z's row at position p of head (b, h) from column c4 on (clamped to the head).
+fn z_row(b: u32, p: u32, h: u32, c4: u32) -> array<vec4<f32>, MIX_COLS4> {
   let d4s = dims.head_dim / 4u;
-  if (c4 >= d4s || t0 >= dims.seq) {
-    return;
+  var row: array<vec4<f32>, MIX_COLS4>;
+  for (var j = 0u; j < MIX_COLS4; j++) {
+    row[j] = z[row_at(dims.z_rows, b, p, h, min(c4 + j, d4s - 1u))];
   }
-  let last = dims.seq - 1u;
-  var acc: array<array<vec4<f32>, 2>, BLOCK>;
-  // Four key positions at a time, their weights one vec4 per row; weights past the block's last row
-  // (above the diagonal, or the rows' zero padding) add exact zeros.
-  for (var s4 = 0u; s4 <= min(t0 + BLOCK - 1u, last) / 4u; s4++) {
-    var w: array<vec4<f32>, BLOCK>;
-    for (var i = 0u; i < BLOCK; i++) {
-      w[i] = probs4[score4_at(bh, min(t0 + i, last), s4)];
-    }
-    for (var c = 0u; c < 4u; c++) {
-      let s = min(4u * s4 + c, last);
-      let z0 = z[row_at(dims.z_rows, b, s, h, c4)];
-      let z1 = z[row_at(dims.z_rows, b, s, h, min(c4 + 1u, d4s - 1u))];
-      for (var i = 0u; i < BLOCK; i++) {
-        acc[i][0] += w[i][c] * z0;
-        acc[i][1] += w[i][c] * z1;
-      }
-    }
-  }
-  for (var i = 0u; i < BLOCK; i++) {
-    let t = t0 + i;
-    for (var j = 0u; j < 2u; j++) {
-      if (t < dims.seq && c4 + j < d4s) {
-        out[row_at(dims.out_rows, b, t, h, c4 + j)] = acc[i][j] * dims.scale;
+  return row;
+}
+
+// Stores a mix block, scaled: positions p0.. of head (b, h), columns c4.., inside the sequence and head.
+fn store_mix(b: u32, h: u32, p0: u32, c4: u32, acc: MixBlock) {
+  for (var i = 0u; i < MIX_ROWS; i++) {
+    for (var j = 0u; j < MIX_COLS4; j++) {
+      if (p0 + i < dims.seq && c4 + j < dims.head_dim / 4u) {
+        out[row_at(dims.out_rows, b, p0 + i, h, c4 + j)] = acc[i][j] * dims.scale;
       }
     }
   }
 }
 
-// OUT[s, :] = scale * sum_{t >= s} W[t, s] Z[t, :] for 8 key positions x 8 columns: dk = dS^T q * scale,
-// dv = P^T dy.
+// OUT[t, :] = scale * sum_{s <= t} W[t, s] Z[s, :] for a block of positions x columns: y = P v forward,
+// dq = dS k * scale backward. Needs the weights zero above the diagonal (the softmax passes write them).
+// Lanes run over position blocks, whose causal loops differ in length: a lane whose loop has ended loads
+// nothing.
 @compute @workgroup_size(8, 8)
-fn mix_transposed(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let c4 = gid.x * 2u;
-  let s0 = gid.y * BLOCK;
+fn mix(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let t0 = gid.x * MIX_ROWS;
+  let c4 = gid.y * MIX_COLS4;
   let bh = gid.z;
   let b = bh / dims.heads;
   let h = bh % dims.heads;
-  let d4s = dims.head_dim / 4u;
-  if (c4 >= d4s || s0 >= dims.seq) {
+  if (c4 >= dims.head_dim / 4u || t0 >= dims.seq) {
     return;
   }
-  var acc: array<array<vec4<f32>, 2>, BLOCK>;
-  let last4 = dims.stride / 4u - 1u;
-  for (var t = s0; t < dims.seq; t++) {
-    let z0 = z[row_at(dims.z_rows, b, t, h, c4)];
-    let z1 = z[row_at(dims.z_rows, b, t, h, min(c4 + 1u, d4s - 1u))];
-    // The weights of key positions s0 .. s0 + 7 (those past the row's end feed outputs never stored).
-    let w = array<vec4<f32>, 2>(
-      probs4[score4_at(bh, t, s0 / 4u)],
-      probs4[score4_at(bh, t, min(s0 / 4u + 1u, last4))],
-    );
-    for (var i = 0u; i < BLOCK; i++) {
-      acc[i][0] += w[i / 4u][i % 4u] * z0;
-      acc[i][1] += w[i / 4u][i % 4u] * z1;
+  let last = dims.seq - 1u;
+  var acc: MixBlock;
+  // Four key positions at a time, their weights one vec4 per row; weights past a row's diagonal or its
+  // end (zero) add exact zeros.
+  for (var s4 = 0u; s4 <= min(t0 + MIX_ROWS - 1u, last) / 4u; s4++) {
+    var w: array<vec4<f32>, MIX_ROWS>;
+    for (var i = 0u; i < MIX_ROWS; i++) {
+      w[i] = probs4[score4_at(bh, min(t0 + i, last), s4)];
     }
-  }
-  for (var i = 0u; i < BLOCK; i++) {
-    let s = s0 + i;
-    for (var j = 0u; j < 2u; j++) {
-      if (s < dims.seq && c4 + j < d4s) {
-        out[row_at(dims.out_rows, b, s, h, c4 + j)] = acc[i][j] * dims.scale;
+    for (var c = 0u; c < 4u; c++) {
+      let zs = z_row(b, min(4u * s4 + c, last), h, c4);
+      for (var i = 0u; i < MIX_ROWS; i++) {
+        for (var j = 0u; j < MIX_COLS4; j++) {
+          acc[i][j] += w[i][c] * zs[j];
+        }
       }
     }
   }
+  store_mix(b, h, t0, c4, acc);
+}
+
+// OUT[s, :] = scale * sum_{t >= s} W[t, s] Z[t, :] for a block of key positions x columns: dk = dS^T q *
+// scale, dv = P^T dy. Lanes run over key-position blocks, as in mix.
+@compute @workgroup_size(8, 8)
+fn mix_transposed(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let s0 = gid.x * MIX_ROWS;
+  let c4 = gid.y * MIX_COLS4;
+  let bh = gid.z;
+  let b = bh / dims.heads;
+  let h = bh % dims.heads;
+  if (c4 >= dims.head_dim / 4u || s0 >= dims.seq) {
+    return;
+  }
+  let last4 = dims.stride / 4u - 1u;
+  var acc: MixBlock;
+  for (var t = s0; t < dims.seq; t++) {
+    let zt = z_row(b, t, h, c4);
+    // The weights of key positions s0 .. s0 + 15 (those past the row's end feed outputs never stored).
+    var w: array<vec4<f32>, MIX_ROWS / 4u>;
+    for (var k = 0u; k < MIX_ROWS / 4u; k++) {
+      w[k] = probs4[score4_at(bh, t, min(s0 / 4u + k, last4))];
+    }
+    for (var i = 0u; i < MIX_ROWS; i++) {
+      for (var j = 0u; j < MIX_COLS4; j++) {
+        acc[i][j] += w[i / 4u][i % 4u] * zt[j];
+      }
+    }
+  }
+  store_mix(b, h, s0, c4, acc);
 }

@@ -268,12 +268,13 @@ function attentionDispatch(kernels: Kernels, o: AttentionSizes, pass: AttentionP
     ],
     [5],
   );
-  const scores = pass.entry === "scores";
-  const columns = scores ? Math.ceil(o.seq / 8) : Math.ceil(headDim / 8);
-  const rowBlocks = Math.ceil(o.seq / (scores ? 16 : 8));
+  // Workgroups of 8 x 8 blocks: scores 8 keys x 16 queries each, mix 16 positions x 16 columns.
+  const groups = (size: number, block: number) => Math.ceil(size / block / 8);
   const workgroups: Dispatch["workgroups"] = pass.entry.startsWith("softmax")
     ? grid(o.batch * o.heads * o.seq)
-    : [Math.ceil(columns / 8), Math.ceil(rowBlocks / 8), o.batch * o.heads];
+    : pass.entry === "scores"
+    ? [groups(o.seq, 8), groups(o.seq, 16), o.batch * o.heads]
+    : [groups(o.seq, 16), groups(headDim, 16), o.batch * o.heads];
   return dispatch(kernels, "attention", pass.entry, { 0: dims, ...pass.bindings }, workgroups);
 }
 
