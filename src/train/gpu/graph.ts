@@ -63,7 +63,7 @@ export function activationSizes(
 ): Record<string, number> {
   const paddedRows = Math.ceil(batch * seq / 4) * 4;
   return {
-    "attention probabilities": batch * config.heads * seq * seq * 4,
+    "attention probabilities": batch * config.heads * seq * ops.scoreStride(seq) * 4,
     "MLP activations": paddedRows * 4 * config.width * 4,
     logits: paddedRows * vocabRows * 4,
   };
