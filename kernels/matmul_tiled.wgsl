@@ -50,34 +50,51 @@ fn load_b(i: u32, inside: bool) -> vec4<f32> {
   return select(vec4<f32>(0.0), b[min(i, arrayLength(&b) - 1u)], inside);
 }
 
-// Stages slice k0 of A' (rows row0..) and B' (columns col0..). `a_along_k`: A is stored [M, K] (nn, nt),
-// else [K, M] (tn); `b_along_k`: B is stored [N, K] (nt), else [K, N]. Along k, invocation tid loads
-// k0 + kk..kk+3 of row (or column) tid / 2 and scatters it into four rows of the slice; else it loads
-// vec4 tid % 32 of slice row tid / 32.
-fn stage(tid: u32, row0: u32, col0: u32, k0: u32, a_along_k: bool, b_along_k: bool) {
-  let k4 = dims.k / 4u;
-  let half = tid / 2u;
-  let ka = select(tid / TILE4, (tid % 2u) * 4u, a_along_k);
-  if (a_along_k) {
-    let v = load_a((row0 + half) * k4 + (k0 + ka) / 4u, row0 + half < dims.m && k0 + ka < dims.k);
-    for (var i = 0u; i < 4u; i++) {
-      tile_a[ka + i][half / 4u][half % 4u] = v[i];
-    }
-  } else {
-    let r4 = tid % TILE4;
-    let inside = row0 + 4u * r4 < dims.m && k0 + ka < dims.k;
-    tile_a[ka][r4] = load_a((k0 + ka) * (dims.m / 4u) + row0 / 4u + r4, inside);
+// The slice depth invocation tid stages: along k, k0 + kk..kk+3 of line tid / 2 (kk = 0 or 4); else
+// vec4 tid % 32 of slice depth tid / 32.
+fn depth(tid: u32, along_k: bool) -> u32 {
+  return select(tid / TILE4, (tid % 2u) * 4u, along_k);
+}
+
+// Where invocation tid's vec4 of slice k0 of an operand is in storage, and whether it is inside the
+// operand: lines (rows of A', columns of B') start.. of `extent`; stored along k ([extent, K]) or across
+// ([K, extent]).
+fn source(tid: u32, start: u32, extent: u32, k0: u32, along_k: bool) -> vec2<u32> {
+  let k = k0 + depth(tid, along_k);
+  if (along_k) {
+    let line = start + tid / 2u;
+    return vec2<u32>(line * (dims.k / 4u) + k / 4u, u32(line < extent && k < dims.k));
   }
-  let kb = select(tid / TILE4, (tid % 2u) * 4u, b_along_k);
-  if (b_along_k) {
-    let v = load_b((col0 + half) * k4 + (k0 + kb) / 4u, col0 + half < dims.n && k0 + kb < dims.k);
+  let v4 = tid % TILE4;
+  return vec2<u32>(k * (extent / 4u) + start / 4u + v4, u32(start + 4u * v4 < extent && k < dims.k));
+}
+
+// Stages slice k0 of A' (rows row0..) and B' (columns col0..). `a_along_k`: A is stored [M, K] (nn, nt),
+// else [K, M] (tn); `b_along_k`: B is stored [N, K] (nt), else [K, N]. A vec4 loaded along k goes one
+// float into each of four depths (a column of the slice); across k, it is vec4 tid % 32 of its depth. (The
+// two slices are written by two copies of the same lines: wgpu's shader compiler, Naga, refuses workgroup
+// pointers as function arguments.)
+fn stage(tid: u32, row0: u32, col0: u32, k0: u32, a_along_k: bool, b_along_k: bool) {
+  let line = tid / 2u;
+  let at = source(tid, row0, dims.m, k0, a_along_k);
+  let va = load_a(at.x, at.y != 0u);
+  let ka = depth(tid, a_along_k);
+  if (a_along_k) {
     for (var i = 0u; i < 4u; i++) {
-      tile_b[kb + i][half / 4u][half % 4u] = v[i];
+      tile_a[ka + i][line / 4u][line % 4u] = va[i];
     }
   } else {
-    let c4 = tid % TILE4;
-    let inside = col0 + 4u * c4 < dims.n && k0 + kb < dims.k;
-    tile_b[kb][c4] = load_b((k0 + kb) * (dims.n / 4u) + col0 / 4u + c4, inside);
+    tile_a[ka][tid % TILE4] = va;
+  }
+  let bt = source(tid, col0, dims.n, k0, b_along_k);
+  let vb = load_b(bt.x, bt.y != 0u);
+  let kb = depth(tid, b_along_k);
+  if (b_along_k) {
+    for (var i = 0u; i < 4u; i++) {
+      tile_b[kb + i][line / 4u][line % 4u] = vb[i];
+    }
+  } else {
+    tile_b[kb][tid % TILE4] = vb;
   }
 }
 

@@ -260,11 +260,20 @@ function attentionDispatch(kernels: Kernels, o: AttentionSizes, pass: AttentionP
       ? [o.width / 4, 0]
       : [3 * o.width / 4, ["q", "k", "v"].indexOf(layout) * o.width / 4];
   const { x, z, out } = pass.layouts ?? {};
+  const stride = scoreStride(o.seq);
   const dims = uniformBuffer(
     kernels.device,
     [
-      ...[o.batch, o.seq, o.heads, headDim, o.width, pass.scale ?? 1],
-      ...[...rows(x), ...rows(z), ...rows(out), scoreStride(o.seq)],
+      o.batch,
+      o.seq,
+      o.heads,
+      headDim,
+      o.width,
+      pass.scale ?? 1,
+      ...rows(x),
+      ...rows(z),
+      ...rows(out),
+      stride,
     ],
     [5],
   );
