@@ -86,15 +86,18 @@ EMA_DECAY = ${decay}
 EMA_START = ${start}` + (plan.timelines?.emaDecay ? scheduledEma(plan, library) : EMA_CODE[library]);
 }
 
-/** The EMA code of a plan that schedules its decay (`schedule ema { ... }`): the decay of every update. */
-const SCHEDULED_EMA_CODE = {
-  torch: `
+/** The decay of every update, for a plan that schedules it (`schedule ema { ... }`). */
+const EMA_DECAY_AT = `
 
 
 def ema_decay_at(step):
     """The decay update \`step\` (counted from 0) applies: 0 up to EMA_START (a copy), then the plan's."""
     return 0.0 if step <= EMA_START else _value(_EMA_DECAY, step)
+`;
 
+/** The EMA code of a plan that schedules its decay, after `ema_decay_at`, per library. */
+const SCHEDULED_EMA_CODE = {
+  torch: `
 
 def make_ema(model):
     """A copy of \`model\` that update_ema keeps at the plan's EMA of its weights."""
@@ -114,12 +117,6 @@ def update_ema(ema, model, step):
 `,
   optax: `
 
-
-def ema_decay_at(step):
-    """The decay update \`step\` (counted from 0) applies: 0 up to EMA_START (a copy), then the plan's."""
-    return 0.0 if step <= EMA_START else _value(_EMA_DECAY, step)
-
-
 def update_ema(ema_params, params, step):
     """The EMA after update \`step\` (counted from 0) of \`params\`, the weights after it (start from params)."""
     return optax.incremental_update(params, ema_params, 1.0 - ema_decay_at(step))
@@ -129,7 +126,7 @@ def update_ema(ema_params, params, step):
 /** The table of a scheduled EMA decay, then `ema_decay_at` and `update_ema` for `library`. */
 function scheduledEma(plan: Plan, library: keyof typeof EMA_CODE): string {
   return "\n\n" + pieceTable("_EMA_DECAY", quantityPieces(plan, "emaDecay"), MATH).trimEnd() +
-    SCHEDULED_EMA_CODE[library];
+    EMA_DECAY_AT + SCHEDULED_EMA_CODE[library];
 }
 
 /** The callback hf's PlanTrainer adds for the EMA, after the torch EMA code. */

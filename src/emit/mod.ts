@@ -48,13 +48,17 @@ const EMITTERS: readonly Target[] = [
   pytorch,
   deepspeed,
   csv,
-].map(carryingTimelines);
+].map(refusingUncarried);
 
-/** `target`, refusing first every schedule of a quantity (`schedule batch { ... }`) it does not carry. */
-function carryingTimelines(target: Target): Target {
+/**
+ * `target`, refusing first what it does not carry: the plan's EMA of the weights, then every schedule of a
+ * quantity (`schedule batch { ... }`).
+ */
+function refusingUncarried(target: Target): Target {
   return {
     ...target,
     emit(plan, options) {
+      if (!target.carriesEma) refuseEma(target.name, plan);
       const refused = (Object.entries(plan.timelines ?? {}) as [TimelineName, Segment[]][])
         .filter(([name]) => !target.timelines?.includes(name));
       if (refused.length) {
@@ -74,12 +78,6 @@ function carryingTimelines(target: Target): Target {
   };
 }
 
-/** `target.emit`, refusing first a plan's EMA of the weights where the target does not carry it. */
-function emitRefusingEma(target: Target, plan: Plan, options: EmitOptions): Emitted {
-  if (!target.carriesEma) refuseEma(target.name, plan);
-  return target.emit(plan, options);
-}
-
 /**
  * The tier each target that can express `plan` (with `options`) uses, in registry order; targets that
  * refuse are left out.
@@ -97,7 +95,7 @@ export function tiersFor(plan: Plan, options: EmitOptions = {}): Record<string, 
   const tiers: Record<string, Tier> = {};
   for (const target of EMITTERS) {
     try {
-      tiers[target.name] = emitRefusingEma(target, plan, options).tier;
+      tiers[target.name] = target.emit(plan, options).tier;
     } catch (error) {
       if (!(error instanceof UnsupportedFeatureError)) throw error;
     }
@@ -115,7 +113,7 @@ function withAlternatives(target: Target): Target {
     ...target,
     emit(plan, options) {
       try {
-        const emitted = emitRefusingEma(target, plan, options);
+        const emitted = target.emit(plan, options);
         return { ...emitted, notes: [...emitted.notes, ...averageNotes(target.name, plan)] };
       } catch (error) {
         if (!(error instanceof UnsupportedFeatureError)) throw error;

@@ -24,7 +24,7 @@ import { fileStem } from "./_literals.ts";
 import { chooseTier, extensionWeightDecay, tierFields } from "./_tier.ts";
 import { extensionModule, torchImports } from "./_schedule_module.ts";
 import { exactNotes, namedCheckpoints } from "./_checkpoints.ts";
-import { baseLr } from "./_python.ts";
+import { baseLr, scheduledBetas } from "./_python.ts";
 import { refuseGroups, torchGroups } from "./_param_groups.ts";
 
 const SCHEDULER = "olmo_core.optim.scheduler";
@@ -148,7 +148,7 @@ class PlanLR(Scheduler):
     plan.groups ? ' * group["plan_weight_decay_scale"]' : ""
   }
 ${
-    plan.timelines?.beta1 || plan.timelines?.beta2
+    scheduledBetas(plan)
       ? (plan.groups ? '        if not group["plan_own_betas"]:\n    ' : "") +
         '        group["betas"] = (beta1_at(trainer.global_step - 1), beta2_at(trainer.global_step - 1))\n'
       : ""
