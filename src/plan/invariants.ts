@@ -10,6 +10,7 @@ import type { Phase, Plan, Segment, Shape, TimelineName } from "./schema.ts";
 /** Where a shape applies. */
 type Span = Pick<Phase, "start" | "end" | "offset">;
 import { shapeFunction } from "./shape_value.ts";
+import { roundCount } from "./evaluate.ts";
 
 /** The most sequences one update may take (2^24, about 16.8 million). */
 export const MAX_BATCH = 2 ** 24;
@@ -125,8 +126,8 @@ type Check = (v: number) => string | null;
 const nonNegative: Check = (v) => Number.isFinite(v) && v >= 0 ? null : "it must be finite and >= 0";
 /** A count as `roundCount` rounds it (half up, at least 1), at most `max`. */
 const count = (max: number, what: string): Check => (v) => {
-  const b = Math.max(1, Math.floor(v + 0.5));
   if (!Number.isFinite(v)) return "it must be finite";
+  const b = roundCount(v);
   return b > max ? `it rounds to ${b}, more than the limit of ${max} ${what}` : null;
 };
 const beta: Check = (v) => Number.isFinite(v) && v >= 0 && v < 1 ? null : "it must be in [0, 1)";

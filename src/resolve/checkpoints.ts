@@ -108,7 +108,7 @@ export function resolveCheckpoint(
       );
       return [];
     }
-    if (step > frame.start) made.push(make(given ? `${given}-${step}` : `step-${step}`, step));
+    made.push(make(given ? `${given}-${step}` : `step-${step}`, step));
   }
 }
 

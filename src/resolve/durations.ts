@@ -249,7 +249,8 @@ class PhasePlacer {
     const unit = m.unit === "%" ? U : m.unit;
     const rates = this.rates;
     if (rates && unit !== U) {
-      const from = d.kind === "for" ? rates.consumed(rates.updatesFor(cursor[U], U), unit) : 0;
+      // The cursor follows the rates (#followRates): in `unit`, where the phase starts.
+      const from = d.kind === "for" ? cursor[unit] : 0;
       const length = rates.consumed(rates.updatesFor(from + target, unit), U) - cursor[U];
       return d.kind === "for" || length > 0 ? length : this.#beforeStart(duration, m);
     }

@@ -92,10 +92,10 @@ function readGroup(
     );
   }
   const lr = settings.get("lr");
-  const lrScale = lr ? readScale(context, settingArgument(lr), optimizer.lr, "the group's lr") : 1;
+  const lrScale = lr ? readScale(context, settingArgument(lr), optimizer.lr, "the group's lr", true) : 1;
   const decay = settings.get("weight_decay");
   const weightDecayScale = decay
-    ? readScale(context, settingArgument(decay), optimizer.weightDecay, "the group's weight decay")
+    ? readScale(context, settingArgument(decay), optimizer.weightDecay, "the group's weight decay", false)
     : null;
   const betasSetting = settings.get("betas");
   const betas = betasSetting
@@ -155,10 +155,16 @@ function readRole(context: RecipeContext, { node, source }: Located<A.GroupDecl>
 
 /**
  * The multiplier a group's value stands for: a relative value (`0.5x`, `1x / m`) is the multiplier, an
- * absolute one is divided by the optimizer's `base`; null after a diagnostic (R0047 for an absolute value
- * over a zero base).
+ * absolute one is divided by the optimizer's `base`; it must be over 0 when `positive` (an LR), else at
+ * least 0. Null after a diagnostic (R0047 for an absolute value over a zero base).
  */
-function readScale(context: RecipeContext, expr: Located<A.Expr>, base: number, what: string): number | null {
+function readScale(
+  context: RecipeContext,
+  expr: Located<A.Expr>,
+  base: number,
+  what: string,
+  positive: boolean,
+): number | null {
   const value = context.read.scope.evaluate(expr.node, expr.source);
   if (!value) return null;
   if (!value.relative && base === 0 && value.value !== 0) {
@@ -172,7 +178,6 @@ function readScale(context: RecipeContext, expr: Located<A.Expr>, base: number, 
     return null;
   }
   const scale = value.relative ? value.value : base === 0 ? 0 : value.value / base;
-  const positive = what.includes("lr");
   if (Number.isFinite(scale) && (positive ? scale > 0 : scale >= 0)) return scale;
   report(
     context.diagnostics,

@@ -24,9 +24,8 @@ import type { Budget } from "./settings.ts";
 import { MAX_STEPS } from "./timeline.ts";
 import { baseOf, checkTimelineBodies, type TimelineBases, TimelineShaper } from "./timelines.ts";
 
-/** The batch and context schedules placed: the plan's length, its rates, and their segments. */
+/** The batch and context schedules placed: their rates and their segments. */
 export interface RateTimelines {
-  steps: number;
   rates: RateMap;
   timelines: Pick<Timelines, "batch" | "context">;
 }
@@ -74,7 +73,7 @@ export function placeRateTimelines(
       [{ start: 0, end: steps, offset: 0, value: { shape: "constant", value: baseOf(quantity, bases) } }];
   const result: Pick<Timelines, "batch" | "context"> = {};
   for (const track of tracks) result[track.quantity] = track.segments;
-  return { steps, rates: new RateMap(spans("batch"), spans("context")), timelines: result };
+  return { rates: new RateMap(spans("batch"), spans("context")), timelines: result };
 }
 
 /** A schedule's phases with their shapes, checked (R0039), or null after a diagnostic. */
