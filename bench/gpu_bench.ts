@@ -17,7 +17,6 @@
  * --skip-torch, --skip-breakdown, --tfjs.
  * @module
  */
-import process from "node:process";
 import type { Model } from "../src/plan/schema.ts";
 import { createEngine, type GptEngine } from "../src/train/gpt.ts";
 import { storageBuffer, uploadBuffer } from "../src/train/gpu/buffers.ts";
@@ -26,7 +25,8 @@ import { chooseMatmul, Kernels, type MatmulVariant } from "../src/train/gpu/kern
 import * as ops from "../src/train/gpu/ops.ts";
 import { timingMethod } from "../src/train/gpu/profile.ts";
 import { randomBatch, randomValues } from "../src/train/gpu/testing.ts";
-import { breakdownRows, median, stepBreakdown } from "./step_breakdown.ts";
+import { breakdownRows, stepBreakdown } from "./step_breakdown.ts";
+import { cpuSeconds, flagText, median, numberFlag } from "./measures.ts";
 import { modelKey, torchFigures } from "./torch_reference.ts";
 
 const SETTINGS = { lr: 1e-3, weightDecay: 0.1, beta1: 0.9, beta2: 0.95, eps: 1e-8, clip: 1 };
@@ -41,11 +41,8 @@ const gpt = (layers: number, width: number, heads: number, context: number): Mod
 
 const args = Deno.args;
 const flag = (name: string) => args.includes(name);
-const text = (name: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const option = (name: string, fallback: number) => Number(text(name) ?? fallback);
+const text = (name: string) => flagText(args, name);
+const option = (name: string, fallback: number) => numberFlag(args, name, fallback);
 
 const gpu = await requestGpu();
 const fallback = gpu.isFallback;
@@ -81,12 +78,6 @@ async function oursMatmul(kernels: Kernels, n: number): Promise<number> {
   for (let r = 0; r < repeats; r++) rates.push(2 * n ** 3 * reps / await run(reps) / 1e9);
   for (const buffer of [a, b, out]) buffer.destroy();
   return median(rates);
-}
-
-/** The process's CPU-seconds (user + system), the driver's threads included (llvmpipe runs in-process). */
-function cpuSeconds(): number {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1e6;
 }
 
 /**

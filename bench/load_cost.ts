@@ -12,10 +12,9 @@
  * On a GPU the figures are dominated by dispatch overhead and mean little.
  * @module
  */
-import process from "node:process";
 import { storageBuffer } from "../src/train/gpu/buffers.ts";
 import { requestGpu } from "../src/train/gpu/device.ts";
-import { median } from "./step_breakdown.ts";
+import { cpuSeconds, median, numberFlag } from "./measures.ts";
 
 /** One measured loop body: its WGSL and what one iteration does per invocation. */
 interface Body {
@@ -73,14 +72,9 @@ fn main(@builtin(global_invocation_id) g: vec3<u32>, @builtin(workgroup_id) w: v
   out[lane] = acc + acc0 + acc1 + acc2 + acc3;
 }`;
 
-const args = Deno.args;
-const option = (name: string, fallback: number) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const iterations = option("--iterations", 2048);
-const workgroups = option("--workgroups", 512);
-const repeats = option("--repeats", 3);
+const iterations = numberFlag(Deno.args, "--iterations", 2048);
+const workgroups = numberFlag(Deno.args, "--workgroups", 512);
+const repeats = numberFlag(Deno.args, "--repeats", 3);
 const DISPATCHES = 20;
 
 const { device, description } = await requestGpu();
@@ -112,7 +106,7 @@ const bindGroup = device.createBindGroup({
 });
 
 /** Median CPU-seconds of one submission of DISPATCHES dispatches of the body, after a warm-up. */
-async function cpuSeconds(body: Body): Promise<number> {
+async function submissionSeconds(body: Body): Promise<number> {
   const module = device.createShaderModule({ code: shader(body.wgsl, iterations) });
   const pipeline = device.createComputePipeline({
     layout: device.createPipelineLayout({ bindGroupLayouts: [layout] }),
@@ -127,11 +121,10 @@ async function cpuSeconds(body: Body): Promise<number> {
       pass.dispatchWorkgroups(workgroups);
       pass.end();
     }
-    const start = process.cpuUsage();
+    const start = cpuSeconds();
     device.queue.submit([encoder.finish()]);
     await device.queue.onSubmittedWorkDone();
-    const used = process.cpuUsage(start);
-    return (used.user + used.system) / 1e6;
+    return cpuSeconds() - start;
   };
   await submit();
   const times: number[] = [];
@@ -147,7 +140,7 @@ console.log("| Loop body (per invocation) | CPU-ns per iteration | CPU-ns per fl
 console.log("| --- | --- | --- |");
 let empty = 0;
 for (const body of BODIES) {
-  const ns = (await cpuSeconds(body)) * 1e9 / invocationSteps;
+  const ns = (await submissionSeconds(body)) * 1e9 / invocationSteps;
   if (body.floats === 0) empty = ns;
   const net = Math.max(0, ns - empty);
   const perFloat = body.floats ? (net / body.floats).toFixed(3) : "-";

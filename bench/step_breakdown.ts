@@ -10,13 +10,7 @@ import { Sampler } from "../src/train/data/sampler.ts";
 import type { GptEngine } from "../src/train/gpt.ts";
 import { byFamily, type StepProfile } from "../src/train/gpu/profile.ts";
 import { randomBatch } from "../src/train/gpu/testing.ts";
-
-/** Median of a list of numbers. */
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
+import { median } from "./measures.ts";
 
 /** A step's breakdown, medians over the profiled steps. */
 export interface Breakdown {

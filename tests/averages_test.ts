@@ -12,6 +12,7 @@ import { createEngine } from "../src/train/gpt.ts";
 import { Progress } from "../src/train/progress.ts";
 import { loadCheckpoint } from "../src/train/checkpoint/checkpoint.ts";
 import { join } from "node:path";
+import { compilePlans, TINY_TRAINING } from "./compile_text.ts";
 
 Deno.test("an average is in the plan, after the latest checkpoint it averages", async () => {
   const { plans } = await compileFile("recipes/average.recipe");
@@ -34,12 +35,7 @@ Deno.test("every target names the average to make by hand", async () => {
 });
 
 const TINY_AVERAGE = `recipe "tiny-average" {
-  budget 30 steps
-  batch 4 x 32
-  optimizer adamw { lr 1e-2 }
-  model gpt { layers 1  width 32  heads 2  context 32 }
-  data { news = corpus "brown/news" }
-  schedule { warmup 10%  stable rest }
+  ${TINY_TRAINING}
   checkpoint every 10 steps "c"
   checkpoint average "avg" of "c-10", "c-20", "final"
   branch "anneal" at "avg" { budget 4 steps  schedule { decay rest linear to 0 } }
@@ -47,11 +43,7 @@ const TINY_AVERAGE = `recipe "tiny-average" {
 `;
 
 Deno.test("the trainer writes the average of the checkpoints' weights, evaluates it, and a branch starts from it", async () => {
-  const { ok, plans } = await compileFile("tiny-average.recipe", {
-    readFile: () => Promise.resolve(TINY_AVERAGE),
-  });
-  assert.ok(ok);
-  const [plan, branch] = plans;
+  const [plan, branch] = await compilePlans(TINY_AVERAGE);
   const out = await Deno.makeTempDir();
   const quiet = new Progress("quiet");
   const summary = await train(plan, { out, createEngine, progress: quiet });

@@ -16,6 +16,7 @@ import { Progress } from "../src/train/progress.ts";
 import { loadCheckpoint } from "../src/train/checkpoint/checkpoint.ts";
 import { exportHf } from "../src/train/export_hf.ts";
 import { proxyPlan } from "../src/plan/proxy.ts";
+import { compilePlans, TINY_TRAINING } from "./compile_text.ts";
 
 Deno.test("recipes/ema.recipe: the EMA and the average of the last three are in the plan", async () => {
   const { plans: [plan, branch] } = await compileFile("recipes/ema.recipe");
@@ -62,7 +63,7 @@ Deno.test("a sweep of the EMA decay or of an average's count makes one plan per 
     checkpoint every 10 steps "c"
     checkpoint average "a" last sweep [2, 3] of "c"
   }`;
-  const { plans } = await compileFile("r.recipe", { readFile: () => Promise.resolve(text) });
+  const plans = await compilePlans(text);
   assert.deepEqual(plans.map((p) => [p.name, p.ema?.decay, p.averages?.[0].of.length]), [
     ["r-ema.decay=0.9-average.last=2", 0.9, 2],
     ["r-ema.decay=0.9-average.last=3", 0.9, 3],
@@ -72,12 +73,7 @@ Deno.test("a sweep of the EMA decay or of an average's count makes one plan per 
 });
 
 const TINY_EMA = `recipe "tiny-ema" {
-  budget 30 steps
-  batch 4 x 32
-  optimizer adamw { lr 1e-2 }
-  model gpt { layers 1  width 32  heads 2  context 32 }
-  data { news = corpus "brown/news" }
-  schedule { warmup 10%  stable rest }
+  ${TINY_TRAINING}
   ema "ema" decay 0.9 start 28 steps
   checkpoint at 29 steps "pre"
   checkpoint every 10 steps "c"
@@ -86,11 +82,7 @@ const TINY_EMA = `recipe "tiny-ema" {
 }
 `;
 
-async function tinyPlans() {
-  const { ok, plans } = await compileFile("tiny-ema.recipe", { readFile: () => Promise.resolve(TINY_EMA) });
-  assert.ok(ok);
-  return plans;
-}
+const tinyPlans = () => compilePlans(TINY_EMA);
 
 const quiet = new Progress("quiet");
 const dirOf = (out: string, name: string) => join(out, "checkpoints", name);

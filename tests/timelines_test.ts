@@ -83,7 +83,7 @@ Deno.test("batch and context schedules end where their tokens are reached, as a 
   }
 }`;
     const expected = bruteForce(batch, context, budget);
-    const result = await compileFile("r.recipe", { readFile: () => Promise.resolve(text) });
+    const result = await compileFiles({ "r.recipe": text });
     if (!result.ok) {
       // Two points closer than an update make a phase of no updates, or one that ends before it starts.
       assert.ok(result.diagnostics.every((d) => d.code === "R0008" || d.code === "R0006"), text);

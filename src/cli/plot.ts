@@ -115,7 +115,7 @@ Options:
     if (together) {
       const series = await Promise.all(runs.map(readRun));
       const svg = renderPanels([
-        ...(series.length ? runPanels(series, options) : []),
+        ...runPanels(series, options),
         ...planPanels(plans, options),
       ]);
       if (values.out) await writeSvg(values.out, svg);

@@ -76,8 +76,9 @@ export function plotRuns(runs: RunSeries[], options: ChartOptions = {}): string 
   return renderPanels(runPanels(runs, options));
 }
 
-/** The panels of {@link plotRuns}, to stack with others (the plans') in one document. */
+/** The panels of {@link plotRuns}, to stack with others (the plans') in one document; none for no runs. */
 export function runPanels(runs: RunSeries[], options: ChartOptions = {}): Panel[] {
+  if (!runs.length) return [];
   const xs = runs.flatMap((run) => run.records.map((r) => xOf(r, options)).filter(finite));
   const x: [number, number] = [0, Math.max(1, ...xs)];
   const xLabel = axisLabel(options.axis);

@@ -54,6 +54,9 @@ export function batchData(graph: StepGraph, tokens: Uint32Array, vocabRows: numb
   return data;
 }
 
+/** Floats of one layer's attention scores: [batch, heads, seq] rows of `ops.scoreStride(seq)`. */
+const scoreFloats = (batch: number, heads: number, seq: number) => batch * heads * seq * ops.scoreStride(seq);
+
 /** The largest single buffers a batch shape needs, by name, in bytes (to check the adapter's limits). */
 export function activationSizes(
   config: Model,
@@ -63,7 +66,7 @@ export function activationSizes(
 ): Record<string, number> {
   const paddedRows = Math.ceil(batch * seq / 4) * 4;
   return {
-    "attention probabilities": batch * config.heads * seq * ops.scoreStride(seq) * 4,
+    "attention probabilities": scoreFloats(batch, config.heads, seq) * 4,
     "MLP activations": paddedRows * 4 * config.width * 4,
     logits: paddedRows * vocabRows * 4,
   };
@@ -132,7 +135,7 @@ function activationViews(config: Model, vocabRows: number, batch: number, seq: n
       ln1: take(rc, `ln_1 ${l}`),
       stats1: take(2 * paddedRows, `ln_1 stats ${l}`),
       qkv: take(3 * rc, `qkv ${l}`),
-      probs: take(batch * heads * seq * ops.scoreStride(seq), `attention probabilities ${l}`),
+      probs: take(scoreFloats(batch, heads, seq), `attention probabilities ${l}`),
       attn: take(rc, `attention ${l}`),
       mid: take(rc, `residual mid ${l}`),
       ln2: take(rc, `ln_2 ${l}`),
@@ -148,7 +151,7 @@ function activationViews(config: Model, vocabRows: number, batch: number, seq: n
     dScratch: take(rc, "gradient scratch"),
     dQkv: take(3 * rc, "qkv gradient"),
     dFc: take(4 * rc, "c_fc gradient"),
-    dScores: take(batch * heads * seq * ops.scoreStride(seq), "attention score gradient"),
+    dScores: take(scoreFloats(batch, heads, seq), "attention score gradient"),
   };
 }
 
