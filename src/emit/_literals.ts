@@ -23,6 +23,19 @@ export function floatLiteral(x: number): string {
   return exponent === undefined ? dotted : `${dotted}e${exponent}`;
 }
 
+/**
+ * A Python float literal, or `None` for null.
+ *
+ * @example
+ * ```ts
+ * import { pyFloat } from "./_literals.ts";
+ * console.assert(pyFloat(null) === "None" && pyFloat(1) === "1.0");
+ * ```
+ */
+export function pyFloat(x: number | null): string {
+  return x === null ? "None" : floatLiteral(x);
+}
+
 const UNPRINTABLE = /[\u007f-\u009f\ufffe\uffff]/g;
 
 /**

@@ -12,7 +12,7 @@
  * @module
  */
 import type { Plan } from "../plan/schema.ts";
-import { floatLiteral, quoted } from "./_literals.ts";
+import { floatLiteral, pyFloat, quoted } from "./_literals.ts";
 import { optaxClip, scheduledBetas } from "./_python.ts";
 import { UnsupportedFeatureError } from "./target.ts";
 
@@ -34,10 +34,8 @@ export function refuseGroups(target: string, plan: Plan): void {
   throw new UnsupportedFeatureError(target, `parameter group "${group.name}"`, group.origin, []);
 }
 
-const pyFloat = (x: number | null) => (x === null ? "None" : floatLiteral(x));
-
 /** The `GROUPS` table and the role rule, shared by the torch and optax modules. */
-export function groupRules(plan: Plan): string {
+function groupRules(plan: Plan): string {
   const rows = (plan.groups ?? []).map((g) =>
     `    {"name": ${quoted(g.name)}, "role": ${quoted(g.role)}, "patterns": [${
       g.patterns.map(quoted).join(", ")

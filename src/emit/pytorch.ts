@@ -11,7 +11,7 @@
 import type { Target } from "./target.ts";
 import type { Plan } from "../plan/schema.ts";
 import { scheduleModule, torchImports } from "./_schedule_module.ts";
-import { floatLiteral, moduleStem, quoted } from "./_literals.ts";
+import { floatLiteral, moduleStem, pyFloat, quoted } from "./_literals.ts";
 import { emaPython } from "./_ema.ts";
 import { torchGroups } from "./_param_groups.ts";
 
@@ -22,13 +22,11 @@ import { torchGroups } from "./_param_groups.ts";
  */
 function optimizerCode(plan: Plan): string {
   const { betas, eps, clip } = plan.optimizer;
-  const clipLine = plan.timelines?.clip
-    ? "torch.nn.utils.clip_grad_norm_(model.parameters(), clip_at(step))"
-    : "torch.nn.utils.clip_grad_norm_(model.parameters(), CLIP)";
+  const call = clipCall(plan);
   return `
 BETAS = (${floatLiteral(betas[0])}, ${floatLiteral(betas[1])})
 EPS = ${floatLiteral(eps)}
-CLIP = ${clip === null ? "None" : floatLiteral(clip)}
+CLIP = ${pyFloat(clip)}
 
 
 def make_optimizer(model):
@@ -36,8 +34,8 @@ def make_optimizer(model):
 
     Parameters of 2 or more dimensions take the plan's weight decay, which make_scheduler sets at every
     update; biases and norms take none.${
-    clip === null && !plan.timelines?.clip ? "" : ` Clip gradients before every step:
-    ${clipLine}.`
+    call === null ? "" : ` Clip gradients before every step:
+    ${call}.`
   }"""
     params = [p for p in model.parameters() if p.requires_grad]
     return torch.optim.AdamW(
@@ -52,16 +50,16 @@ def make_optimizer(model):
 `;
 }
 
-/** How the user's loop clips gradients, for the usage lines (none when the plan never clips). */
+/** How the user's loop clips gradients (by `clip_at(step)` under a clip schedule), or null when it never does. */
+function clipCall(plan: Plan): string | null {
+  if (plan.timelines?.clip) return "torch.nn.utils.clip_grad_norm_(model.parameters(), clip_at(step))";
+  return plan.optimizer.clip === null ? null : "torch.nn.utils.clip_grad_norm_(model.parameters(), CLIP)";
+}
+
+/** The clipping call for the usage lines (none when the plan never clips). */
 function clipUsage(plan: Plan): string[] {
-  if (plan.timelines?.clip) {
-    return [
-      "torch.nn.utils.clip_grad_norm_(model.parameters(), clip_at(step))  # before every optimizer.step()",
-    ];
-  }
-  return plan.optimizer.clip === null
-    ? []
-    : ["torch.nn.utils.clip_grad_norm_(model.parameters(), CLIP)  # before every optimizer.step()"];
+  const call = clipCall(plan);
+  return call === null ? [] : [`${call}  # before every optimizer.step()`];
 }
 
 /** The release the module was checked with (it uses only LambdaLR, in every torch 2). */

@@ -135,13 +135,16 @@ export function planPanels(plans: Plan[], options: ChartOptions = {}): Panel[] {
   const lines = (name: string, quantity: PieceQuantity) =>
     plans.map((plan, i) => ({ name: one ? name : plan.name, points: planColumn(plan, axes[i], quantity) }));
   /** The plan's line, then (one plan) a line per group whose multiplier of it is not 1. */
-  const grouped = (name: string, quantity: PieceQuantity, scale: (g: Group) => number) => [
-    ...lines(name, quantity),
-    ...(one ? plans[0].groups ?? [] : []).filter((g) => scale(g) !== 1).map((g) => ({
-      name: `${name} (group "${g.name}")`,
-      points: planColumn(plans[0], axes[0], quantity).map(([x, y]): [number, number] => [x, y * scale(g)]),
-    })),
-  ];
+  const grouped = (name: string, quantity: PieceQuantity, scale: (g: Group) => number) => {
+    const planLines = lines(name, quantity);
+    return [
+      ...planLines,
+      ...(one ? plans[0].groups ?? [] : []).filter((g) => scale(g) !== 1).map((g) => ({
+        name: `${name} (group "${g.name}")`,
+        points: planLines[0].points.map(([x, y]): [number, number] => [x, y * scale(g)]),
+      })),
+    ];
+  };
   const panels: Panel[] = [
     {
       title: one ? `${plans[0].name}: learning rate` : "learning rate",
