@@ -161,16 +161,21 @@ export class RateMap {
   updatesFor(amount: number, unit: BudgetUnit): number {
     if (unit === "steps") return amount;
     const piece = this.#lastPiece((p) => p.before[unit] <= amount);
-    let consumed = piece.before[unit];
+    const consumed = piece.before[unit];
     if (this.#constant(piece)) {
       return piece.start + (amount - consumed) / this.#perUpdate(piece, piece.start, unit);
     }
-    for (let k = piece.start; k < piece.end; k++) {
-      const rate = this.#perUpdate(piece, k, unit);
-      if (consumed + rate >= amount || k === piece.end - 1) return k + (amount - consumed) / rate;
-      consumed += rate;
+    // The first update of the ramp whose end reaches `amount`, else its last: a binary search of the sums
+    // that `consumed` keeps (counts are whole, so every sum is exact).
+    const sums = this.#sums(piece, unit);
+    let [lo, hi] = [1, sums.length - 1];
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (consumed + sums[mid] >= amount) hi = mid;
+      else lo = mid + 1;
     }
-    return piece.end;
+    const k = piece.start + lo - 1;
+    return k + (amount - (consumed + sums[lo - 1])) / this.#perUpdate(piece, k, unit);
   }
 
   /** The updates after `start` at which `amount` more of `unit` has been consumed. */
