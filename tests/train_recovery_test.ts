@@ -14,6 +14,7 @@ import {
   type CheckpointState,
   loadCheckpoint,
   readCheckpointState,
+  readEngineState,
   saveCheckpoint,
 } from "../src/train/checkpoint/checkpoint.ts";
 import type { Engine, HostTensor } from "../src/train/engine.ts";
@@ -68,7 +69,7 @@ async function fakeCheckpoint(dir: string, step: number, hash = "h") {
     tokens: 0,
     names: ["latest"],
   };
-  assert.ok(await saveCheckpoint(dir, hostEngine(), state));
+  assert.ok(await saveCheckpoint(dir, await readEngineState(hostEngine()), state));
 }
 
 /** Captures what `main` prints on stderr; returns the exit code and the text. */

@@ -13,8 +13,10 @@ import { type ScheduleTable, scheduleTable } from "../schedule/table.ts";
 import type { Engine, HostTensor, TokenBatch, UpdateSettings } from "./engine.ts";
 import {
   type CheckpointState,
+  type EngineState,
   loadCheckpoint,
   type LoadedCheckpoint,
+  readEngineState,
   restoreCheckpoint,
   saveCheckpoint,
 } from "./checkpoint/checkpoint.ts";
@@ -266,20 +268,24 @@ class RunCheckpoints {
     if (done > start && (done % saveEvery === 0 || done === this.plan.steps) && !due.includes("latest")) {
       due.push("latest");
     }
+    const ema = done === this.plan.steps ? this.plan.ema : undefined;
+    const averages = (this.plan.averages ?? []).filter((average) => average.step === done);
+    if (!due.length && !ema && !averages.length) return true;
+    // Read back once: every checkpoint of this update holds the same optimizer state (and EMA).
+    const snapshot = await readEngineState(engine);
     // The EMA before "final" and "latest": a run killed in between resumes from an earlier one and rewrites it.
-    const ema = this.plan.ema;
-    if (ema && done === this.plan.steps && !await this.#writeEma(ema, done, tokens)) return false;
+    if (ema && !await this.#writeEma(ema, done, tokens, snapshot)) return false;
     for (const name of due) {
       const dir = join(out, "checkpoints", safeFileName(name, "checkpoint name"));
-      if (!await saveCheckpoint(dir, engine, this.#state(done, tokens, due))) return false;
+      if (!await saveCheckpoint(dir, snapshot, this.#state(done, tokens, due))) return false;
       this.lastGood = { checkpoint: dir, checkpointStep: done };
     }
-    for (const average of this.plan.averages ?? []) {
-      if (average.step !== done) continue;
+    for (const average of averages) {
       const state = this.#state(done, tokens, []);
       this.averages[average.name] = await writeAverage(average, {
         out,
         engine,
+        snapshot,
         evalSets: this.run.evalSets,
         state,
       });
@@ -292,14 +298,22 @@ class RunCheckpoints {
    * Writes the checkpoint of the EMA of the weights (with the current optimizer state) and evaluates it;
    * false, writing nothing, when the EMA is not finite.
    */
-  async #writeEma(ema: NonNullable<Plan["ema"]>, done: number, tokens: number): Promise<boolean> {
+  async #writeEma(
+    ema: NonNullable<Plan["ema"]>,
+    done: number,
+    tokens: number,
+    snapshot: EngineState,
+  ): Promise<boolean> {
     const { out, engine, evalSets } = this.run;
-    const weights = await engine.readEma();
+    const weights = snapshot.ema;
     if (!weights) throw new Error(`The engine kept no EMA of the weights for "${ema.name}"`);
     const state = { ...this.#state(done, tokens, [ema.name]), ema: ema.decay };
     const dir = join(out, "checkpoints", safeFileName(ema.name, "EMA name"));
-    if (!await saveCheckpoint(dir, engine, state, weights)) return false;
-    this.ema = { name: ema.name, heldOut: await heldOutLossesOf(engine, weights, evalSets) };
+    if (!await saveCheckpoint(dir, snapshot, state, weights)) return false;
+    this.ema = {
+      name: ema.name,
+      heldOut: await heldOutLossesOf(engine, weights, evalSets, snapshot.weights),
+    };
     this.run.progress.message(`Wrote the EMA of the weights (decay ${ema.decay}) as "${ema.name}"`);
     return true;
   }
@@ -328,7 +342,13 @@ class RunCheckpoints {
  */
 async function writeAverage(
   average: NonNullable<Plan["averages"]>[number],
-  run: { out: string; engine: Engine; evalSets: Map<string, TokenBatch[]>; state: CheckpointState },
+  run: {
+    out: string;
+    engine: Engine;
+    snapshot: EngineState;
+    evalSets: Map<string, TokenBatch[]>;
+    state: CheckpointState;
+  },
 ): Promise<Record<string, number>> {
   const dirOf = (name: string) => join(run.out, "checkpoints", safeFileName(name, "checkpoint name"));
   const sources = await Promise.all(
@@ -336,17 +356,17 @@ async function writeAverage(
   );
   const mean = averageWeights(sources);
   const state = { ...run.state, names: [average.name], average: average.of };
-  await saveCheckpoint(dirOf(average.name), run.engine, state, mean);
-  return await heldOutLossesOf(run.engine, mean, run.evalSets);
+  await saveCheckpoint(dirOf(average.name), run.snapshot, state, mean);
+  return await heldOutLossesOf(run.engine, mean, run.evalSets, run.snapshot.weights);
 }
 
-/** The held-out losses of other weights than the engine's, which are put back afterwards. */
+/** The held-out losses of other weights than the engine's `current` ones, which are put back afterwards. */
 async function heldOutLossesOf(
   engine: Engine,
   weights: HostTensor[],
   evalSets: Map<string, TokenBatch[]>,
+  current: HostTensor[],
 ): Promise<Record<string, number>> {
-  const current = await engine.readWeights();
   await engine.writeWeights(weights);
   const heldOut = await heldOutLosses(engine, evalSets);
   await engine.writeWeights(current);

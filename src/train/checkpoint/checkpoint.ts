@@ -95,21 +95,35 @@ async function fileRecord(bytes: Uint8Array, tensors: HostTensor[]): Promise<Fil
   };
 }
 
+/** What a checkpoint keeps of an engine: its weights, optimizer state and EMA. */
+export interface EngineState {
+  weights: HostTensor[];
+  optimizer: { step: number; tensors: HostTensor[] };
+  ema: HostTensor[] | null;
+}
+
+/** Reads an engine's weights, optimizer state and EMA back from the GPU, once for every checkpoint of an update. */
+export async function readEngineState(engine: Engine): Promise<EngineState> {
+  return {
+    weights: await engine.readWeights(),
+    optimizer: await engine.readOptimizerState(),
+    ema: await engine.readEma(),
+  };
+}
+
 /**
- * Reads the engine's weights and optimizer state and writes them with `state` to `dir` atomically, with
- * the SHA-256 of each tensor file and of the sidecar recorded in state.json. Returns false, writing
- * nothing, when a weight is NaN or infinite (the last good checkpoint stays).
+ * Writes `engine`'s state (with other `weights` when given: an average's, the EMA's) and `state` to `dir`
+ * atomically, with the SHA-256 of each tensor file and of the sidecar recorded in state.json. Returns
+ * false, writing nothing, when a weight is NaN or infinite (the last good checkpoint stays).
  */
 export async function saveCheckpoint(
   dir: string,
-  engine: Engine,
+  engine: EngineState,
   state: CheckpointState,
-  given?: HostTensor[],
+  weights: HostTensor[] = engine.weights,
 ): Promise<boolean> {
-  const weights = given ?? await engine.readWeights();
   if (weights.some((t) => !t.data.every(Number.isFinite))) return false;
-  const optimizer = await engine.readOptimizerState();
-  const ema = await engine.readEma();
+  const { optimizer, ema } = engine;
   const asWeights = { format: "pt", step: String(state.step) };
   const tensorFiles = [
     { name: CHECKPOINT_FILES.weights, tensors: weights, metadata: asWeights },
