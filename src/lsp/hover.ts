@@ -7,6 +7,7 @@
 import type { PhaseDecl } from "../syntax/ast.ts";
 import type { Origin, Phase, Plan, Segment, TimelineName } from "../plan/schema.ts";
 import { evaluate, roundCount, segmentValue } from "../plan/evaluate.ts";
+import { isCount } from "../plan/pieces.ts";
 import { describeGroup, describeShape, phaseTokens } from "../schedule/explain.ts";
 import { formatCount, formatNumber } from "../diagnostics/format_number.ts";
 import type { Analysis } from "./analysis.ts";
@@ -44,9 +45,11 @@ function phaseLine(plan: Plan, phase: Phase): string {
 
 /** A phase of a quantity's own schedule in one plan: its updates, tokens and values. */
 function segmentLine(plan: Plan, name: TimelineName, segment: Segment): string {
-  const count = name === "batch" || name === "context";
-  const value = (k: number) =>
-    formatNumber(count ? roundCount(segmentValue([segment], k)) : segmentValue([segment], k));
+  const count = isCount(name);
+  const value = (k: number) => {
+    const v = segmentValue([segment], k);
+    return formatNumber(count ? roundCount(v) : v);
+  };
   return [
     `**${segment.name}** of the ${name} schedule (${plan.name}): updates ${segment.start}..${segment.end} (${
       formatCount(segment.end - segment.start)

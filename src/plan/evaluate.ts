@@ -51,7 +51,7 @@ export function roundCount(value: number): number {
 }
 
 /** The segment of a timeline that holds update `step` (binary search over the tiling). */
-export function segmentAt(segments: readonly Segment[], step: number): Segment {
+function segmentAt(segments: readonly Segment[], step: number): Segment {
   let lo = 0;
   let hi = segments.length - 1;
   while (lo < hi) {

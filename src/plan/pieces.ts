@@ -17,6 +17,20 @@ export interface Piece {
 export type PieceQuantity = "lr" | TimelineName;
 
 /**
+ * Whether a quantity is a count (sequences, tokens per sequence), whose every value rounds half up to a
+ * whole number of at least 1 (`roundCount`).
+ *
+ * @example
+ * ```ts
+ * import { isCount } from "./pieces.ts";
+ * console.assert(isCount("batch") && !isCount("lr"));
+ * ```
+ */
+export function isCount(quantity: PieceQuantity): boolean {
+  return quantity === "batch" || quantity === "context";
+}
+
+/**
  * The pieces of one quantity: its own schedule when the plan has one, else the phases' shapes (LR, weight
  * decay, batch), else one constant piece (context, betas, clip; a clip of none is 0).
  *

@@ -7,7 +7,7 @@
 import type { Group, Plan, TimelineName } from "../plan/schema.ts";
 import { shapeFunction } from "../plan/shape_value.ts";
 import { roundCount } from "../plan/evaluate.ts";
-import { type Piece, type PieceQuantity, quantityPieces } from "../plan/pieces.ts";
+import { isCount, type Piece, type PieceQuantity, quantityPieces } from "../plan/pieces.ts";
 import { type Band, type Marker, PALETTE, type Panel, renderPanels } from "./chart.ts";
 import { axisLabel, axisOf, type ChartOptions } from "./axis.ts";
 
@@ -29,7 +29,7 @@ function samplePoints(piece: Piece): number[] {
 /** The points of one per-update quantity of a plan, sampled piece by piece, with x on `axis`. */
 function planColumn(plan: Plan, x: (k: number) => number, quantity: PieceQuantity): [number, number][] {
   const points: [number, number][] = [];
-  const count = quantity === "batch" || quantity === "context";
+  const count = isCount(quantity);
   for (const piece of quantityPieces(plan, quantity)) {
     const f = shapeFunction(piece.shape, piece.end - piece.start, piece.offset);
     for (const i of samplePoints(piece)) points.push([x(piece.start + i), count ? roundCount(f(i)) : f(i)]);
