@@ -7,6 +7,7 @@ import { normalize, resolve } from "node:path";
 import { compileFile, type CompileResult } from "../plan/compile.ts";
 import { loadProgram, type Program, type ReadFile, readFromDisk } from "../check/load.ts";
 import { SourceText } from "../diagnostics/source_text.ts";
+import type { Origin } from "../plan/schema.ts";
 
 /** One document, analysed. */
 export interface Analysis {
@@ -17,6 +18,23 @@ export interface Analysis {
   program: Program;
   /** Every recipe of the document compiled: diagnostics, and plans when there are no errors. */
   result: CompileResult;
+}
+
+/**
+ * Whether a plan item's origin is where offset `start` of the analysed document is: the test that finds
+ * what a declaration under the cursor became in the plans.
+ *
+ * @example
+ * ```ts
+ * import { analyse, originAt } from "./analysis.ts";
+ * const analysis = await analyse("recipes/wsd.recipe", (p) => Deno.readTextFile(p));
+ * const isDecay = originAt(analysis, analysis.source.text.indexOf("decay rest"));
+ * console.assert(analysis.result.plans[0].phases.some((p) => isDecay(p.origin)));
+ * ```
+ */
+export function originAt(analysis: Analysis, start: number): (origin: Origin) => boolean {
+  const at = analysis.source.position(start);
+  return (o) => o.file === analysis.path && o.line === at.line && o.column === at.column;
 }
 
 /** The key of a path in the open documents: absolute and normalised. */

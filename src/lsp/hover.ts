@@ -5,12 +5,12 @@
  * @module
  */
 import type { PhaseDecl } from "../syntax/ast.ts";
-import type { Origin, Phase, Plan, Segment, TimelineName } from "../plan/schema.ts";
+import type { Phase, Plan, Segment, TimelineName } from "../plan/schema.ts";
 import { evaluate, roundCount, segmentValue } from "../plan/evaluate.ts";
 import { isCount } from "../plan/pieces.ts";
 import { describeGroup, describeShape, phaseTokens } from "../schedule/explain.ts";
 import { formatCount, formatNumber } from "../diagnostics/format_number.ts";
-import type { Analysis } from "./analysis.ts";
+import { type Analysis, originAt } from "./analysis.ts";
 
 /** The most phases one hover lists (a `cycles` block repeats its phases). */
 const MAX_SHOWN = 6;
@@ -75,24 +75,23 @@ function segmentLine(plan: Plan, name: TimelineName, segment: Segment): string {
 export function phaseHover(analysis: Analysis, offset: number): string | null {
   const decl = phaseDeclAt(analysis, offset);
   if (!decl) return null;
-  const at = analysis.source.position(decl.keywordSpan.start);
-  const found = analysis.result.plans.flatMap((plan) =>
-    plan.phases.filter((p) =>
-      p.origin.file === analysis.path && p.origin.line === at.line && p.origin.column === at.column
-    )
-      .map((phase) => ({ plan, phase }))
+  const sameOrigin = originAt(analysis, decl.keywordSpan.start);
+  const phases = analysis.result.plans.flatMap((plan) =>
+    plan.phases.filter((p) => sameOrigin(p.origin)).map((phase) => phaseLine(plan, phase))
   );
-  const sameOrigin = (origin: Origin) =>
-    origin.file === analysis.path && origin.line === at.line && origin.column === at.column;
   const segments = analysis.result.plans.flatMap((plan) =>
     (Object.entries(plan.timelines ?? {}) as [TimelineName, Segment[]][]).flatMap(([name, list]) =>
       list.filter((s) => sameOrigin(s.origin)).map((segment) => segmentLine(plan, name, segment))
     )
   );
-  if (!found.length && !segments.length) return null;
-  const shown = [...found.map(({ plan, phase }) => phaseLine(plan, phase)), ...segments].slice(0, MAX_SHOWN);
-  const count = found.length + segments.length;
-  if (count > MAX_SHOWN) shown.push(`... and ${count - MAX_SHOWN} more`);
+  return capped([...phases, ...segments]);
+}
+
+/** Hover lines, at most MAX_SHOWN of them and a count of the rest; null for none. */
+function capped(lines: string[]): string | null {
+  if (!lines.length) return null;
+  const shown = lines.slice(0, MAX_SHOWN);
+  if (lines.length > MAX_SHOWN) shown.push(`... and ${lines.length - MAX_SHOWN} more`);
   return shown.join("\n\n");
 }
 
@@ -113,14 +112,11 @@ export function groupHover(analysis: Analysis, offset: number): string | null {
   const decl = (analysis.program.entry?.ast.recipes ?? []).flatMap((r) => r.groups)
     .find((g) => g.span.start <= offset && offset <= g.span.end);
   if (!decl) return null;
-  const at = analysis.source.position(decl.nameSpan.start);
-  const lines = analysis.result.plans.flatMap((plan) =>
-    (plan.groups ?? []).filter((g) =>
-      g.origin.file === analysis.path && g.origin.line === at.line && g.origin.column === at.column
-    ).map((g) => `**${plan.name}**: ${describeGroup(g, plan.optimizer.lr)}`)
+  const sameOrigin = originAt(analysis, decl.nameSpan.start);
+  return capped(
+    analysis.result.plans.flatMap((plan) =>
+      (plan.groups ?? []).filter((g) => sameOrigin(g.origin))
+        .map((g) => `**${plan.name}**: ${describeGroup(g, plan.optimizer.lr)}`)
+    ),
   );
-  if (!lines.length) return null;
-  const shown = lines.slice(0, MAX_SHOWN);
-  if (lines.length > MAX_SHOWN) shown.push(`... and ${lines.length - MAX_SHOWN} more`);
-  return shown.join("\n\n");
 }

@@ -5,7 +5,7 @@
  */
 import type { Span } from "../syntax/ast.ts";
 import type { Origin, Plan } from "../plan/schema.ts";
-import type { Analysis } from "./analysis.ts";
+import { type Analysis, originAt } from "./analysis.ts";
 
 /** The span of the document's `ema` or `checkpoint average` statement that holds `offset`, if any. */
 function statementAt(analysis: Analysis, offset: number): Span | null {
@@ -47,8 +47,7 @@ function planLines(plan: Plan, isAt: (origin: Origin) => boolean): string[] {
 export function weightsHover(analysis: Analysis, offset: number): string | null {
   const span = statementAt(analysis, offset);
   if (!span) return null;
-  const at = analysis.source.position(span.start);
-  const isAt = (o: Origin) => o.file === analysis.path && o.line === at.line && o.column === at.column;
+  const isAt = originAt(analysis, span.start);
   const lines = analysis.result.plans.flatMap((plan) => planLines(plan, isAt));
   return lines.length ? lines.join("\n\n") : null;
 }
