@@ -429,21 +429,27 @@ def optax_groups(module, want):
     state = tx.init(params)
     grads = {k: {n: jnp.full(p.shape, 0.01) for n, p in v.items()} for k, v in params.items()}
     by_name = {g["name"]: g for g in [*module.GROUPS, module.DEFAULT_GROUP]}
+    def label_want(label):
+        """The plan's values for one optax label ("group|decay"): the group's multipliers applied once."""
+        name, decay = label.rsplit("|", 1)
+        group = by_name[name]
+        wd_scale = 0.0 if decay == "no_decay" else 1.0 if group["weight_decay_scale"] is None else group["weight_decay_scale"]
+        betas = None if group["betas"] else want.betas
+        return Want([v * group["lr_scale"] for v in want.lr], [v * wd_scale for v in want.wd], betas)
+
+    wants = {}
     result = Result()
     for k in range(len(want.lr)):
         updates, state = tx.update(grads, state, params)
         params = optax_lib.apply_updates(params, updates)
         inner = (state[1] if module.CLIP is not None else state).inner_states
         for label, s in inner.items():
-            name, decay = label.rsplit("|", 1)
-            group = by_name[name]
-            wd_scale = 0.0 if decay == "no_decay" else 1.0 if group["weight_decay_scale"] is None else group["weight_decay_scale"]
+            if label not in wants:
+                wants[label] = label_want(label)
             hp = s.inner_state.hyperparams
             got = {"lr": float(hp["learning_rate"]), "weight_decay": float(hp["weight_decay"]),
                    "betas": (float(hp["b1"]), float(hp["b2"]))}
-            betas = None if group["betas"] else want.betas
-            scaled_want = Want([v * group["lr_scale"] for v in want.lr], [v * wd_scale for v in want.wd], betas)
-            result.compare([got], scaled_want, k, lambda g: True)
+            result.compare([got], wants[label], k, lambda g: True)
     return result
 
 
