@@ -21,7 +21,7 @@ import type { Located } from "./effective.ts";
 import { BATCH_SHAPES, meanValue } from "./phase_settings.ts";
 import { type CountSpan, RateMap } from "../plan/rates.ts";
 import type { Budget } from "./settings.ts";
-import { MAX_STEPS } from "./timeline.ts";
+import { MAX_STEPS, measureDuration } from "./timeline.ts";
 import { baseOf, checkTimelineBodies, type TimelineBases, TimelineShaper } from "./timelines.ts";
 
 /** The batch and context schedules placed: their rates and their segments. */
@@ -209,12 +209,7 @@ class RateWalk {
     track.end = null;
     let target = { unit: U, amount: B };
     if (duration.kind !== "rest") {
-      const m = this.context.read.measure(
-        { node: duration.quantity, source: phase.source },
-        "the duration",
-        ["steps", "tokens", "samples", "%"],
-        true,
-      );
+      const m = measureDuration(this.context)({ node: duration.quantity, source: phase.source });
       if (!m) return false;
       const unit = m.unit === "%" ? U : m.unit;
       const amount = m.unit === "%" ? (m.value / 100) * B : m.value;

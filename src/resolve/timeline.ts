@@ -8,7 +8,7 @@ import { formatCount } from "../diagnostics/format_number.ts";
 import type { Shape } from "../plan/schema.ts";
 import { shapeEndValue } from "../plan/shape_value.ts";
 import { hasNewErrors, type RecipeContext, recipeNameAt, report } from "./context.ts";
-import { type PhaseSlot, placePhases, type Timeline, type TimelineItem } from "./durations.ts";
+import { type Measured, type PhaseSlot, placePhases, type Timeline, type TimelineItem } from "./durations.ts";
 import type { Located } from "./effective.ts";
 import { type Mixture, type MixtureScope, resolveMixture } from "./mixtures.ts";
 import { meanValue, settingShape } from "./phase_settings.ts";
@@ -67,22 +67,11 @@ export function placeSchedule(
   const context = mixtures.context;
   const templates = new Map<A.PhaseDecl, PhaseTemplate>();
   const carried: Carried = { mix: start.mix, batch: { shape: "constant", value: start.sequences } };
-  const prepare = (phase: Located<A.PhaseDecl>) =>
-    prepareTemplate(mixtures, phase, carried, start, templates);
-  const items: TimelineItem[] = [];
-  for (const item of schedule.node) {
-    if (item.kind === "phase") {
-      items.push({ kind: "phase", slot: prepare({ node: item, source: schedule.source }) });
-      continue;
-    }
-    const cycles = readCycles(context, { node: item, source: schedule.source });
-    if (cycles) {
-      items.push({
-        ...cycles,
-        slots: item.phases.map((p) => prepare({ node: p, source: schedule.source })),
-      });
-    }
-  }
+  const items = scheduleItems(
+    context,
+    schedule,
+    (phase) => prepareTemplate(mixtures, phase, carried, start, templates),
+  );
   if (hasNewErrors(context)) return null;
   if (!items.length) {
     report(
@@ -95,13 +84,7 @@ export function placeSchedule(
     return null;
   }
   if (!checkPhaseCount(context, items)) return null;
-  const timeline = placePhases(
-    start.budget,
-    items,
-    (q) => context.read.measure(q, "the duration", ["steps", "tokens", "samples", "%"], true),
-    context.diagnostics,
-    rates,
-  );
+  const timeline = placePhases(start.budget, items, measureDuration(context), context.diagnostics, rates);
   if (!timeline) return null;
   if (timeline.steps > MAX_STEPS) {
     report(
@@ -146,6 +129,33 @@ function prepareTemplate(
   const slot: PhaseSlot = { phase, rate: { batch: meanValue(batch), context: start.context } };
   templates.set(phase.node, { mix, batch, slot });
   return slot;
+}
+
+/**
+ * The phases and `cycles` blocks of a schedule as items to place, in order, each phase made a slot by
+ * `slotOf`; a `cycles` block that does not read is left out (after its diagnostic).
+ */
+export function scheduleItems(
+  context: RecipeContext,
+  schedule: Located<readonly (A.PhaseDecl | A.CyclesDecl)[]>,
+  slotOf: (phase: Located<A.PhaseDecl>) => PhaseSlot,
+): TimelineItem[] {
+  const { source } = schedule;
+  const items: TimelineItem[] = [];
+  for (const item of schedule.node) {
+    if (item.kind === "phase") {
+      items.push({ kind: "phase", slot: slotOf({ node: item, source }) });
+      continue;
+    }
+    const cycles = readCycles(context, { node: item, source });
+    if (cycles) items.push({ ...cycles, slots: item.phases.map((p) => slotOf({ node: p, source })) });
+  }
+  return items;
+}
+
+/** How a phase's duration is read: steps, tokens, samples or % of the budget, `rest` allowed. */
+export function measureDuration(context: RecipeContext): (q: Located<A.Quantity>) => Measured | null {
+  return (q) => context.read.measure(q, "the duration", ["steps", "tokens", "samples", "%"], true);
 }
 
 /** A `cycles` block's count and multiplier, or null after a diagnostic (or for a block without phases). */

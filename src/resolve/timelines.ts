@@ -19,14 +19,14 @@ import {
 import { MAX_BATCH } from "../plan/invariants.ts";
 import { shapeEndValue, shapeValue } from "../plan/shape_value.ts";
 import { type At, hasNewErrors, type RecipeContext, report } from "./context.ts";
-import { type BudgetUnit, type Measured, placePhases, type TimelineItem } from "./durations.ts";
+import { type BudgetUnit, type Measured, placePhases } from "./durations.ts";
 import type { Located } from "./effective.ts";
 import { checkPhaseOptions, keywordDefaults, phaseIdentity } from "./phases.ts";
 import type { RateMap } from "../plan/rates.ts";
 import { buildShape } from "./shapes.ts";
 import type { NumberRule } from "./values.ts";
 import type { Budget } from "./settings.ts";
-import { checkPhaseCount, readCycles } from "./timeline.ts";
+import { checkPhaseCount, measureDuration, scheduleItems } from "./timeline.ts";
 
 /** The values the scheduled quantities have without a schedule: what their `x` values multiply. */
 export interface TimelineBases {
@@ -305,21 +305,16 @@ function placeTimeline(
 ): Segment[] | null {
   if (!checkTimelineBodies(context, timeline)) return null;
   const rate = { batch: bases.batch, context: bases.context };
-  const slot = (node: A.PhaseDecl) => ({ phase: { node, source: timeline.source }, rate });
-  const items: TimelineItem[] = [];
-  for (const item of timeline.node.items) {
-    if (item.kind === "phase") {
-      items.push({ kind: "phase", slot: slot(item) });
-      continue;
-    }
-    const cycles = readCycles(context, { node: item, source: timeline.source });
-    if (cycles) items.push({ ...cycles, slots: item.phases.map(slot) });
-  }
+  const items = scheduleItems(
+    context,
+    { node: timeline.node.items, source: timeline.source },
+    (phase) => ({ phase, rate }),
+  );
   if (hasNewErrors(context) || !checkPhaseCount(context, items)) return null;
   const placed = placePhases(
     budget,
     items,
-    (q) => context.read.measure(q, "the duration", ["steps", "tokens", "samples", "%"], true),
+    measureDuration(context),
     context.diagnostics,
     rates,
     `the ${timeline.node.quantity} schedule`,
